@@ -1,0 +1,144 @@
+"""The shared vocabulary: what a check is given (Context) and what it returns (Finding),
+and the Report a pipeline run produces. Imports nothing of ours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Channel(StrEnum):
+    email = "email"
+    chat = "chat"
+    sms = "sms"
+    social_public = "social_public"
+    social_private = "social_private"
+    web_portal = "web_portal"
+    letter = "letter"
+
+
+class Severity(StrEnum):
+    blocker = "blocker"
+    warning = "warning"
+    suggestion = "suggestion"
+
+
+class Verdict(StrEnum):
+    block = "block"
+    warn = "warn"
+    pass_ = "pass"
+
+
+class CheckStatus(StrEnum):
+    ok = "ok"
+    skipped = "skipped"  # not asked for, or does not apply (e.g. a locale it cannot check)
+    unavailable = "unavailable"  # its dependency is down or too slow
+    error = "error"  # a bug: logged, never fails the request
+
+
+class Audience(StrEnum):
+    general = "general"  # customers who are not technically aware
+    technical = "technical"
+
+
+class Author(StrEnum):
+    customer = "customer"
+    agent = "agent"
+    internal_note = "internal_note"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Customer(_Model):
+    name: str | None = None
+    identifiers: list[str] = Field(default_factory=list, description="Account, order or case numbers.")
+    email: str | None = None
+    phone: str | None = None
+
+
+class Ticket(_Model):
+    id: str | None = None
+    priority: str | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    last_customer_message_at: datetime | None = None
+    closing: bool = False
+
+
+class Message(_Model):
+    author: Author
+    text: str
+    at: datetime | None = None
+    public: bool = True
+
+
+class Agent(_Model):
+    name: str | None = None
+    team: str | None = None
+
+
+class Context(_Model):
+    """Who the reply is for and where it goes: everything a check may consult besides the text."""
+
+    channel: Channel
+    locale: str | None = Field(None, description="e.g. en-GB, en-US; defaults to the guide's locale.")
+    guide: str | None = Field(None, description="Style guide id; defaults to the service's default guide.")
+    audience: Audience = Audience.general
+    reading_support: bool = Field(False, description="The customer asked for, or needs, simpler language.")
+    customer: Customer = Field(default_factory=Customer)
+    ticket: Ticket = Field(default_factory=Ticket)
+    thread: list[Message] = Field(default_factory=list)
+    agent: Agent = Field(default_factory=Agent)
+    now: datetime | None = Field(None, description="Fixes the clock so SLA results are reproducible.")
+
+
+class Finding(BaseModel):
+    """One thing a check wants the agent to see, anchored in the checked text."""
+
+    check: str
+    rule: str = Field(description="Dotted id, e.g. grammar.THEIR_IS.")
+    severity: Severity
+    message: str
+    start: int = Field(description="Offset into Report.text, in Unicode code points.")
+    end: int
+    excerpt: str
+    suggestions: list[str] = Field(default_factory=list)
+    criteria: list[str] = Field(default_factory=list, description="Standard ids, see CRITERIA.md.")
+    details: dict[str, Any] = Field(default_factory=dict)
+    source_start: int | None = Field(None, description="For HTML drafts: offsets into the submitted HTML.")
+    source_end: int | None = None
+
+
+class CheckRun(BaseModel):
+    status: CheckStatus
+    ms: float = 0.0
+    detail: str | None = None
+
+
+class GuideRef(BaseModel):
+    id: str
+    version: str
+
+
+class Report(BaseModel):
+    verdict: Verdict
+    findings: list[Finding]
+    metrics: dict[str, Any]
+    checks: dict[str, CheckRun]
+    guide: GuideRef
+    text: str = Field(description="The plain text that finding offsets refer to.")
+    took_ms: float
+
+
+def verdict_for(findings: list[Finding]) -> Verdict:
+    severities = {f.severity for f in findings}
+    if Severity.blocker in severities:
+        return Verdict.block
+    if Severity.warning in severities:
+        return Verdict.warn
+    return Verdict.pass_
