@@ -1,0 +1,63 @@
+"""The heavy resources of one process, built once and handed to whoever needs them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from . import languagetool_server
+from .checks import build_checks
+from .guide import load_guides
+from .languagetool_client import LanguageToolClient
+from .model import Channel, Context
+from .nlp import load_nlp
+from .pipeline import Pipeline
+from .settings import Settings
+from .text import prepare_draft
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    languagetool: LanguageToolClient
+    nlp: Language
+    pipeline: Pipeline
+
+    def close(self) -> None:
+        self.pipeline.close()
+
+    def warm_up(self) -> None:
+        """Load LanguageTool's rules and the syllable dictionary before the first agent
+        waits for them. Runs in the background; failures only mean a slower first check."""
+        languagetool_server.warm_up(self.settings.languagetool_url)
+        self.pipeline.run(prepare_draft(languagetool_server.WARMUP_TEXT), Context(channel=Channel.email))
+        log.info("warm-up finished")
+
+    def warm_up_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.warm_up, name="tactful-warmup", daemon=True)
+        thread.start()
+        return thread
+
+
+def build_services(settings: Settings | None = None) -> Services:
+    settings = settings or Settings()
+    languagetool = LanguageToolClient(
+        settings.languagetool_url,
+        timeout=settings.languagetool_timeout,
+        retry_after=settings.languagetool_retry_after,
+        cache_size=settings.languagetool_cache_size,
+        username=settings.languagetool_username,
+        api_key=settings.languagetool_api_key.get_secret_value() if settings.languagetool_api_key else None,
+    )
+    checks = build_checks(languagetool)
+    nlp = load_nlp(settings.spacy_model, set().union(*(check.spacy_pipes for check in checks)))
+    pipeline = Pipeline(
+        checks, nlp, load_guides(settings.guides_dir),
+        default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
+    )
+    return Services(settings=settings, languagetool=languagetool, nlp=nlp, pipeline=pipeline)
