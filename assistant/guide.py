@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .model import Channel, Context
+from .model import Channel, Context, Severity
 
 
 class GuideError(ValueError):
@@ -25,6 +25,9 @@ class LanguageToolOptions(_Section):
     enabled_rules: list[str] = Field(default_factory=list)
     disabled_categories: list[str] = Field(default_factory=list)
     ignore_words: list[str] = Field(default_factory=list, description="Never reported as misspelt.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="LanguageTool rule or category id -> severity, e.g. TYPOS: blocker."
+    )
 
 
 class ReadabilityTarget(_Section):

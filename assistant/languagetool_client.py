@@ -127,12 +127,15 @@ class LanguageToolClient:
         self._lock = threading.Lock()
         self._down_until = 0.0
         self.last_error: str | None = None
+        self.stats = {"requests": 0, "paragraphs_sent": 0, "cache_hits": 0}
 
     def check_paragraphs(self, paragraphs: list[str], options: CheckOptions) -> list[list[LtMatch]]:
         """Matches for each paragraph; only paragraphs not seen before reach the server."""
         with self._lock:
             cached = [self._cache.get((options, p)) for p in paragraphs]
         misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached) if hit is None))
+        with self._lock:
+            self.stats["cache_hits"] += len(paragraphs) - len(misses)
         fresh = self._check_joined(misses, options) if misses else {}
         with self._lock:
             for paragraph, matches in fresh.items():
@@ -162,6 +165,9 @@ class LanguageToolClient:
 
     def _send(self, text: str, options: CheckOptions) -> list[dict[str, Any]]:
         tool = self._tool(options)
+        with self._lock:
+            self.stats["requests"] += 1
+            self.stats["paragraphs_sent"] += text.count(PARAGRAPH_JOINER) + 1
         try:
             matches = tool.check_raw(text)
         except (LanguageToolError, OSError, ValueError) as exc:

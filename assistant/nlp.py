@@ -6,10 +6,22 @@ import importlib.util
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 
 class ModelMissing(RuntimeError):
     """The spaCy model package is not installed; the message says how to install it."""
+
+
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: greetings, sign-offs and list items have no full stop,
+    and the statistical sentence splitter runs them into the next sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
 
 
 def load_nlp(model: str, pipes: set[str]) -> Language:
@@ -30,4 +42,5 @@ def load_nlp(model: str, pipes: set[str]) -> Language:
             nlp.enable_pipe(name)
         elif name not in wanted and name not in nlp.disabled:
             nlp.disable_pipe(name)
+    nlp.add_pipe("line_breaks", last=True)
     return nlp

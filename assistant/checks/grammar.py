@@ -57,7 +57,7 @@ class GrammarCheck:
                 excerpt = draft.text[start:end]
                 if draft.overlaps_protected(start, end) or _is_ignored(match, excerpt, ignored):
                     continue
-                findings.append(_finding(match, start, end, excerpt))
+                findings.append(_finding(match, start, end, excerpt, guide.languagetool.severity))
         return Outcome(findings=findings, metrics={"language": options.language})
 
 
@@ -74,12 +74,20 @@ def _is_ignored(match: LtMatch, excerpt: str, ignored: set[str]) -> bool:
     return match.category == "TYPOS" and excerpt.casefold() in ignored
 
 
-def _finding(match: LtMatch, start: int, end: int, excerpt: str) -> Finding:
+def _severity(match: LtMatch, overrides: dict[str, Severity]) -> Severity:
+    """The guide's say first (by rule, then category); else errors warn, style suggests."""
+    for key in (match.rule_id, match.category):
+        if key in overrides:
+            return overrides[key]
     serious = match.issue_type in _SERIOUS_TYPES or match.category in _SERIOUS_CATEGORIES
+    return Severity.warning if serious else Severity.suggestion
+
+
+def _finding(match: LtMatch, start: int, end: int, excerpt: str, overrides: dict[str, Severity]) -> Finding:
     return Finding(
         check="grammar",
         rule=f"grammar.{match.rule_id}",
-        severity=Severity.warning if serious else Severity.suggestion,
+        severity=_severity(match, overrides),
         message=match.message,
         start=start,
         end=end,

