@@ -13,6 +13,18 @@ class ModelMissing(RuntimeError):
     """The spaCy model package is not installed; the message says how to install it."""
 
 
+_CLITICS = ("'", "’", "n't", "n’t")
+
+
+def count_words(tokens) -> int:
+    """Words in a Doc or Span: tokens with a letter or digit (not punctuation or emoji);
+    a contraction ("you're", "don't") is one word although spaCy splits it in two."""
+    return sum(
+        1 for token in tokens
+        if any(char.isalnum() for char in token.text) and not token.lower_.startswith(_CLITICS)
+    )
+
+
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: greetings, sign-offs and list items have no full stop,

@@ -16,6 +16,7 @@ from spacy.language import Language
 from .checks import Check, NotApplicable, Outcome, Unavailable
 from .guide import Guide
 from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, verdict_for
+from .nlp import count_words
 from .text import Draft
 
 log = logging.getLogger(__name__)
@@ -140,5 +141,5 @@ def _timed(check: Check, draft: Draft, context: Context, guide: Guide) -> tuple[
 
 def _text_metrics(draft: Draft) -> dict:
     sentences = [s for s in draft.doc.sents if s.text.strip()] if draft.doc is not None else []
-    words = sum(1 for token in draft.doc if not (token.is_punct or token.is_space)) if draft.doc is not None else 0
+    words = count_words(draft.doc) if draft.doc is not None else 0
     return {"words": words, "sentences": len(sentences), "paragraphs": len(draft.paragraphs())}

@@ -12,6 +12,7 @@ from textstat.backend.utils import _get_cmudict
 
 from ..guide import Guide, ReadabilityTarget
 from ..model import Context, Finding, Severity
+from ..nlp import count_words
 from ..text import Draft
 from .base import Outcome
 
@@ -49,7 +50,7 @@ class ReadabilityCheck:
         target = guide.readability.target_for(context)
         prose = draft.own_without_protected()
         sentences = [s for s in draft.doc.sents if s.text.strip()] if draft.doc is not None else []
-        words = sum(_word_count(s) for s in sentences)
+        words = sum(count_words(s) for s in sentences)
         metrics = _scores(prose) | {
             "words_per_sentence": round(words / len(sentences), 1) if sentences else 0.0,
             "target": target.model_dump(exclude_none=True),
@@ -72,10 +73,6 @@ def _scores(text: str) -> dict[str, float]:
         # Counts letters, not syllables: steadier than Flesch on a two-line chat reply.
         "coleman_liau_index": round(textstat.coleman_liau_index(text), 1),
     }
-
-
-def _word_count(span) -> int:
-    return sum(1 for token in span if not (token.is_punct or token.is_space))
 
 
 def _whole_text_findings(draft: Draft, metrics: dict, target: ReadabilityTarget) -> list[Finding]:
@@ -108,7 +105,7 @@ def _whole_text_findings(draft: Draft, metrics: dict, target: ReadabilityTarget)
 
 
 def _sentence_findings(draft: Draft, sentence, target: ReadabilityTarget) -> list[Finding]:
-    words = _word_count(sentence)
+    words = count_words(sentence)
     start, end = sentence.start_char, sentence.end_char
     while end > start and draft.text[end - 1].isspace():
         end -= 1

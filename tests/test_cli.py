@@ -1,0 +1,77 @@
+"""`tactful check`: what an agent or a script sees, and its exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.cli import main
+from assistant.settings import PROJECT_ROOT
+
+DRAFT = "Hi Dana,\n\nThanks for waiting 😀 Their is a problem with you're account.\n\nKind regards,\nSam\n"
+
+
+@pytest.fixture(autouse=True)
+def _languagetool(monkeypatch, languagetool_url):
+    monkeypatch.setenv("TACTFUL_LANGUAGETOOL_URL", languagetool_url)
+    monkeypatch.setenv("TACTFUL_LANGUAGETOOL_TIMEOUT", "30")
+
+
+@pytest.fixture
+def draft_file(tmp_path):
+    path = tmp_path / "reply.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+    return path
+
+
+def test_human_output_shows_where_what_and_the_fix(draft_file, capsys):
+    assert main(["check", str(draft_file)]) == 0
+    out = capsys.readouterr().out
+    assert f"{draft_file}:3:22: warning [grammar.THEIR_IS]" in out
+    lines = out.splitlines()
+    index = lines.index("    Thanks for waiting 😀 Their is a problem with you're account.")
+    assert lines[index + 1] == "    " + " " * 21 + "^^^^^"
+    assert lines[index + 2] == "    suggestion: There"
+    assert out.strip().splitlines()[-1].startswith("verdict: warn (2 warnings; 15 words")
+
+
+def test_json_output_is_the_report(draft_file, capsys, tmp_path):
+    context = tmp_path / "ctx.json"
+    context.write_text(json.dumps({"channel": "chat", "customer": {"name": "Dana"}}))
+    assert main(["check", str(draft_file), "--json", "--context", str(context), "--checks", "grammar"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["checks"]["readability"]["status"] == "skipped"
+    assert {f["rule"] for f in report["findings"]} == {"grammar.THEIR_IS", "grammar.IN_YOU_RE_NN"}
+
+
+def test_a_blocking_verdict_exits_1(draft_file, capsys):
+    assert main(["check", str(draft_file), "--guide", "strict"]) == 1
+    assert "blocker" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["check", "/no/such/reply.txt"], "cannot read /no/such/reply.txt"),
+        (["check", "{draft}", "--channel", "fax"], "invalid context: channel"),
+        (["check", "{draft}", "--guide", "ghost"], "Unknown style guide 'ghost'"),
+        (["check", "{draft}", "--checks", "tone"], "Unknown check(s) tone"),
+        (["check", "{draft}", "--context", "/no/ctx.json"], "cannot read context"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(draft_file, capsys, args, message):
+    args = [a.replace("{draft}", str(draft_file)) for a in args]
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_installed_command_reads_standard_input(languagetool_url):
+    result = subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "tactful"), "check", "-", "--channel", "sms"],
+        input="Your parcel arrives on Friday. Reply STOP to opt out.", capture_output=True, text=True,
+        timeout=120, env={"PATH": "/usr/bin:/bin", "TACTFUL_LANGUAGETOOL_URL": languagetool_url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("verdict: pass")
+    assert sys.executable  # the venv interpreter ran the suite
