@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import urllib.parse
 from pathlib import Path
@@ -160,7 +159,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     uvicorn.run(
         "assistant.api.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, log_level=os.environ.get("TACTFUL_LOG_LEVEL", "info").lower(),
+        workers=args.workers, log_level=Settings().log_level.lower(),
     )
     return EXIT_OK
 

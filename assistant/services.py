@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from . import languagetool_server
 from .checks import build_checks
-from .guide import load_guides
+from .guide import GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
@@ -56,8 +56,14 @@ def build_services(settings: Settings | None = None) -> Services:
     )
     checks = build_checks(languagetool)
     nlp = load_nlp(settings.spacy_model, set().union(*(check.spacy_pipes for check in checks)))
+    guides = load_guides(settings.guides_dir)
+    if settings.default_guide not in guides:
+        raise GuideError(
+            f"TACTFUL_DEFAULT_GUIDE is {settings.default_guide!r}, but {settings.guides_dir} holds only: "
+            f"{', '.join(sorted(guides))}."
+        )
     pipeline = Pipeline(
-        checks, nlp, load_guides(settings.guides_dir),
+        checks, nlp, guides,
         default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
     )
     return Services(settings=settings, languagetool=languagetool, nlp=nlp, pipeline=pipeline)

