@@ -38,7 +38,8 @@ def command(home: Path, port: int, heap: str) -> list[str]:
     java = shutil.which("java")
     if java is None:
         raise ServerError("Java is not installed; LanguageTool needs Java 17 or newer (scripts/setup.sh installs it).")
-    return [java, f"-Xmx{heap}", "-Xss4m", "-cp", f"{jars}/*", MAIN_CLASS, "--port", str(port)]
+    config = home / "server.properties"
+    return [java, f"-Xmx{heap}", "-Xss4m", "-cp", f"{jars}/*", MAIN_CLASS, "--port", str(port), "--config", str(config)]
 
 
 def is_up(url: str, timeout: float = 2.0) -> bool:

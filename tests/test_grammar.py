@@ -95,3 +95,19 @@ def test_matches_land_in_the_right_paragraph(languagetool_url):
     for paragraph, matches in zip(paragraphs[1:], results[1:]):
         assert matches and all(0 <= m.start < m.end <= len(paragraph) for m in matches)
     assert paragraphs[1][results[1][0].start:results[1][0].end] == "has"
+
+
+def test_picky_mode_comes_from_the_guide(check):
+    text = "Thanks for waiting, Dana. We have refunded your order"  # no full stop: only picky minds
+    default = {f["rule"] for f in grammar(check(text))}
+    strict = {f["rule"] for f in grammar(check(text, guide="strict"))}
+    assert "grammar.PUNCTUATION_PARAGRAPH_END" in strict - default
+
+
+def test_disabled_rules_reach_languagetool(languagetool_url):
+    client = LanguageToolClient(languagetool_url, timeout=30)
+    text = ["We apologise to your organisation."]
+    enabled = client.check_paragraphs(text, CheckOptions())[0]
+    disabled = client.check_paragraphs(text, CheckOptions(disabled_rules=("OXFORD_SPELLING_Z_NOT_S",)))[0]
+    assert "OXFORD_SPELLING_Z_NOT_S" in {m.rule_id for m in enabled}
+    assert "OXFORD_SPELLING_Z_NOT_S" not in {m.rule_id for m in disabled}

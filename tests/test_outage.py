@@ -3,6 +3,7 @@
 import os
 import signal
 import time
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,11 +26,24 @@ def own_server():
     assert process is not None, f"port {port} is busy"
     state = {"process": process, "port": port}
     yield state
-    for proc in (state["process"],):
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGCONT)
-            proc.terminate()
-            proc.wait(timeout=30)
+    process = state["process"]
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def serving(server, timeout):
+    """The app, talking to `server`, with a short time-out and a short retry pause."""
+    settings = Settings(
+        languagetool_url=f"http://127.0.0.1:{server['port']}",
+        languagetool_warmup=False, languagetool_timeout=timeout, languagetool_retry_after=0.5,
+    )
+    services = build_services(settings)
+    with TestClient(create_app(services=services)) as client:
+        yield client, settings
+    services.close()
 
 
 def statuses(response):
@@ -38,12 +52,7 @@ def statuses(response):
 
 
 def test_stopping_and_restarting_languagetool(own_server):
-    settings = Settings(
-        languagetool_url=f"http://127.0.0.1:{own_server['port']}",
-        languagetool_warmup=False, languagetool_timeout=2.0, languagetool_retry_after=0.5,
-    )
-    services = build_services(settings)
-    with TestClient(create_app(services=services)) as client:
+    with serving(own_server, timeout=2.0) as (client, settings):
         assert statuses(client.post("/v1/check", json=DRAFT)) == {"grammar": "ok", "readability": "ok"}
 
         own_server["process"].terminate()
@@ -62,16 +71,10 @@ def test_stopping_and_restarting_languagetool(own_server):
         response = client.post("/v1/check", json={**DRAFT, "text": DRAFT["text"] + " Back again."})
         assert statuses(response) == {"grammar": "ok", "readability": "ok"}
         assert {f["excerpt"] for f in response.json()["findings"]} >= {"their", "you're"}
-    services.close()
 
 
 def test_a_hung_languagetool_times_out_as_unavailable(own_server):
-    settings = Settings(
-        languagetool_url=f"http://127.0.0.1:{own_server['port']}",
-        languagetool_warmup=False, languagetool_timeout=1.0, languagetool_retry_after=0.5,
-    )
-    services = build_services(settings)
-    with TestClient(create_app(services=services)) as client:
+    with serving(own_server, timeout=1.0) as (client, settings):
         assert statuses(client.post("/v1/check", json=DRAFT))["grammar"] == "ok"
         os.kill(own_server["process"].pid, signal.SIGSTOP)  # alive but not answering
         try:
@@ -84,4 +87,3 @@ def test_a_hung_languagetool_times_out_as_unavailable(own_server):
         time.sleep(settings.languagetool_retry_after)
         response = client.post("/v1/check", json={**DRAFT, "text": "Their is yet another paragraph."})
         assert statuses(response)["grammar"] == "ok"
-    services.close()
