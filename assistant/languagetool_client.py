@@ -139,7 +139,8 @@ class LanguageToolClient:
         fresh = self._check_joined(misses, options) if misses else {}
         with self._lock:
             for paragraph, matches in fresh.items():
-                self._cache[(options, paragraph)] = matches
+                if self._cache.maxsize:  # 0 turns the cache off
+                    self._cache[(options, paragraph)] = matches
         return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached)]
 
     def is_up(self) -> bool:

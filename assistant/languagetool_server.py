@@ -28,7 +28,7 @@ def jar_folder(home: Path) -> Path:
     return home / "target" / "lib"
 
 
-def command(home: Path, port: int, heap: str) -> list[str]:
+def command(home: Path, port: int, heap: str, config: Path | None = None) -> list[str]:
     jars = jar_folder(home)
     if not any(jars.glob("languagetool-server-*.jar")):
         raise ServerError(
@@ -38,7 +38,7 @@ def command(home: Path, port: int, heap: str) -> list[str]:
     java = shutil.which("java")
     if java is None:
         raise ServerError("Java is not installed; LanguageTool needs Java 17 or newer (scripts/setup.sh installs it).")
-    config = home / "server.properties"
+    config = config or home / "server.properties"
     return [java, f"-Xmx{heap}", "-Xss4m", "-cp", f"{jars}/*", MAIN_CLASS, "--port", str(port), "--config", str(config)]
 
 
@@ -50,8 +50,12 @@ def is_up(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start(home: Path, port: int, heap: str = "1g", run_dir: Path | None = None, wait: float = 120.0) -> subprocess.Popen:
-    """Start the server, wait until it answers, and warm it up (its first check is slow)."""
+def start(
+    home: Path, port: int, heap: str = "1g", run_dir: Path | None = None, wait: float = 120.0,
+    config: Path | None = None,
+) -> subprocess.Popen:
+    """Start the server, wait until it answers, and warm it up (its first check is slow).
+    `config` replaces languagetool/server.properties."""
     run_dir = run_dir or home.parent / "var"
     run_dir.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}"
@@ -60,7 +64,7 @@ def start(home: Path, port: int, heap: str = "1g", run_dir: Path | None = None, 
     log_path = run_dir / f"languagetool-{port}.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            command(home, port, heap), stdout=log, stderr=subprocess.STDOUT,
+            command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
     (run_dir / f"languagetool-{port}.pid").write_text(str(process.pid))

@@ -1,25 +1,23 @@
 """Latency and throughput of `POST /v1/check` over the reply corpus (bench/corpus/replies.jsonl).
 
-What it measures, in one run, printed as a markdown table on stdout (progress on stderr):
+Everything goes over loopback HTTP to a real `tactful serve`, one new connection per
+request. In one run it prints a markdown table on stdout (progress on stderr):
 
-1. Full check, cold: p50/p95 of `POST /v1/check` in-process (FastAPI TestClient), timed on
-   the client side with time.perf_counter. The LanguageTool paragraph cache is cleared
-   before every request, so each text is new to it. The server-side `took_ms` p50 is
-   reported too.
-2. LanguageTool alone: p50/p95 of one direct `POST /v2/check` (language=en-GB) per text,
-   sending exactly what the grammar check sends on a cold cache: the agent's own
-   paragraphs joined by a blank line.
+1. Full check, cold: p50/p95 of `POST /v1/check`, timed on the client side, plus the
+   server-side `took_ms`. The service runs with its paragraph cache off
+   (TACTFUL_LANGUAGETOOL_CACHE_SIZE=0) against a LanguageTool server started with its
+   sentence cache off, so every check is cold.
+2. LanguageTool alone: p50/p95 of one direct `POST /v2/check` per text to that same
+   server, sending what the grammar check sends: the agent's own paragraphs joined by a
+   blank line, en-GB, the default guide's disabled rules.
 3. The ratio of (1) p50 to (2) p50: what the service adds on top of LanguageTool.
-4. Re-check after a one-word edit: the original text is checked first (warming the
-   cache), then one word of one paragraph is changed and the edited text is timed.
-5. Throughput: `tactful serve --workers 2` is started as a subprocess on a free loopback
-   port and loaded by 4 client threads for a few passes over the corpus (bounded in
-   time); checks per second overall and for the first pass (every text new to both
-   workers' caches).
+4. Re-check after a one-word edit, with both caches on as in production
+   (--languagetool-url): check a text, then time the same text with one word changed.
+5. Throughput: `tactful serve --workers 2` loaded by 4 client threads for a few passes
+   over the corpus (bounded in time), against the cache-less LanguageTool.
 
-Every phase is warmed up first and repeated `--repeat` times per text; the passes of (1)
-and (2) alternate so that drift (LanguageTool's JIT still speeding up, a busy machine)
-affects both alike.
+The passes of (1) and (2) alternate so that drift (LanguageTool's JIT still speeding
+up, a busy machine) affects both alike.
 
 Run it from the project root (takes 2-4 minutes on 2 cores):
 
@@ -42,8 +40,8 @@ import sys
 import threading
 import time
 import urllib.parse
-import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,11 +90,16 @@ def languagetool_text(item: dict) -> str:
     return PARAGRAPH_JOINER.join(own_paragraphs(item["text"], item["format"]))
 
 
-def one_word_edit(item: dict) -> str:
-    """The text with one word changed in one checked paragraph."""
+EDITS = [("this", "today"), ("that", "now"), ("our", "again"), ("each", "too")]
+
+
+def one_word_edit(item: dict, round_no: int = 0) -> str:
+    """The text with one word changed in one checked paragraph; another word each round,
+    so that LanguageTool's own sentence cache has not seen the edited sentence."""
     text, fmt = item["text"], item["format"]
     before = own_paragraphs(text, fmt)
-    for edited in (text.replace(" the ", " this ", 1), text.rstrip() + " today"):
+    swap, append = EDITS[round_no % len(EDITS)]
+    for edited in (text.replace(" the ", f" {swap} ", 1), text.rstrip() + f" {append}"):
         if own_paragraphs(edited, fmt) != before:
             return edited
     raise ValueError(f"{item['id']}: found no one-word edit that changes a checked paragraph")
@@ -112,15 +115,15 @@ class Timings:
     ms: list[float] = field(default_factory=list)
     took_ms: list[float] = field(default_factory=list)  # server side, when there is one
     grammar_not_ok: int = 0
-    paragraphs_sent: int = 0
 
     def p(self, pct: int) -> float:
         return percentile(self.ms, pct)
 
 
-def timed_post(client, body: dict, timings: Timings) -> None:
+def timed_post(base: str, body: dict, timings: Timings) -> None:
+    """One check over loopback HTTP, a new connection each, as a sidebar's first call."""
     began = time.perf_counter()
-    response = client.post("/v1/check", json=body)
+    response = requests.post(f"{base}/v1/check", json=body, timeout=60)
     timings.ms.append((time.perf_counter() - began) * 1000)
     response.raise_for_status()
     report = response.json()
@@ -129,77 +132,79 @@ def timed_post(client, body: dict, timings: Timings) -> None:
         timings.grammar_not_ok += 1
 
 
-# -- phases 1 and 4: in-process ------------------------------------------------
-def warm_up_in_process(client, services, items: list[dict], count: int) -> None:
-    client.post("/v1/check", json=WARMUP_REQUEST).raise_for_status()
-    for item in items[:count]:
-        for text in (item["text"], one_word_edit(item)):
-            services.languagetool._cache.clear()
-            client.post("/v1/check", json=request_body(item, text)).raise_for_status()
-    services.languagetool._cache.clear()
+@contextmanager
+def serving(languagetool_url: str, workers: int = 1, **env: str):
+    """`tactful serve` on a free loopback port, ready and warmed up; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = RUN_DIR / f"tactful-serve-{port}.log"
+    log(f"starting tactful serve --workers {workers} on {base} {env or ''} (log {log_path})")
+    process = start_service(languagetool_url, port, workers, log_path, env)
+    try:
+        wait_ready(base, process, log_path)
+        load_pass(base, [WARMUP_REQUEST] * 4 * workers, min(4, 2 * workers), float("inf"))
+        yield base
+    finally:
+        stop_service(process)
 
 
-def cold_pass(client, services, items: list[dict], timings: Timings) -> None:
-    for item in items:
-        services.languagetool._cache.clear()  # every paragraph is new to the cache
-        sent = services.languagetool.stats["paragraphs_sent"]
-        timed_post(client, request_body(item), timings)
-        timings.paragraphs_sent += services.languagetool.stats["paragraphs_sent"] - sent
+# -- phases 1, 2 and 4: latency over HTTP -----------------------------------------
+def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timings]:
+    """Phases 1 and 2, against a LanguageTool server with its result cache off and a
+    service with its paragraph cache off, so every check is cold and neither side
+    profits from the other having sent the same sentences. The passes alternate, so a
+    server still speeding up (Java JIT) or a busy machine affects both alike."""
+    texts = [languagetool_text(item) for item in items]
+    cold, alone = Timings(), Timings()
+    with serving(cold_url, TACTFUL_LANGUAGETOOL_CACHE_SIZE="0") as base:
+        log(f"warm-up: {args.warmup} texts through the service and directly to LanguageTool")
+        for item in items[: args.warmup]:
+            timed_post(base, request_body(item), Timings())
+        languagetool_pass(cold_url, texts[: args.warmup], Timings())
+        for round_no in range(1, args.repeat + 1):
+            log(f"LanguageTool alone: pass {round_no}/{args.repeat}")
+            languagetool_pass(cold_url, texts, alone)
+            log(f"full check, cold: pass {round_no}/{args.repeat}")
+            for item in items:
+                timed_post(base, request_body(item), cold)
+    return cold, alone
 
 
-def measure_recheck(client, services, items: list[dict], repeat: int) -> Timings:
+def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Timings:
+    """Phase 4, with both caches on as in production: check a text, then time the
+    check of the same text with one word changed (another word each pass)."""
     timings = Timings()
-    edits = {item["id"]: one_word_edit(item) for item in items}
-    for round_no in range(1, repeat + 1):
-        log(f"re-check after a one-word edit: pass {round_no}/{repeat}")
-        for item in items:
-            services.languagetool._cache.clear()
-            client.post("/v1/check", json=request_body(item)).raise_for_status()  # the original, warm
-            sent = services.languagetool.stats["paragraphs_sent"]
-            timed_post(client, request_body(item, edits[item["id"]]), timings)
-            timings.paragraphs_sent += services.languagetool.stats["paragraphs_sent"] - sent
+    with serving(languagetool_url) as base:
+        for round_no in range(1, repeat + 1):
+            log(f"re-check after a one-word edit: pass {round_no}/{repeat}")
+            for item in items:
+                requests.post(f"{base}/v1/check", json=request_body(item), timeout=60).raise_for_status()
+                timed_post(base, request_body(item, one_word_edit(item, round_no)), timings)
     return timings
 
 
-def run_in_process(languagetool_url: str, items: list[dict], args) -> tuple[Timings, Timings, Timings]:
-    """Phases 1, 2 and 4. The cold and LanguageTool-alone passes alternate, so a server
-    that is still speeding up (Java JIT) or a busy machine affects both alike."""
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-    from fastapi.testclient import TestClient
-
-    from assistant.api.app import create_app
-    from assistant.services import build_services
-    from assistant.settings import Settings
-
-    log("loading the service in-process (spaCy, guides)")
-    services = build_services(Settings(languagetool_url=languagetool_url, languagetool_warmup=False))
-    texts = [languagetool_text(item) for item in items]
-    cold, alone = Timings(), Timings()
-    with TestClient(create_app(services=services)) as client, requests.Session() as session:
-        log(f"warm-up: {args.warmup} texts, original and edited, and directly to LanguageTool")
-        warm_up_in_process(client, services, items, args.warmup)
-        languagetool_pass(session, languagetool_url, texts[: args.warmup], Timings())
-        for round_no in range(1, args.repeat + 1):
-            log(f"LanguageTool alone: pass {round_no}/{args.repeat}")
-            languagetool_pass(session, languagetool_url, texts, alone)
-            log(f"full check, cold cache: pass {round_no}/{args.repeat}")
-            cold_pass(client, services, items, cold)
-        recheck = measure_recheck(client, services, items, args.repeat)
-    return cold, alone, recheck
-
-
 # -- phase 2: LanguageTool alone -------------------------------------------------
-def languagetool_pass(session: requests.Session, languagetool_url: str, texts: list[str], timings: Timings) -> None:
-    """One direct `/v2/check` per text, as the grammar check would send it."""
+def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings) -> None:
+    """One direct `/v2/check` per text, as the grammar check sends it: a new connection
+    per call (as language-tool-python makes), the default guide's disabled rules."""
+    disabled = ",".join(default_guide().languagetool.disabled_rules)
     for text in texts:
         began = time.perf_counter()
-        response = session.post(
-            f"{languagetool_url.rstrip('/')}/v2/check", data={"language": "en-GB", "text": text}, timeout=60
+        response = requests.post(
+            f"{languagetool_url.rstrip('/')}/v2/check",
+            data={"language": "en-GB", "text": text, "disabledRules": disabled}, timeout=60,
         )
         timings.ms.append((time.perf_counter() - began) * 1000)
         response.raise_for_status()
         if "matches" not in response.json():
             raise RuntimeError("LanguageTool answered without matches")
+
+
+def default_guide():
+    from assistant.guide import load_guides
+    from assistant.settings import Settings
+
+    return load_guides(Settings().guides_dir)["default"]
 
 
 # -- phase 5: throughput of the real service ---------------------------------------
@@ -209,8 +214,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_service(languagetool_url: str, port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "TACTFUL_LANGUAGETOOL_URL": languagetool_url, "TACTFUL_LOG_LEVEL": "warning"}
+def start_service(languagetool_url: str, port: int, workers: int, log_path: Path, extra_env: dict | None = None) -> subprocess.Popen:
+    env = {
+        **os.environ, "TACTFUL_LANGUAGETOOL_URL": languagetool_url, "TACTFUL_LOG_LEVEL": "warning",
+        **(extra_env or {}),
+    }
     command = [str(TACTFUL), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with open(log_path, "ab") as out:
         return subprocess.Popen(
@@ -268,7 +276,6 @@ class Throughput:
     requests: int = 0
     seconds: float = 0.0
     first_pass: tuple[int, float] = (0, 0.0)
-    warmup: int = 0
 
     @property
     def rate(self) -> float:
@@ -279,18 +286,12 @@ class Throughput:
         return self.first_pass[0] / self.first_pass[1]
 
 
-def measure_throughput(languagetool_url: str, items: list[dict], args: argparse.Namespace) -> Throughput:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = RUN_DIR / f"tactful-serve-{port}.log"
-    log(f"throughput: starting tactful serve --workers {args.workers} on {base} (log {log_path})")
-    process = start_service(languagetool_url, port, args.workers, log_path)
+def measure_throughput(cold_url: str, items: list[dict], args: argparse.Namespace) -> Throughput:
+    """Phase 5: `--threads` clients against `--workers` processes. LanguageTool's result
+    cache is off (every pass is new to it); each worker keeps its paragraph cache, so
+    only the first pass is cold for Tactful too."""
     result = Throughput(workers=args.workers, threads=args.threads)
-    try:
-        wait_ready(base, process, log_path)
-        result.warmup = 4 * args.threads  # enough to reach every worker more than once
-        log(f"throughput: warm-up, {result.warmup} requests")
-        load_pass(base, [WARMUP_REQUEST] * result.warmup, args.threads, float("inf"))
+    with serving(cold_url, workers=args.workers) as base:
         deadline = time.monotonic() + args.throughput_seconds
         bodies = [request_body(item) for item in items]
         for pass_no in range(1, args.passes + 1):
@@ -303,8 +304,6 @@ def measure_throughput(languagetool_url: str, items: list[dict], args: argparse.
             if time.monotonic() > deadline:
                 log("throughput: time limit reached")
                 break
-    finally:
-        stop_service(process)
     return result
 
 
@@ -325,33 +324,44 @@ def ensure_languagetool(url: str) -> int | None:
     return port
 
 
+def start_cold_languagetool() -> tuple[str, subprocess.Popen]:
+    """The bundled server with its sentence cache off, for the cold comparisons."""
+    from assistant import languagetool_server
+
+    config = RUN_DIR / "cold.properties"
+    config.write_text("cacheSize=0\npipelineCaching=true\nmaxTextLength=60000\n")
+    port = free_port()
+    log(f"starting a LanguageTool server without result cache on port {port} (10-30 s)")
+    process = languagetool_server.start(PROJECT / "languagetool", port, heap="1g", run_dir=RUN_DIR, config=config)
+    return f"http://127.0.0.1:{port}", process
+
+
 # -- report -------------------------------------------------------------------------
 def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_texts: int, args, load_avg) -> str:
     ratio = cold.p(50) / alone.p(50)
     per_text = f"{n_texts} texts × {args.repeat}"
     rows = [
-        ("Full check, cold cache, p50 (client side)", f"{cold.p(50):.1f} ms", f"{len(cold.ms)} ({per_text})"),
-        ("Full check, cold cache, p95 (client side)", f"{cold.p(95):.1f} ms", f"{len(cold.ms)}"),
-        ("Full check, cold cache, p50 of server `took_ms`", f"{percentile(cold.took_ms, 50):.1f} ms",
+        ("Full check over HTTP, cold, p50", f"{cold.p(50):.1f} ms", f"{len(cold.ms)} ({per_text})"),
+        ("Full check over HTTP, cold, p95", f"{cold.p(95):.1f} ms", f"{len(cold.ms)}"),
+        ("Full check, cold, p50 of server-side `took_ms`", f"{percentile(cold.took_ms, 50):.1f} ms",
          f"{len(cold.took_ms)}"),
         ("LanguageTool alone (`/v2/check`, en-GB), p50", f"{alone.p(50):.1f} ms", f"{len(alone.ms)} ({per_text})"),
         ("LanguageTool alone, p95", f"{alone.p(95):.1f} ms", f"{len(alone.ms)}"),
         ("Ratio full-check p50 / LanguageTool-alone p50", f"{ratio:.2f}×", ""),
-        ("Re-check after a one-word edit, p95", f"{recheck.p(95):.1f} ms", f"{len(recheck.ms)} ({per_text})"),
-        ("Re-check after a one-word edit, p50", f"{recheck.p(50):.1f} ms", f"{len(recheck.ms)}"),
+        ("Re-check after a one-word edit over HTTP, p95", f"{recheck.p(95):.1f} ms", f"{len(recheck.ms)} ({per_text})"),
+        ("Re-check after a one-word edit over HTTP, p50", f"{recheck.p(50):.1f} ms", f"{len(recheck.ms)}"),
+        ("Re-check, p95 of server-side `took_ms`", f"{percentile(recheck.took_ms, 95):.1f} ms", f"{len(recheck.took_ms)}"),
         (f"Throughput, {load.workers} workers, {load.threads} client threads, all passes",
          f"{load.rate:.2f} checks/s", f"{load.requests} requests in {load.seconds:.1f} s"),
-        ("Throughput, first pass only (every text new to the caches)",
+        ("Throughput, first pass only (every text new to both workers)",
          f"{load.first_pass_rate:.2f} checks/s", f"{load.first_pass[0]} requests in {load.first_pass[1]:.1f} s"),
     ]
     lines = ["| Measurement | Value | Sample |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {sample} |" for name, value, sample in rows]
     lines += [
         "",
-        f"Warm-up: {args.warmup} texts (original and edited) in-process, {args.warmup} LanguageTool calls, "
-        f"{load.warmup} requests to the served app. "
-        f"Paragraphs sent to LanguageTool: {cold.paragraphs_sent / len(cold.ms):.2f} per cold check, "
-        f"{recheck.paragraphs_sent / len(recheck.ms):.2f} per re-check. "
+        f"Warm-up: {args.warmup} texts through the service and to LanguageTool, and a few requests "
+        "to each served instance. "
         f"Grammar not `ok`: {cold.grammar_not_ok} cold, {recheck.grammar_not_ok} re-check. "
         f"{os.cpu_count()} CPUs; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
     ]
@@ -378,10 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     items = load_corpus(args.corpus)
     began, load_at_start = time.monotonic(), os.getloadavg()[0]
     started_port = ensure_languagetool(args.languagetool_url)
+    cold_url, cold_server = start_cold_languagetool()
     try:
-        cold, alone, recheck = run_in_process(args.languagetool_url, items, args)
-        load = measure_throughput(args.languagetool_url, items, args)
+        cold, alone = measure_cold(cold_url, items, args)
+        recheck = measure_recheck(args.languagetool_url, items, args.repeat)
+        load = measure_throughput(cold_url, items, args)
     finally:
+        if cold_server.poll() is None:
+            cold_server.terminate()
         if started_port is not None:
             from assistant import languagetool_server
 
