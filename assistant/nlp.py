@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 
 import spacy
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .text import Sentence
 
 
 class ModelMissing(RuntimeError):
@@ -16,13 +20,35 @@ class ModelMissing(RuntimeError):
 _CLITICS = ("'", "’", "n't", "n’t")
 
 
-def count_words(tokens) -> int:
-    """Words in a Doc or Span: tokens with a letter or digit (not punctuation or emoji);
-    a contraction ("you're", "don't") is one word although spaCy splits it in two."""
-    return sum(
-        1 for token in tokens
-        if any(char.isalnum() for char in token.text) and not token.lower_.startswith(_CLITICS)
-    )
+@functools.lru_cache(maxsize=65536)
+def is_word(token_text: str) -> bool:
+    """A letter or digit in it (not punctuation or emoji); a contraction ("you're",
+    "don't") is one word although spaCy splits it in two."""
+    return any(char.isalnum() for char in token_text) and not token_text.lower().startswith(_CLITICS)
+
+
+def split_sentences(doc: Doc) -> list[Sentence]:
+    """The Doc's sentences, trimmed of whitespace, with their word counts.
+
+    One pass over a numpy view of the tokens: iterating Span objects costs more than
+    the parse itself on a long email."""
+    strings = doc.vocab.strings
+    sentences: list[Sentence] = []
+    start, end, words = -1, 0, 0
+    for orth, sent_start, idx in doc.to_array([ORTH, SENT_START, IDX]).tolist():
+        if sent_start == 1 and start >= 0:
+            sentences.append(Sentence(start, end, words))
+            start, words = -1, 0
+        text = strings[orth]
+        if text.isspace():
+            continue
+        if start < 0:
+            start = idx
+        end = idx + len(text)
+        words += is_word(text)
+    if start >= 0:
+        sentences.append(Sentence(start, end, words))
+    return sentences
 
 
 @Language.component("line_breaks")
@@ -39,7 +65,9 @@ def line_breaks(doc: Doc) -> Doc:
 def load_nlp(model: str, pipes: set[str]) -> Language:
     """Load `model` by its package name with only the components the checks read.
 
-    Loading by package name never downloads; an unknown name would make spaCy try."""
+    A component the model lacks but spaCy provides (e.g. the rule-based `sentencizer`)
+    is added. Loading by package name never downloads; an unknown name would make
+    spaCy try."""
     if importlib.util.find_spec(model) is None:
         raise ModelMissing(
             f"spaCy model package {model!r} is not installed. Run the setup script "
@@ -47,12 +75,14 @@ def load_nlp(model: str, pipes: set[str]) -> Language:
         )
     nlp = spacy.load(model)
     wanted = set(pipes)
-    if not wanted & {"parser", "senter"}:
-        wanted.add("senter")  # sentences are always needed (metrics, readability)
+    if not wanted & {"parser", "senter", "sentencizer"}:
+        wanted.add("sentencizer")  # sentences are always needed (metrics)
     for name in nlp.component_names:
         if name in wanted and name in nlp.disabled:
             nlp.enable_pipe(name)
         elif name not in wanted and name not in nlp.disabled:
             nlp.disable_pipe(name)
+    for name in sorted(wanted - set(nlp.component_names)):
+        nlp.add_pipe(name)
     nlp.add_pipe("line_breaks", last=True)
     return nlp

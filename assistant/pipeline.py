@@ -16,7 +16,7 @@ from spacy.language import Language
 from .checks import Check, NotApplicable, Outcome, Unavailable
 from .guide import Guide
 from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, verdict_for
-from .nlp import count_words
+from .nlp import split_sentences
 from .text import Draft
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class Pipeline:
             if check.waits_on_io
         }
         draft.doc = self.nlp(draft.own_text)
+        draft.sentences = split_sentences(draft.doc)
         results = {
             check.name: _timed(check, draft, context, guide) for check in chosen if not check.waits_on_io
         }
@@ -140,6 +141,5 @@ def _timed(check: Check, draft: Draft, context: Context, guide: Guide) -> tuple[
 
 
 def _text_metrics(draft: Draft) -> dict:
-    sentences = [s for s in draft.doc.sents if s.text.strip()] if draft.doc is not None else []
-    words = count_words(draft.doc) if draft.doc is not None else 0
-    return {"words": words, "sentences": len(sentences), "paragraphs": len(draft.paragraphs())}
+    words = sum(sentence.words for sentence in draft.sentences)
+    return {"words": words, "sentences": len(draft.sentences), "paragraphs": len(draft.paragraphs())}

@@ -48,6 +48,13 @@ _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix")
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend")
 
 
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    words: int
+
+
 @dataclass
 class Draft:
     source: str
@@ -60,6 +67,7 @@ class Draft:
     source_starts: list[int] | None = None  # html only: per text char, its span in source
     source_ends: list[int] | None = None
     doc: Any = None  # the spaCy Doc of own_text, attached by the pipeline
+    sentences: list[Sentence] = field(default_factory=list)  # of own_text, from doc
 
     def paragraphs(self) -> list[tuple[int, str]]:
         """The agent's own paragraphs as (start, text), blank ones left out."""
