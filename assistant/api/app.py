@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..services import Services, build_services
 from ..settings import Settings
@@ -38,17 +39,26 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     app.include_router(routes.router)
-
-    @app.middleware("http")
-    async def refuse_huge_bodies(request: Request, call_next):
-        # Refuse before parsing: a body this large cannot hold an acceptable draft.
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > settings.max_text_chars * 4 + BODY_OVERHEAD:
-            return problems.problem(
-                413, "Draft too long",
-                f"The request body is {int(length)} bytes; drafts are limited to "
-                f"{settings.max_text_chars} characters. Check a shorter part of the reply.",
-            )
-        return await call_next(request)
-
+    app.add_middleware(BodyLimit, limit=settings.max_text_chars * 4 + BODY_OVERHEAD, max_chars=settings.max_text_chars)
     return app
+
+
+class BodyLimit:
+    """Refuses a body whose Content-Length no acceptable draft can reach, before it is
+    read. A plain ASGI middleware: Starlette's BaseHTTPMiddleware costs every request."""
+
+    def __init__(self, app: ASGIApp, limit: int, max_chars: int) -> None:
+        self.app, self.limit, self.max_chars = app, limit, max_chars
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.limit:
+                response = problems.problem(
+                    413, "Draft too long",
+                    f"The request body is {int(length)} bytes; drafts are limited to "
+                    f"{self.max_chars} characters. Check a shorter part of the reply.",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
