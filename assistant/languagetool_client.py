@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import language_tool_python
+import requests
 from cachetools import LRUCache
 from language_tool_python.exceptions import LanguageToolError
 
@@ -144,10 +145,11 @@ class LanguageToolClient:
         return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached)]
 
     def is_up(self) -> bool:
+        """Asks the server now (for /readyz), rather than trusting the last check."""
+        url = urllib.parse.urljoin(self.url.rstrip("/") + "/", "v2/languages")
         try:
-            self._tool(CheckOptions())
-            return True
-        except LanguageToolDown:
+            return requests.get(url, timeout=min(2.0, self.timeout)).status_code == 200
+        except requests.RequestException:
             return False
 
     def _check_joined(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:

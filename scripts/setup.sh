@@ -29,7 +29,7 @@ fi
 [ -x .venv/bin/python ] || { step "Creating .venv"; "$PYTHON" -m venv .venv; }
 want=$(stamp pyproject.toml constraints.txt)
 if [ "$(cat .venv/.tactful-stamp 2>/dev/null)" != "$want" ]; then
-  step "Installing Python packages (pinned in constraints.txt)"
+  step "Installing Python packages, pinned in constraints.txt (2-3 minutes the first time)"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
   echo "$want" > .venv/.tactful-stamp

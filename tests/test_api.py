@@ -120,3 +120,14 @@ def test_openapi_documents_the_check_endpoint(client):
     operation = spec["paths"]["/v1/check"]["post"]
     assert {"200", "413", "422"} <= set(operation["responses"])
     assert client.get("/docs").status_code == 200
+
+
+def test_the_app_builds_its_own_resources_in_the_lifespan(settings):
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+
+    with TestClient(create_app(settings.model_copy(update={"languagetool_warmup": True}))) as own:
+        response = own.post("/v1/check", json={"text": "Their is a problem.", "channel": "chat"})
+        assert response.status_code == 200
+        assert response.json()["checks"]["grammar"]["status"] == "ok"
