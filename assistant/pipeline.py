@@ -142,4 +142,4 @@ def _timed(check: Check, draft: Draft, context: Context, guide: Guide) -> tuple[
 
 def _text_metrics(draft: Draft) -> dict:
     words = sum(sentence.words for sentence in draft.sentences)
-    return {"words": words, "sentences": len(draft.sentences), "paragraphs": len(draft.paragraphs())}
+    return {"words": words, "sentences": len(draft.sentences), "paragraphs": len(draft.paragraphs)}

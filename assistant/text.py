@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any, Literal
 
@@ -69,6 +70,7 @@ class Draft:
     doc: Any = None  # the spaCy Doc of own_text, attached by the pipeline
     sentences: list[Sentence] = field(default_factory=list)  # of own_text, from doc
 
+    @cached_property
     def paragraphs(self) -> list[tuple[int, str]]:
         """The agent's own paragraphs as (start, text), blank ones left out."""
         result = []

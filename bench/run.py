@@ -80,7 +80,7 @@ def request_body(item: dict, text: str | None = None) -> dict:
 def own_paragraphs(text: str, fmt: str) -> list[str]:
     from assistant.text import prepare_draft
 
-    return [paragraph for _, paragraph in prepare_draft(text, fmt).paragraphs()]
+    return [paragraph for _, paragraph in prepare_draft(text, fmt).paragraphs]
 
 
 def languagetool_text(item: dict) -> str:

@@ -54,7 +54,7 @@ def test_a_line_starting_with_from_is_not_a_header_on_its_own():
 
 def test_paragraphs_are_the_agents_own_with_offsets_into_text():
     draft = prepare_draft(REPLY_WITH_HISTORY)
-    paragraphs = draft.paragraphs()
+    paragraphs = draft.paragraphs
     assert [p for _, p in paragraphs] == [
         "Hi Dana,",
         "Your refund for order #48213 is on its way: see https://shop.example.com/orders/48213.",

@@ -44,7 +44,7 @@ class GrammarCheck:
             enabled_rules=tuple(sorted(guide.languagetool.enabled_rules)),
             disabled_categories=tuple(sorted(guide.languagetool.disabled_categories)),
         )
-        paragraphs = draft.paragraphs()
+        paragraphs = draft.paragraphs
         try:
             per_paragraph = self.client.check_paragraphs([p for _, p in paragraphs], options)
         except LanguageToolDown as exc:

@@ -83,7 +83,7 @@ def _whole_text_findings(draft: Draft, metrics: dict, target: ReadabilityTarget)
     )
     if not too_hard:
         return []
-    paragraphs = draft.paragraphs()
+    paragraphs = draft.paragraphs
     start, end = paragraphs[0][0], paragraphs[-1][0] + len(paragraphs[-1][1])
     aim = f"grade {target.max_grade:g} or below" if target.max_grade is not None else "an easier read"
     return [
