@@ -40,7 +40,7 @@ def supply_cmudict() -> None:
 class ReadabilityCheck:
     name = "readability"
     waits_on_io = False
-    # Reads draft.sentences. The rule-based splitter is a tenth of the statistical
+    # Reads draft.sentences. The rule-based splitter costs a fifth of the statistical
     # one's cost and as good on replies (the tokenizer keeps "e.g." and "Mr." whole).
     spacy_pipes = frozenset({"sentencizer"})
 
