@@ -41,7 +41,7 @@ class ReadabilityCheck:
     name = "readability"
     waits_on_io = False
     # Reads draft.sentences. The rule-based splitter costs a fifth of the statistical
-    # one's cost and as good on replies (the tokenizer keeps "e.g." and "Mr." whole).
+    # one and does as well on replies (the tokenizer keeps "e.g." and "Mr." whole).
     spacy_pipes = frozenset({"sentencizer"})
 
     def __init__(self) -> None:
