@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import language_tool_python
-import requests
 from cachetools import LRUCache
 from language_tool_python.exceptions import LanguageToolError
+
+from . import languagetool_server
 
 PARAGRAPH_JOINER = "\n\n"
 
@@ -146,11 +147,7 @@ class LanguageToolClient:
 
     def is_up(self) -> bool:
         """Asks the server now (for /readyz), rather than trusting the last check."""
-        url = urllib.parse.urljoin(self.url.rstrip("/") + "/", "v2/languages")
-        try:
-            return requests.get(url, timeout=min(2.0, self.timeout)).status_code == 200
-        except requests.RequestException:
-            return False
+        return languagetool_server.is_up(self.url, timeout=min(2.0, self.timeout))
 
     def _check_joined(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
         text = PARAGRAPH_JOINER.join(paragraphs)
