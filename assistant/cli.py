@@ -120,25 +120,34 @@ def _context(args: argparse.Namespace) -> Context:
 
 
 def render(report: Report, name: str, colour: bool = False) -> str:
-    """Findings as an agent reads them: where, what, the words underlined, the fix."""
+    """Findings as an agent reads them: where, what, the words underlined, the fix.
+    A finding about the whole draft (no span) is shown against the file alone."""
     lines = []
-    text = report.text
     for finding in report.findings:
-        line_no = text.count("\n", 0, finding.start) + 1
-        line_start = text.rfind("\n", 0, finding.start) + 1
-        line_end = text.find("\n", finding.start)
-        line_end = len(text) if line_end == -1 else line_end
-        column = finding.start - line_start + 1
         severity = finding.severity.value
         label = f"{COLOURS[severity]}{severity}{RESET}" if colour else severity
-        lines.append(f"{name}:{line_no}:{column}: {label} [{finding.rule}] {finding.message}")
-        lines.append(f"    {text[line_start:line_end]}")
-        width = max(1, min(finding.end, line_end) - finding.start)
-        lines.append(f"    {' ' * (finding.start - line_start)}{'^' * width}")
+        where = name if finding.start is None else f"{name}:{_position(report.text, finding.start)}"
+        lines.append(f"{where}: {label} [{finding.rule}] {finding.message}")
+        if finding.start is not None and finding.end is not None:
+            lines.extend(_underlined(report.text, finding.start, finding.end))
         if finding.suggestions:
             lines.append(f"    suggestion: {' | '.join(finding.suggestions[:3])}")
     lines.append(_summary(report))
     return "\n".join(lines)
+
+
+def _position(text: str, offset: int) -> str:
+    line_no = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return f"{line_no}:{column}"
+
+
+def _underlined(text: str, start: int, end: int) -> list[str]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    width = max(1, min(end, line_end) - start)
+    return [f"    {text[line_start:line_end]}", f"    {' ' * (start - line_start)}{'^' * width}"]
 
 
 def _summary(report: Report) -> str:

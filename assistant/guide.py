@@ -1,78 +1,58 @@
-"""An organisation's style guide: style_guides/<id>/guide.yaml, validated, with `extends`."""
+"""An organisation's style guide: style_guides/<id>/guide.yaml, validated, with `extends`.
+
+The guide's own fields (id, version, name, locale, extends) live here; every other
+top-level key is a section owned by the check of that name, which validates it."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .model import Channel, Context, Severity
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
 
 
 class GuideError(ValueError):
     """A guide that cannot be loaded; the message names the file and the field."""
 
 
-class _Section(BaseModel):
+class Section(BaseModel):
+    """A part of a guide. Each check owns one (its `Options`, under the check's name);
+    unknown fields fail at load."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class LanguageToolOptions(_Section):
-    picky: bool = False
-    disabled_rules: list[str] = Field(default_factory=list)
-    enabled_rules: list[str] = Field(default_factory=list)
-    disabled_categories: list[str] = Field(default_factory=list)
-    ignore_words: list[str] = Field(default_factory=list, description="Never reported as misspelt.")
-    severity: dict[str, Severity] = Field(
-        default_factory=dict, description="LanguageTool rule or category id -> severity, e.g. TYPOS: blocker."
-    )
+class Guide(BaseModel):
+    """A resolved guide: its own fields, and each check's validated section."""
 
+    model_config = ConfigDict(extra="forbid")
 
-class ReadabilityTarget(_Section):
-    min_reading_ease: float | None = None
-    max_grade: float | None = None
-    max_sentence_words: int | None = None
-    max_sentence_grade: float | None = None
-
-
-class ReadabilityOptions(_Section):
-    audiences: dict[str, ReadabilityTarget] = Field(default_factory=dict)
-    channels: dict[Channel, ReadabilityTarget] = Field(default_factory=dict)
-
-    def target_for(self, context: Context) -> ReadabilityTarget:
-        """The audience's target, tightened by reading support and by the channel."""
-        target = self.audiences.get(context.audience.value, ReadabilityTarget())
-        layers = [target]
-        if context.reading_support and "reading_support" in self.audiences:
-            layers.append(self.audiences["reading_support"])
-        if context.channel in self.channels:
-            layers.append(self.channels[context.channel])
-        merged: dict[str, Any] = {}
-        for layer in layers:
-            merged.update(layer.model_dump(exclude_none=True))
-        return ReadabilityTarget(**merged)
-
-
-class Guide(_Section):
     id: str
     version: str = "1"
     name: str = ""
     locale: str = "en-GB"
     extends: str | None = None
-    languagetool: LanguageToolOptions = Field(default_factory=LanguageToolOptions)
-    readability: ReadabilityOptions = Field(default_factory=ReadabilityOptions)
+    sections: dict[str, Any] = Field(default_factory=dict, description="check name -> its validated Options")
 
 
-def load_guides(folder: Path) -> dict[str, Guide]:
-    """Every guide under `folder`, with `extends` resolved (child values win)."""
+_OWN_FIELDS = set(Guide.model_fields) - {"sections"}
+SectionModels = Mapping[str, type[Section]]
+
+
+def load_guides(folder: Path, sections: SectionModels) -> dict[str, Guide]:
+    """Every guide under `folder`, with `extends` resolved (child values win), each
+    section validated by the model of the check that owns it."""
     raw: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*/guide.yaml")):
         raw[path.parent.name] = _read_yaml(path)
     if not raw:
         raise GuideError(f"No style guides found in {folder} (expected <id>/guide.yaml).")
-    return {guide_id: _build(guide_id, raw, folder) for guide_id in raw}
+    return {guide_id: _build(guide_id, raw, folder, sections) for guide_id in raw}
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -88,15 +68,27 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _build(guide_id: str, raw: dict[str, dict[str, Any]], folder: Path) -> Guide:
+def _build(guide_id: str, raw: dict[str, dict[str, Any]], folder: Path, sections: SectionModels) -> Guide:
     merged = _resolve(guide_id, raw, [])
+    path = folder / guide_id / "guide.yaml"
+    unknown = sorted(set(merged) - _OWN_FIELDS - set(sections))
+    if unknown:
+        known = ", ".join(sorted(_OWN_FIELDS | set(sections)))
+        raise GuideError(f"{path}: unknown section(s) {', '.join(unknown)}; known: {known}.")
+    own = {key: value for key, value in merged.items() if key in _OWN_FIELDS}
+    validated = {name: _validate(path, name, model, merged.get(name)) for name, model in sections.items()}
+    return _validate(path, "", Guide, own | {"sections": validated})
+
+
+def _validate(path: Path, name: str, model: type[ModelT], data: Any) -> ModelT:
     try:
-        return Guide.model_validate(merged)
+        return model.model_validate({} if data is None else data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+            f"{'.'.join(str(p) for p in ([name] if name else []) + list(error['loc']))}: {error['msg']}"
+            for error in exc.errors()
         )
-        raise GuideError(f"{folder / guide_id / 'guide.yaml'}: {problems}") from exc
+        raise GuideError(f"{path}: {problems}") from exc
 
 
 def _resolve(guide_id: str, raw: dict[str, dict[str, Any]], seen: list[str]) -> dict[str, Any]:

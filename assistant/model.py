@@ -25,6 +25,14 @@ class Severity(StrEnum):
     warning = "warning"
     suggestion = "suggestion"
 
+    @property
+    def rank(self) -> int:
+        """0 for the most serious: the one ordering of severities (sorting, verdicts)."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.blocker: 0, Severity.warning: 1, Severity.suggestion: 2}
+
 
 class Verdict(StrEnum):
     block = "block"
@@ -98,15 +106,18 @@ class Context(_Model):
 
 
 class Finding(BaseModel):
-    """One thing a check wants the agent to see, anchored in the checked text."""
+    """One thing a check wants the agent to see, anchored in the checked text, or about
+    the whole draft (an SLA breach, a missing greeting) with no span. Checks build
+    findings with `checks.base.make_finding`, never by hand."""
 
+    id: str = Field(description="Stable: the same finding on the same text has the same id (overrides name it).")
     check: str
     rule: str = Field(description="Dotted id, e.g. grammar.THEIR_IS.")
     severity: Severity
     message: str
-    start: int = Field(description="Offset into Report.text, in Unicode code points.")
-    end: int
-    excerpt: str
+    start: int | None = Field(None, description="Offset into Report.text, in Unicode code points; null for the whole draft.")
+    end: int | None = None
+    excerpt: str = Field("", description="Report.text[start:end]; empty for the whole draft.")
     suggestions: list[str] = Field(default_factory=list)
     criteria: list[str] = Field(default_factory=list, description="Standard ids, see CRITERIA.md.")
     details: dict[str, Any] = Field(default_factory=dict)
@@ -135,10 +146,18 @@ class Report(BaseModel):
     took_ms: float
 
 
+_VERDICTS = {Severity.blocker: Verdict.block, Severity.warning: Verdict.warn, Severity.suggestion: Verdict.pass_}
+
+
 def verdict_for(findings: list[Finding]) -> Verdict:
-    severities = {f.severity for f in findings}
-    if Severity.blocker in severities:
-        return Verdict.block
-    if Severity.warning in severities:
-        return Verdict.warn
-    return Verdict.pass_
+    """`block` if any blocker, else `warn` if any warning, else `pass`."""
+    if not findings:
+        return Verdict.pass_
+    return _VERDICTS[min((f.severity for f in findings), key=lambda s: s.rank)]
+
+
+def finding_order(finding: Finding) -> tuple[int, int, int, str]:
+    """Report order: by position (whole-draft findings first), then most serious."""
+    start = -1 if finding.start is None else finding.start
+    end = -1 if finding.end is None else finding.end
+    return start, end, finding.severity.rank, finding.rule

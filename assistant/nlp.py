@@ -54,12 +54,37 @@ def split_sentences(doc: Doc) -> list[Sentence]:
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: greetings, sign-offs and list items have no full stop,
-    and the statistical sentence splitter runs them into the next sentence."""
+    and sentence splitters run them into the next sentence. Runs first: the parser and the
+    sentencizer keep boundaries set before them (spaCy refuses them after the parse)."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if previous.is_space and "\n" in previous.text:
             token.is_sent_start = True
     return doc
+
+
+# Every request runs these: sentences are always needed (metrics). After the parser,
+# when one runs, the sentencizer changes nothing.
+ALWAYS = frozenset({"line_breaks", "sentencizer"})
+# What a component reads from another besides a shared tok2vec (found via listeners).
+_READS_FROM = {"attribute_ruler": {"tagger"}, "lemmatizer": {"attribute_ruler", "tagger"}}
+
+
+def with_dependencies(nlp: Language, pipes: set[str] | frozenset[str]) -> set[str]:
+    """`pipes` plus the components they read from, plus the ones every request runs."""
+    needed = set(pipes) | ALWAYS
+    for name in list(needed):
+        needed |= _READS_FROM.get(name, set())
+    for name, component in nlp.components:
+        if needed & set(getattr(component, "listening_components", ())):
+            needed.add(name)
+    return needed
+
+
+def disabled_for(nlp: Language, pipes: set[str] | frozenset[str]) -> list[str]:
+    """The loaded components a request that needs `pipes` can skip."""
+    needed = with_dependencies(nlp, pipes)
+    return [name for name in nlp.pipe_names if name not in needed]
 
 
 def load_nlp(model: str, pipes: set[str]) -> Language:
@@ -74,15 +99,15 @@ def load_nlp(model: str, pipes: set[str]) -> Language:
             "(scripts/setup.sh) or set TACTFUL_SPACY_MODEL to an installed model."
         )
     nlp = spacy.load(model)
-    wanted = set(pipes)
-    if not wanted & {"parser", "senter", "sentencizer"}:
-        wanted.add("sentencizer")  # sentences are always needed (metrics)
+    wanted = with_dependencies(nlp, pipes)
     for name in nlp.component_names:
         if name in wanted and name in nlp.disabled:
             nlp.enable_pipe(name)
         elif name not in wanted and name not in nlp.disabled:
             nlp.disable_pipe(name)
-    for name in sorted(wanted - set(nlp.component_names)):
+    if "sentencizer" not in nlp.component_names:
+        nlp.add_pipe("sentencizer")
+    for name in sorted(wanted - set(nlp.component_names) - ALWAYS):
         nlp.add_pipe(name)
-    nlp.add_pipe("line_breaks", last=True)
+    nlp.add_pipe("line_breaks", first=True)
     return nlp

@@ -1,6 +1,6 @@
 """Runs the checks on one draft: I/O-bound ones on worker threads, started first so
 they overlap the spaCy parse and the CPU-bound checks. Each check is timed and given a
-status; a failing check never fails the request. Then the verdict."""
+status; a failing check (or a failing parse) never fails the request. Then the verdict."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.language import Language
 
 from .checks import Check, NotApplicable, Outcome, Unavailable
 from .guide import Guide
-from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, verdict_for
-from .nlp import split_sentences
+from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, finding_order, verdict_for
+from .nlp import disabled_for, split_sentences
 from .text import Draft
 
 log = logging.getLogger(__name__)
-_SEVERITY_ORDER = {"blocker": 0, "warning": 1, "suggestion": 2}
+Result = tuple[CheckRun, Outcome]
 
 
 class UnknownGuide(LookupError):
@@ -47,6 +49,7 @@ class Pipeline:
         self.default_guide = default_guide
         self.io_timeout = io_timeout
         self._executor = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="tactful-io")
+        self._skip: dict[frozenset[str], list[str]] = {}
 
     @property
     def check_names(self) -> list[str]:
@@ -75,30 +78,72 @@ class Pipeline:
         context = context.model_copy(update={"locale": context.locale or guide.locale, "guide": guide.id})
         chosen = self.selected(only)
         pending = {
-            check.name: self._executor.submit(_timed, check, draft, context, guide)
+            check.name: self._submit(check, draft, context, guide.sections[check.name])
             for check in chosen
             if check.waits_on_io
         }
-        draft.doc = self.nlp(draft.own_text)
-        draft.sentences = split_sentences(draft.doc)
-        results = {
-            check.name: _timed(check, draft, context, guide) for check in chosen if not check.waits_on_io
-        }
-        for name, future in pending.items():
-            results[name] = self._collect(name, future)
+        parse_failed = self._analyse(draft, chosen)
+        results: dict[str, Result] = {}
+        for check in chosen:
+            if check.waits_on_io:
+                continue
+            if parse_failed and check.spacy_pipes:
+                results[check.name] = parse_failed, Outcome()
+            else:
+                results[check.name] = _timed(check, draft, context, guide.sections[check.name])
+        for name, job in pending.items():
+            results[name] = self._collect(name, job)
         return self._report(draft, guide, results, began)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def _collect(self, name: str, future: Future) -> tuple[CheckRun, Outcome]:
-        try:  # the check enforces its own time-out; this is the backstop
-            return future.result(timeout=self.io_timeout + 1.0)
+    def _analyse(self, draft: Draft, chosen: list[Check]) -> CheckRun | None:
+        """One spaCy Doc of the whole text, running only the pipes the chosen checks read;
+        sentences are the agent's own. A failed parse fails only the checks that read it."""
+        pipes = frozenset().union(*(check.spacy_pipes for check in chosen))
+        try:
+            draft.doc = self.nlp(draft.text, disable=self._skippable(pipes))
+            draft.sentences = [s for s in split_sentences(draft.doc) if not draft.own_text[s.start:s.end].isspace()]
+        except Exception as exc:  # spaCy on hostile input: degrade, never a 500
+            _log_failure("text analysis", exc)
+            return CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")
+        return None
+
+    def _skippable(self, pipes: frozenset[str]) -> list[str]:
+        if pipes not in self._skip:  # a handful of combinations: cached for good
+            self._skip[pipes] = disabled_for(self.nlp, pipes)
+        return self._skip[pipes]
+
+    def _submit(self, check: Check, draft: Draft, context: Context, options: Any) -> _Job:
+        job = _Job()
+
+        def work() -> Result:
+            job.started = time.monotonic()
+            return _timed(check, draft, context, options)
+
+        job.future = self._executor.submit(work)
+        return job
+
+    def _collect(self, name: str, job: _Job) -> Result:
+        """The check's result. It enforces its own time-out; this is the backstop, counted
+        from when the check started running, not from when it was queued."""
+        budget = self.io_timeout + 1.0
+        try:
+            return job.future.result(timeout=budget)
         except FutureTimeout:
-            ms = (self.io_timeout + 1.0) * 1000
+            pass
+        if job.future.cancel():  # still queued behind other drafts' checks: it never ran
+            detail = f"The service is busy: {name} could not start within {budget:g} s."
+            return CheckRun(status=CheckStatus.unavailable, ms=0.0, detail=detail), Outcome()
+        started = job.started or time.monotonic()
+        try:
+            return job.future.result(timeout=max(0.0, started + budget - time.monotonic()))
+        except FutureTimeout:  # abandoned: the worker is freed when the check's own I/O times out
+            ms = round((time.monotonic() - started) * 1000, 1)
             return CheckRun(status=CheckStatus.unavailable, ms=ms, detail=f"{name} did not finish in time"), Outcome()
 
-    def _report(self, draft: Draft, guide: Guide, results: dict, began: float) -> Report:
+    def _report(self, draft: Draft, guide: Guide, results: dict[str, Result], began: float) -> Report:
         runs = {check.name: CheckRun(status=CheckStatus.skipped, detail="not requested") for check in self.checks}
         findings: list[Finding] = []
         metrics: dict = _text_metrics(draft)
@@ -107,11 +152,7 @@ class Pipeline:
             findings.extend(outcome.findings)
             if outcome.metrics:
                 metrics[name] = outcome.metrics
-        findings.sort(key=lambda f: (f.start, f.end, _SEVERITY_ORDER[f.severity.value], f.rule))
-        for finding in findings:
-            source = draft.to_source(finding.start, finding.end)
-            if source:
-                finding.source_start, finding.source_end = source
+        findings.sort(key=finding_order)
         return Report(
             verdict=verdict_for(findings),
             findings=findings,
@@ -123,21 +164,33 @@ class Pipeline:
         )
 
 
-def _timed(check: Check, draft: Draft, context: Context, guide: Guide) -> tuple[CheckRun, Outcome]:
+@dataclass
+class _Job:
+    """An I/O check on a worker thread, and when it started running."""
+
+    future: Future[Result] = field(default_factory=Future)
+    started: float | None = None
+
+
+def _timed(check: Check, draft: Draft, context: Context, options: Any) -> Result:
     began = time.perf_counter()
     outcome, status, detail = Outcome(), CheckStatus.ok, None
     try:
-        outcome = check.run(draft, context, guide)
+        outcome = check.run(draft, context, options)
     except Unavailable as exc:
         status, detail = CheckStatus.unavailable, str(exc)
     except NotApplicable as exc:
         status, detail = CheckStatus.skipped, str(exc)
     except Exception as exc:  # a bug in one check must not cost the agent the others
         status, detail = CheckStatus.error, f"{check.name} failed ({type(exc).__name__}); see the service log"
-        # The message and locals may quote the draft (PII): log the type and frames only.
-        log.error("check %s failed: %s\n%s", check.name, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        _log_failure(f"check {check.name}", exc)
     ms = round((time.perf_counter() - began) * 1000, 1)
     return CheckRun(status=status, ms=ms, detail=detail), outcome
+
+
+def _log_failure(what: str, exc: Exception) -> None:
+    # The message and locals may quote the draft (PII): log the type and frames only.
+    log.error("%s failed: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
 
 
 def _text_metrics(draft: Draft) -> dict:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from . import languagetool_server
-from .checks import build_checks
+from .checks import build_checks, guide_sections
 from .guide import GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
 from .pipeline import Pipeline
+from .resources import Resources
 from .settings import Settings
 from .text import prepare_draft
 
@@ -34,8 +35,12 @@ class Services:
     def warm_up(self) -> None:
         """Load LanguageTool's rules and the syllable dictionary before the first agent
         waits for them. Runs in the background; failures only mean a slower first check."""
-        languagetool_server.warm_up(self.settings.languagetool_url)
-        self.pipeline.run(prepare_draft(languagetool_server.WARMUP_TEXT), Context(channel=Channel.email))
+        try:
+            languagetool_server.warm_up(self.settings.languagetool_url)
+            self.pipeline.run(prepare_draft(languagetool_server.WARMUP_TEXT), Context(channel=Channel.email))
+        except Exception as exc:  # e.g. the service stopped meanwhile: nothing to warm
+            log.warning("warm-up stopped early: %s", type(exc).__name__)
+            return
         log.info("warm-up finished")
 
     def warm_up_in_background(self) -> threading.Thread:
@@ -46,17 +51,10 @@ class Services:
 
 def build_services(settings: Settings | None = None) -> Services:
     settings = settings or Settings()
-    languagetool = LanguageToolClient(
-        settings.languagetool_url,
-        timeout=settings.languagetool_timeout,
-        retry_after=settings.languagetool_retry_after,
-        cache_size=settings.languagetool_cache_size,
-        username=settings.languagetool_username,
-        api_key=settings.languagetool_api_key.get_secret_value() if settings.languagetool_api_key else None,
-    )
-    checks = build_checks(languagetool)
+    resources = Resources(settings)
+    checks = build_checks(resources)
     nlp = load_nlp(settings.spacy_model, set().union(*(check.spacy_pipes for check in checks)))
-    guides = load_guides(settings.guides_dir)
+    guides = load_guides(settings.guides_dir, guide_sections())
     if settings.default_guide not in guides:
         raise GuideError(
             f"TACTFUL_DEFAULT_GUIDE is {settings.default_guide!r}, but {settings.guides_dir} holds only: "
@@ -66,4 +64,4 @@ def build_services(settings: Settings | None = None) -> Services:
         checks, nlp, guides,
         default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
     )
-    return Services(settings=settings, languagetool=languagetool, nlp=nlp, pipeline=pipeline)
+    return Services(settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline)

@@ -187,7 +187,7 @@ def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Ti
 def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings) -> None:
     """One direct `/v2/check` per text, as the grammar check sends it: a new connection
     per call (as language-tool-python makes), the default guide's disabled rules."""
-    disabled = ",".join(default_guide().languagetool.disabled_rules)
+    disabled = ",".join(default_guide().sections["grammar"].disabled_rules)
     for text in texts:
         began = time.perf_counter()
         response = requests.post(
@@ -201,10 +201,11 @@ def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings)
 
 
 def default_guide():
+    from assistant.checks import guide_sections
     from assistant.guide import load_guides
     from assistant.settings import Settings
 
-    return load_guides(Settings().guides_dir)["default"]
+    return load_guides(Settings().guides_dir, guide_sections())["default"]
 
 
 # -- phase 5: throughput of the real service ---------------------------------------

