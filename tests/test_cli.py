@@ -75,3 +75,23 @@ def test_the_installed_command_reads_standard_input(languagetool_url):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("verdict: pass")
     assert sys.executable  # the venv interpreter ran the suite
+
+
+def test_a_finding_about_the_whole_draft_is_shown_without_a_position():
+    from assistant.checks import make_finding
+    from assistant.cli import render
+    from assistant.model import GuideRef, Report, Severity
+    from assistant.text import prepare_draft
+
+    draft = prepare_draft("Your bill is correct.\nPayment is due on Friday.")
+    whole = make_finding(draft, check="sla", rule="sla.breached", severity=Severity.warning, message="Overdue.")
+    spot = make_finding(
+        draft, check="tone", rule="tone.curt", severity=Severity.suggestion, message="Curt.", span=(22, 29)
+    )
+    report = Report(
+        verdict="warn", findings=[whole, spot], metrics={}, checks={}, guide=GuideRef(id="default", version="1"),
+        text=draft.text, took_ms=1.0,
+    )
+    lines = render(report, "reply.txt").splitlines()
+    assert lines[0] == "reply.txt: warning [sla.breached] Overdue."
+    assert lines[1:4] == ["reply.txt:2:1: suggestion [tone.curt] Curt.", "    Payment is due on Friday.", "    ^^^^^^^"]

@@ -8,8 +8,8 @@ import time
 import pytest
 from spacy.language import Language
 
-from assistant.checks import Outcome, guide_sections, make_finding
-from assistant.guide import Section, load_guides
+from assistant.checks import Check, Outcome, guide_sections, make_finding
+from assistant.guide import load_guides
 from assistant.model import Context, Severity, verdict_for
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline, UnknownCheck
@@ -17,16 +17,7 @@ from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
 
-class TestCheck:
-    """What a check declares; the test checks below differ in `run`."""
-
-    __test__ = False
-    waits_on_io = False
-    spacy_pipes: frozenset[str] = frozenset()
-    Options = Section
-
-
-class Exploding(TestCheck):
+class Exploding(Check):
     """A check with a bug whose message quotes the draft."""
 
     name = "exploding"
@@ -35,7 +26,7 @@ class Exploding(TestCheck):
         raise RuntimeError(f"boom on {draft.text}")
 
 
-class Flagging(TestCheck):
+class Flagging(Check):
     name = "flagging"
     waits_on_io = True
 
@@ -49,7 +40,7 @@ class Flagging(TestCheck):
         return Outcome(findings=[finding], metrics={"seen_locale": context.locale})
 
 
-class Sleeping(TestCheck):
+class Sleeping(Check):
     """An I/O check that waits on a slow dependency for `seconds`."""
 
     name = "sleeping"
@@ -63,7 +54,7 @@ class Sleeping(TestCheck):
         return Outcome()
 
 
-class ReadsEntities(TestCheck):
+class ReadsEntities(Check):
     """A CPU check that declares NER, as confidentiality will."""
 
     name = "entities"
@@ -73,7 +64,7 @@ class ReadsEntities(TestCheck):
         return Outcome(metrics={"ner_ran": draft.doc.has_annotation("ENT_IOB")})
 
 
-class ReadsParse(TestCheck):
+class ReadsParse(Check):
     name = "parse"
     spacy_pipes = frozenset({"parser", "tagger", "lemmatizer", "ner", "attribute_ruler", "tok2vec"})
 
@@ -197,7 +188,7 @@ def _explodes(doc):
     raise ValueError(f"cannot analyse {doc.text}")
 
 
-class ReadsExploding(TestCheck):
+class ReadsExploding(Check):
     name = "reads_exploding"
     spacy_pipes = frozenset({"tactful_test_explodes"})
 

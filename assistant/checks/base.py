@@ -4,9 +4,10 @@ way to build a finding."""
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Self
 
 from ..guide import Section
 from ..model import Context, Finding, Severity
@@ -28,22 +29,23 @@ class Outcome:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
-class Check(Protocol):
-    """A check: registered by one line in `checks/__init__.py`.
+class Check(ABC):
+    """A check: one module, registered by one line in `checks/__init__.py`.
 
     `Options` is its section of a style guide, under the key `name`: the guide loader
     validates that section with it, and `run` receives the validated section."""
 
     name: ClassVar[str]
-    waits_on_io: ClassVar[bool]  # runs on a worker thread, overlapping the CPU checks
-    spacy_pipes: ClassVar[frozenset[str]]  # spaCy components it reads from draft.doc
-    Options: ClassVar[type[Section]]
+    waits_on_io: ClassVar[bool] = False  # True: runs on a worker thread, overlapping the CPU checks
+    spacy_pipes: ClassVar[frozenset[str]] = frozenset()  # spaCy components it reads from draft.doc
+    Options: ClassVar[type[Section]] = Section
 
     @classmethod
     def build(cls, resources: Resources) -> Self:
-        """The check, given the process's shared resources (it takes what it needs)."""
-        ...
+        """The check, given the process's shared resources; override to take some."""
+        return cls()
 
+    @abstractmethod
     def run(self, draft: Draft, context: Context, options: Any) -> Outcome: ...
 
 

@@ -11,7 +11,7 @@ from ..languagetool_client import CheckOptions, LanguageToolClient, LanguageTool
 from ..model import Context, Finding, Severity
 from ..resources import Resources
 from ..text import Draft
-from .base import NotApplicable, Outcome, Unavailable, make_finding
+from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 
 # English variants the bundled server (language-en) checks.
 LANGUAGES = {"en-GB", "en-US", "en-AU", "en-CA", "en-NZ", "en-ZA"}
@@ -44,10 +44,9 @@ class GrammarOptions(Section):
     )
 
 
-class GrammarCheck:
+class GrammarCheck(Check):
     name = "grammar"
     waits_on_io = True
-    spacy_pipes: frozenset[str] = frozenset()
     Options = GrammarOptions
 
     def __init__(self, client: LanguageToolClient) -> None:

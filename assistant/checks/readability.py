@@ -19,9 +19,8 @@ from textstat.backend.utils import _get_cmudict
 
 from ..guide import Section
 from ..model import Channel, Context, Finding, Severity
-from ..resources import Resources
 from ..text import Draft, Sentence
-from .base import Outcome, make_finding
+from .base import Check, Outcome, make_finding
 
 # Adapt written language to the customer (DEAL.P3, DEAL.P13); be clear (RELATE.K8).
 CRITERIA = ["DEAL.P3", "DEAL.P13", "RELATE.K8"]
@@ -80,9 +79,8 @@ def supply_cmudict() -> None:
     _count_syllables.count_syllables.cache_clear()
 
 
-class ReadabilityCheck:
+class ReadabilityCheck(Check):
     name = "readability"
-    waits_on_io = False
     # Reads draft.sentences. The rule-based splitter costs a fifth of the statistical
     # one and does as well on replies (the tokenizer keeps "e.g." and "Mr." whole).
     spacy_pipes = frozenset({"sentencizer"})
@@ -90,10 +88,6 @@ class ReadabilityCheck:
 
     def __init__(self) -> None:
         supply_cmudict()
-
-    @classmethod
-    def build(cls, resources: Resources) -> ReadabilityCheck:
-        return cls()
 
     def run(self, draft: Draft, context: Context, options: ReadabilityOptions) -> Outcome:
         target = options.target_for(context)
