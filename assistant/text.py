@@ -69,7 +69,7 @@ _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix")
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend")
 _SIGNATURE_CLASSES = ("gmail_signature", "moz-signature")  # Gmail, Thunderbird
 _SIGNATURE_IDS = ("signature", "applemailsignature")  # Outlook, Apple Mail
-_SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # white space that is not one plain space
 _REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
 
 
@@ -410,13 +410,19 @@ class _HtmlText(HTMLParser):
         if self._pre:
             self._extend(data, base)
             return
-        at = 0
-        for match in _SPACE.finditer(data):
-            self._extend(data[at:match.start()], base + at)
+        at = 0  # single spaces are copied as they are, in bulk: that is most of them
+        for match in _ODD_SPACE.finditer(data):
+            self._words(data[at:match.start()], base + at)
             if self._chars and self._chars[-1] not in " \t\n":
                 self._emit(" ", base + match.start(), base + match.start() + 1)
             at = match.end()
-        self._extend(data[at:], base + at)
+        self._words(data[at:], base + at)
+
+    def _words(self, chunk: str, start: int) -> None:
+        """Words and single spaces; a leading space goes where one is already."""
+        if chunk[:1] == " " and (not self._chars or self._chars[-1] in " \t\n"):
+            chunk, start = chunk[1:], start + 1
+        self._extend(chunk, start)
 
     def _reference(self, start: int, end: int) -> None:
         """The character reference source[start:end]: what it decodes to maps to the
@@ -437,7 +443,7 @@ class _HtmlText(HTMLParser):
         marked: dict[str, list[Span]] = {}
         index = 0
         for kind, run in itertools.groupby(self._kinds[lead:stop]):
-            size = sum(1 for _ in run)
+            size = len(list(run))
             if kind != "own":
                 marked.setdefault(kind, []).append((index, index + size))
             index += size
