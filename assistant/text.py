@@ -177,7 +177,7 @@ def _foreign_spans(text: str, marked: dict[str, list[Span]]) -> tuple[list[Span]
     lines = _lines(text)
     quoted = _union(marked.get("quoted", []) + _quoted_lines(lines, len(text)), text)
     signature = marked.get("signature", []) + _signature(lines, quoted, len(text))
-    return quoted, _union(signature, text)
+    return quoted, _without(_union(signature, text), quoted)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -266,6 +266,20 @@ def _union(spans: list[Span], text: str | None = None) -> list[Span]:
     return merged
 
 
+def _without(spans: list[Span], holes: list[Span]) -> list[Span]:
+    """`spans` less what `holes` cover (both sorted and disjoint)."""
+    result = []
+    for start, end in spans:
+        for hole_start, hole_end in holes:
+            if hole_start < end and start < hole_end:
+                if start < hole_start:
+                    result.append((start, hole_start))
+                start = max(start, hole_end)
+        if start < end:
+            result.append((start, end))
+    return result
+
+
 def _covers(spans: list[Span], offset: int) -> bool:
     """Whether one of `spans` (sorted, disjoint) holds `offset`."""
     index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
@@ -352,7 +366,7 @@ class _HtmlText(HTMLParser):
             self._cell()
         if tag in _VOID:
             return
-        self._stack.append((tag, _marker_kind(tag, dict(attrs)) or self._kind()))
+        self._stack.append((tag, _inner_kind(self._kind(), _marker_kind(tag, dict(attrs)))))
         if tag == "pre":
             self._pre += 1
         if tag == "li":
@@ -462,6 +476,11 @@ def _decode(reference: str) -> tuple[str, int]:
         if name[:size] in html5:  # the legacy names that need no ";"
             return html5[name[:size]], size + 1
     return "", 0
+
+
+def _inner_kind(outer: str, marker: str | None) -> str:
+    """Quoted history is quoted throughout, the customer's signature in it too."""
+    return "quoted" if "quoted" in (outer, marker) else marker or outer
 
 
 def _marker_kind(tag: str, attrs: dict[str, str | None]) -> str | None:

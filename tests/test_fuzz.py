@@ -94,7 +94,8 @@ def assert_maps_back(source: str, draft: Draft) -> None:
 def assert_spans_are_sound(draft: Draft) -> None:
     """Spans in bounds, sorted, apart; own_text differs from text only where it is blanked."""
     size = len(draft.text)
-    for spans in (draft.quoted, draft.signature, draft.protected, draft.own_spans):
+    foreign = sorted(draft.quoted + draft.signature)
+    for spans in (draft.quoted, draft.signature, draft.protected, draft.own_spans, foreign):
         assert all(0 <= start < end <= size for start, end in spans)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
     assert len(draft.own_text) == size

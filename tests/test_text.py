@@ -214,6 +214,15 @@ def test_own_spans_and_kind_at_say_whose_words_a_span_holds():
     assert all(a[1] == b[0] for a, b in zip(covered, covered[1:]))
 
 
+def test_a_signature_inside_quoted_history_is_quoted():
+    source = (
+        '<div>It is fixed.</div><div class="gmail_quote">Dana wrote:<blockquote>It broke.'
+        '<div class="gmail_signature">Dana, Acme customer</div></blockquote></div>'
+    )
+    draft = prepare_draft(source, "html")
+    assert draft.signature == [] and draft.kind_at(draft.text.index("Acme"), len(draft.text)) == "quoted"
+
+
 def test_html_signature_markup_of_common_clients_is_recognised():
     for marker in ('class="gmail_signature"', 'class="moz-signature"', 'id="Signature"'):
         draft = prepare_draft(f"<div>It is fixed.</div><div {marker}>Sam Lee, Acme Ltd</div>", "html")
