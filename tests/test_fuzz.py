@@ -13,7 +13,11 @@ from assistant.text import Draft, prepare_draft
 
 FIELDS = ["locale", "guide", "checks", "audience", "reading_support", "customer", "ticket", "thread"]
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=200),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=200),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=10,
 )
@@ -65,7 +69,8 @@ LINES = [
     "See https://shop.example.com/orders/#48213 or mail help@www.acme.co.uk.",
 ]
 line_lists = st.lists(
-    st.sampled_from(LINES) | st.text(st.characters(blacklist_characters="\r\n", blacklist_categories=["Cs"]), max_size=30),
+    st.sampled_from(LINES)
+    | st.text(st.characters(blacklist_characters="\r\n", blacklist_categories=["Cs"]), max_size=30),
     max_size=14,
 )
 
@@ -97,10 +102,10 @@ def assert_spans_are_sound(draft: Draft) -> None:
     foreign = sorted(draft.quoted + draft.signature)
     for spans in (draft.quoted, draft.signature, draft.protected, draft.own_spans, foreign):
         assert all(0 <= start < end <= size for start, end in spans)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert len(draft.own_text) == size
     own = {i for start, end in draft.own_spans for i in range(start, end)}
-    for i, (mine, theirs) in enumerate(zip(draft.own_text, draft.text)):
+    for i, (mine, theirs) in enumerate(zip(draft.own_text, draft.text, strict=True)):
         if i in own:
             assert mine == theirs and draft.kind_at(i, i + 1) == "own"
         else:

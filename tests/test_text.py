@@ -1,16 +1,19 @@
 """Draft preparation: HTML to text with an offset map, own text vs quote and signature."""
 
+import itertools
+
 import pytest
 
 from assistant.text import html_to_text, prepare_draft
 
+# "-- " with its space is the RFC 3676 signature delimiter.
 REPLY_WITH_HISTORY = """Hi Dana,
 
 Your refund for order #48213 is on its way: see https://shop.example.com/orders/48213.
 
 Kind regards,
 Sam
--- 
+--\x20
 Sam Lee | Support, Acme Ltd
 
 On Tue, 3 Mar 2026 at 09:12, Dana Whitfield <dana@example.com> wrote:
@@ -65,7 +68,9 @@ def test_paragraphs_are_the_agents_own_with_offsets_into_text():
 
 
 def test_links_emails_and_codes_are_protected():
-    draft = prepare_draft("Order #48213, case AB-12345 and INC0012345: mail help@acme.co.uk or see www.acme.co.uk/help.")
+    draft = prepare_draft(
+        "Order #48213, case AB-12345 and INC0012345: mail help@acme.co.uk or see www.acme.co.uk/help."
+    )
     protected = [draft.text[s:e] for s, e in draft.protected]
     assert protected == ["#48213", "AB-12345", "INC0012345", "help@acme.co.uk", "www.acme.co.uk/help"]
 
@@ -104,7 +109,7 @@ def test_html_quotes_and_signatures_are_marked():
 def test_broken_html_still_gives_text_and_consistent_offsets(broken):
     text, starts, ends, _ = html_to_text(broken)
     assert len(starts) == len(ends) == len(text)
-    assert all(0 <= s <= e <= len(broken) for s, e in zip(starts, ends))
+    assert all(0 <= s <= e <= len(broken) for s, e in zip(starts, ends, strict=True))
     assert "alert" not in text
 
 
@@ -211,7 +216,7 @@ def test_own_spans_and_kind_at_say_whose_words_a_span_holds():
     assert draft.kind_at(has, has + 3) == "quoted"
     covered = sorted(draft.own_spans + draft.quoted + draft.signature)
     assert covered[0][0] == 0 and covered[-1][1] == len(draft.text)
-    assert all(a[1] == b[0] for a, b in zip(covered, covered[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(covered))
 
 
 def test_a_signature_inside_quoted_history_is_quoted():
