@@ -12,6 +12,8 @@ import bisect
 import html
 import itertools
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from html.entities import html5
@@ -205,21 +207,25 @@ def _quoted_lines(lines: list[tuple[int, str]], length: int) -> list[Span]:
 def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) -> list[Span]:
     """From the first delimiter line that only a signature follows, up to the quoted
     history or the end of the text."""
-    for index, (start, line) in enumerate(lines):
-        if not _SIGNATURE_LINE.match(line) or _covers(quoted, start):
-            continue
-        block, end = [], length
-        for next_start, next_line in lines[index + 1:]:
-            if _covers(quoted, next_start):
-                end = next_start
-                break
-            if next_line.strip():
-                block.append(next_line.strip())
-            if len(block) > _SIGNATURE_MAX_LINES:
-                break  # too long for a signature: no need to read on
-        if _looks_like_signature(block):
-            return [(start, end)]
+    for run, end in _unquoted_runs(lines, quoted, length):
+        tail = [(start, line) for start, line in run if line.strip()][-_SIGNATURE_MAX_LINES - 1:]
+        for index, (start, line) in enumerate(tail):
+            if _SIGNATURE_LINE.match(line) and _looks_like_signature([rest.strip() for _, rest in tail[index + 1:]]):
+                return [(start, end)]
     return []
+
+
+def _unquoted_runs(lines: list[tuple[int, str]], quoted: list[Span], length: int) -> Iterator[tuple[list, int]]:
+    """The runs of lines outside quoted history, each with where it stops."""
+    run: list[tuple[int, str]] = []
+    for start, line in lines:
+        if not _covers(quoted, start):
+            run.append((start, line))
+        elif run:
+            yield run, start
+            run = []
+    if run:
+        yield run, length
 
 
 def _looks_like_signature(lines: list[str]) -> bool:
@@ -305,6 +311,7 @@ class _HtmlText(HTMLParser):
         self._ends: list[int] = []
         self._kinds: list[str] = []
         self._stack: list[tuple[str, str]] = []  # (tag, kind of the text inside it)
+        self._open: Counter[str] = Counter()  # tags on the stack: an end tag is looked up at once
         self._hidden = 0
         self._pre = 0
 
@@ -367,6 +374,7 @@ class _HtmlText(HTMLParser):
         if tag in _VOID:
             return
         self._stack.append((tag, _inner_kind(self._kind(), _marker_kind(tag, dict(attrs)))))
+        self._open[tag] += 1
         if tag == "pre":
             self._pre += 1
         if tag == "li":
@@ -382,12 +390,13 @@ class _HtmlText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
-        if all(name != tag for name, _ in self._stack):
+        if not self._open[tag]:
             return  # a stray end tag: ignore it, as browsers do
         if tag in _BLOCK_BREAKS:
             self._break(_BLOCK_BREAKS[tag])
         while self._stack:
             name, _ = self._stack.pop()
+            self._open[name] -= 1
             if name == "pre":
                 self._pre = max(0, self._pre - 1)
             if name == tag:
@@ -395,7 +404,7 @@ class _HtmlText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         base = self._pos()
-        if "&" not in data:
+        if "&" not in data[:-1]:  # a reference is "&" and at least one more character
             self._text(data, base)
             return
         # The parser leaves a reference at the very end of the input in data: decode it too.
@@ -407,15 +416,16 @@ class _HtmlText(HTMLParser):
         self._text(data[at:], base + at)
 
     def handle_entityref(self, name: str) -> None:
-        self._reference(self._pos(), self._reference_end(1 + len(name)))
+        self._parsed_reference(1 + len(name))
 
     def handle_charref(self, name: str) -> None:
-        self._reference(self._pos(), self._reference_end(2 + len(name)))
+        self._parsed_reference(2 + len(name))
 
-    def _reference_end(self, size: int) -> int:
+    def _parsed_reference(self, size: int) -> None:
         """The parser reports "&amp x" as it reports "&amp;": only the source has the ";"."""
-        end = self._pos() + size
-        return end + 1 if self._source.startswith(";", end) else end
+        start = self._pos()
+        end = start + size
+        self._reference(start, end + 1 if self._source.startswith(";", end) else end)
 
     def _text(self, data: str, base: int) -> None:
         """Source text from `base` on; outside <pre> a run of white space is one space."""
