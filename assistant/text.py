@@ -1,9 +1,10 @@
 """One prepared Draft per request.
 
 The agent's draft arrives as plain text or HTML. Checks see one plain `text` (what every
-finding's offsets refer to), the agent's `own_text` (the same string with quoted history
-and the signature blanked, so offsets stay shared), protected spans (links, codes) that
-no check should "correct", and, for HTML, a map back to the submitted markup.
+finding's offsets refer to; for plain text, the submission as sent), the agent's
+`own_text` (the same string with quoted history and the signature blanked, so offsets
+stay shared), which spans are whose (`own_spans`, `kind_at`), protected spans (links,
+codes) that no check should "correct", and, for HTML, a map back to the submitted markup.
 """
 
 from __future__ import annotations
