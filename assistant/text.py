@@ -31,7 +31,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAKS = ("", "\n", "\r\n", "\r")  # what may separate two spans that make one
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 # A paragraph runs over single line breaks and stops at a blank line.
-_PARAGRAPH = re.compile(r"(?:[^\r\n]|(?:\r\n|\r|\n)(?![ \t]*[\r\n]))+")
+_PARAGRAPH = re.compile(r"(?:[^\r\n]+|(?:\r\n|\r|\n)(?![ \t]*[\r\n]))+")
 
 # Where a reply stops being the agent's own words (RFC 3676 signature, reply headers).
 # "--" is also a separator inside replies: it opens the signature only when what follows
@@ -209,7 +209,7 @@ def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) ->
     """From the first delimiter line that only a signature follows, up to the quoted
     history or the end of the text."""
     for run, end in _unquoted_runs(lines, quoted, length):
-        tail = [(start, line) for start, line in run if line.strip()][-_SIGNATURE_MAX_LINES - 1:]
+        tail = _last_filled(run, _SIGNATURE_MAX_LINES + 1)
         for index, (start, line) in enumerate(tail):
             if _SIGNATURE_LINE.match(line) and _looks_like_signature([rest.strip() for _, rest in tail[index + 1:]]):
                 return [(start, end)]
@@ -218,6 +218,9 @@ def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) ->
 
 def _unquoted_runs(lines: list[tuple[int, str]], quoted: list[Span], length: int) -> Iterator[tuple[list, int]]:
     """The runs of lines outside quoted history, each with where it stops."""
+    if not quoted:
+        yield lines, length
+        return
     run: list[tuple[int, str]] = []
     for start, line in lines:
         if not _covers(quoted, start):
@@ -227,6 +230,17 @@ def _unquoted_runs(lines: list[tuple[int, str]], quoted: list[Span], length: int
             run = []
     if run:
         yield run, length
+
+
+def _last_filled(lines: list[tuple[int, str]], count: int) -> list[tuple[int, str]]:
+    """The last `count` lines that are not blank."""
+    filled: list[tuple[int, str]] = []
+    for start, line in reversed(lines):
+        if line.strip():
+            filled.append((start, line))
+            if len(filled) == count:
+                break
+    return filled[::-1]
 
 
 def _looks_like_signature(lines: list[str]) -> bool:
