@@ -216,7 +216,9 @@ def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) ->
     return []
 
 
-def _unquoted_runs(lines: list[tuple[int, str]], quoted: list[Span], length: int) -> Iterator[tuple[list, int]]:
+def _unquoted_runs(
+    lines: list[tuple[int, str]], quoted: list[Span], length: int
+) -> Iterator[tuple[list[tuple[int, str]], int]]:
     """The runs of lines outside quoted history, each with where it stops."""
     if not quoted:
         yield lines, length
