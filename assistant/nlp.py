@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 
 import spacy
 from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokenizer import Tokenizer
 
 from .text import Sentence
 
@@ -63,6 +65,38 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+class BoundedTokenizer:
+    """spaCy's tokenizer, except that a run of more than `max_run` characters with no
+    whitespace is cut into pieces of `max_run` as they stand. spaCy strips prefixes one
+    at a time, copying the rest of the run each time: 5,000 emoji in a row took 10 s and
+    held the interpreter lock all along. No word or link in a reply is that long."""
+
+    def __init__(self, inner: Tokenizer, max_run: int = 64) -> None:
+        self.inner = inner
+        self.max_run = max_run
+        self._long_run = re.compile(r"\S{%d,}" % (max_run + 1))
+
+    def __call__(self, text: str) -> Doc:
+        if not self._long_run.search(text):
+            return self.inner(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        position = 0
+        for match in self._long_run.finditer(text):
+            self._append(text[position : match.start()], words, spaces)
+            run = match.group()
+            words.extend(run[i : i + self.max_run] for i in range(0, len(run), self.max_run))
+            spaces.extend([False] * -(-len(run) // self.max_run))
+            position = match.end()
+        self._append(text[position:], words, spaces)
+        return Doc(self.inner.vocab, words=words, spaces=spaces)
+
+    def _append(self, text: str, words: list[str], spaces: list[bool]) -> None:
+        for token in self.inner(text):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+
+
 # Every request runs these: sentences are always needed (metrics). After the parser,
 # when one runs, the sentencizer changes nothing.
 ALWAYS = frozenset({"line_breaks", "sentencizer"})
@@ -110,4 +144,5 @@ def load_nlp(model: str, pipes: set[str]) -> Language:
     for name in sorted(wanted - set(nlp.component_names) - ALWAYS):
         nlp.add_pipe(name)
     nlp.add_pipe("line_breaks", first=True)
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     return nlp

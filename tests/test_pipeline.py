@@ -244,3 +244,13 @@ def test_every_kind_of_line_break_ends_a_sentence(pipeline, newline):
     assert [draft.text[s.start:s.end] for s in draft.sentences] == [
         "Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"
     ]
+
+
+@pytest.mark.parametrize("text", ["😀" * 50_000, ("😀" * 64 + " ") * 700, "x" * 49_999, "Hi " + "!?" * 20_000])
+def test_long_runs_without_spaces_are_analysed_in_bounded_time(services, text):
+    """spaCy's tokenizer is quadratic in a run with no whitespace (5,000 emoji took 10 s
+    and held the interpreter lock): such runs are cut before it sees them."""
+    began = time.monotonic()
+    doc = services.nlp(text)
+    assert doc.text == text
+    assert time.monotonic() - began < 5  # was minutes for the first case
