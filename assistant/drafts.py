@@ -16,7 +16,6 @@ from .model import Context, Report
 from .pipeline import Pipeline, UnknownCheck, UnknownGuide
 from .text import Format, prepare_draft
 
-
 NOT_UNICODE = (
     "holds a lone UTF-16 surrogate (such as \\ud800), which is not a character: send text as UTF-8, "
     "with JSON escapes of characters beyond U+FFFF in high-low pairs."

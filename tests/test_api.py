@@ -50,8 +50,8 @@ def test_empty_draft_passes(check):
     [
         ({"text": "Hi", "channel": "fax"}, "channel"),
         ({"channel": "email"}, "text"),
-        ({"text": "Hi", "channel": "email", "guide": "nope"}, "guide: Unknown style guide; use one of: default, strict"),
-        ({"text": "Hi", "channel": "email", "checks": ["tone"]}, "checks: Unknown check name; use only these: grammar"),
+        ({"text": "Hi", "channel": "email", "guide": "nope"}, "guide: Unknown style guide; known guides: default, strict"),
+        ({"text": "Hi", "channel": "email", "checks": ["tone"]}, "checks: Unknown check name; available: grammar"),
         ({"text": "Hi", "channel": "email", "format": "pdf"}, "format"),
         ({"text": "Hi", "channel": "email", "ticket": {"created_at": "yesterday"}}, "ticket.created_at"),
         ({"text": "Hi", "channel": "email", "surprise": 1}, "body: unknown field; the fields allowed here are: agent"),

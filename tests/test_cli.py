@@ -54,8 +54,8 @@ def test_a_blocking_verdict_exits_1(draft_file, capsys):
     [
         (["check", "/no/such/reply.txt"], "cannot read /no/such/reply.txt"),
         (["check", "{draft}", "--channel", "fax"], "invalid context: channel"),
-        (["check", "{draft}", "--guide", "ghost"], "guide: Unknown style guide; use one of: default, strict"),
-        (["check", "{draft}", "--checks", "tone"], "checks: Unknown check name; use only these: grammar"),
+        (["check", "{draft}", "--guide", "ghost"], "guide: Unknown style guide; known guides: default, strict"),
+        (["check", "{draft}", "--checks", "tone"], "checks: Unknown check name; available: grammar"),
         (["check", "{draft}", "--locale", "en GB!!"], "invalid context: locale"),
         (["check", "{draft}", "--context", "/no/ctx.json"], "cannot read context"),
     ],
@@ -70,7 +70,7 @@ def test_the_installed_command_reads_standard_input(languagetool_url):
     result = subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "tactful"), "check", "-", "--channel", "sms"],
         input="Your parcel arrives on Friday. Reply STOP to opt out.", capture_output=True, text=True,
-        timeout=120, env={"PATH": "/usr/bin:/bin", "TACTFUL_LANGUAGETOOL_URL": languagetool_url},
+        timeout=120, env={"PATH": "/usr/bin:/bin", "TACTFUL_LANGUAGETOOL_URL": languagetool_url}, check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("verdict: pass")

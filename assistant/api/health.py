@@ -25,7 +25,7 @@ class Probe:
             self._pending = self._executor.submit(self._probe)
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._pending)), self.wait), True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return self.last, False
 
     def age(self) -> float | None:

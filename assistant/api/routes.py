@@ -23,12 +23,13 @@ def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[st
 
 ALLOW = {"Allow": {"description": "The methods this path takes.", "schema": {"type": "string"}}}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
-ANY_ROUTE = {
+Responses = dict[int | str, dict[str, Any]]
+ANY_ROUTE: Responses = {
     405: _problem("The path does not take this method; `Allow` lists the ones it does.", ALLOW),
     413: _problem("The request body is over the byte limit (or, on /v1/check, the draft over its character limit)."),
     500: _problem("A bug; it has been logged without the request's content."),
 }
-CHECK_PROBLEMS = dict(sorted((ANY_ROUTE | {
+CHECK_PROBLEMS: Responses = dict(sorted((ANY_ROUTE | {
     415: _problem("The body is not plain JSON: another Content-Type, a charset other than UTF-8, "
                   "or a Content-Encoding such as gzip."),
     422: _problem("The body is not valid UTF-8 or not valid JSON, a field breaks the schema, the text is "

@@ -62,7 +62,7 @@ class CheckRequest(Context):
     guide: Identifier | None = Field(None, description="Style guide id; defaults to the service's default guide.")
     customer: CustomerIn = Field(default_factory=CustomerIn)
     ticket: TicketIn = Field(default_factory=TicketIn)
-    thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES)
+    thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES)  # type: ignore[assignment]
     agent: AgentIn = Field(default_factory=AgentIn)
 
     def context(self) -> Context:
