@@ -63,30 +63,37 @@ class Admission:
 
     def estimated_wait(self) -> float:
         """Seconds before a draft arriving now would start."""
-        if len(self._running) < self.slots and not self._waiting:
+        if self._slots.available_tokens and not self._waiting:
             return 0.0
         now = time.monotonic()
         left = sum(max(work * self.seconds_per_unit - (now - started), 0.0) for work, started in self._running.values())
         return (left + sum(self._waiting) * self.seconds_per_unit) / self.slots
 
-    async def run(self, func: Callable[..., T], *args: object, work: int) -> T:
-        """func(*args) on a check thread once a slot is free, or Busy."""
-        work += DRAFT_OVERHEAD
+    async def _wait_for_slot(self, token: object, work: int) -> None:
         wait = self.estimated_wait()
         if len(self._waiting) >= self.queue or wait > self.max_wait:
             self.refused += 1
             raise Busy(wait)
         self._waiting.append(work)
-        token, admitted = object(), False
+        admitted = False
         try:
             with anyio.move_on_after(self.max_wait):
                 await self._slots.acquire_on_behalf_of(token)
                 admitted = True
         finally:
             self._waiting.remove(work)
-        if not admitted:
+        if not admitted:  # the estimate was wrong: refuse now rather than late
             self.refused += 1
             raise Busy(self.estimated_wait())
+
+    async def run(self, func: Callable[..., T], *args: object, work: int) -> T:
+        """func(*args) on a check thread once a slot is free, or Busy."""
+        work += DRAFT_OVERHEAD
+        token = object()
+        if self._slots.available_tokens and not self._waiting:  # a free slot: start now
+            self._slots.acquire_on_behalf_of_nowait(token)
+        else:
+            await self._wait_for_slot(token, work)
         started = time.monotonic()
         self._running[token] = (work, started)
         try:
