@@ -51,7 +51,6 @@ class Admission:
         self._threads = anyio.CapacityLimiter(slots)  # checks never use AnyIO's shared pool
         self._waiting: list[int] = []  # work of each draft in the queue
         self._running: dict[object, tuple[int, float]] = {}  # token -> (work, started)
-        self.refused = 0
 
     @property
     def in_progress(self) -> int:
@@ -72,7 +71,6 @@ class Admission:
     async def _wait_for_slot(self, token: object, work: int) -> None:
         wait = self.estimated_wait()
         if len(self._waiting) >= self.queue or wait > self.max_wait:
-            self.refused += 1
             raise Busy(wait)
         self._waiting.append(work)
         admitted = False
@@ -83,7 +81,6 @@ class Admission:
         finally:
             self._waiting.remove(work)
         if not admitted:  # the estimate was wrong: refuse now rather than late
-            self.refused += 1
             raise Busy(self.estimated_wait())
 
     async def run(self, func: Callable[..., T], *args: object, work: int) -> T:
