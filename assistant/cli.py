@@ -69,20 +69,17 @@ def _check(args: argparse.Namespace) -> int:
     fmt = args.format or ("html" if args.file.lower().endswith((".html", ".htm")) else "text")
     only = [name.strip() for name in args.checks.split(",")] if args.checks else None
 
-    from .pipeline import UnknownCheck, UnknownGuide
+    from .drafts import DraftRefused, check_draft
     from .services import build_services
-    from .text import prepare_draft
 
     settings = Settings()
-    if len(text) > settings.max_text_chars:
-        raise BadInput(f"the draft has {len(text)} characters; the limit is {settings.max_text_chars}.")
     if sys.stderr.isatty():
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
-    try:
-        report = services.pipeline.run(prepare_draft(text, fmt), context, only)
-    except (UnknownGuide, UnknownCheck) as exc:
-        raise BadInput(str(exc.args[0])) from exc
+    try:  # the same use case as POST /v1/check: the same refusals, here exit 2
+        report = check_draft(services.pipeline, text, context, fmt=fmt, only=only, max_chars=settings.max_text_chars)
+    except DraftRefused as exc:
+        raise BadInput(str(exc)) from exc
     finally:
         services.close()
     if args.json:

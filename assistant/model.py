@@ -3,11 +3,12 @@ and the Report a pipeline run produces. Imports nothing of ours."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Channel(StrEnum):
@@ -58,6 +59,16 @@ class Author(StrEnum):
     internal_note = "internal_note"
 
 
+# A BCP 47 language tag's shape (RFC 5646: language, script, region, variants,
+# extensions, private use); JSON Schema's regex dialect, so clients can check it too.
+LANGUAGE_TAG = re.compile(
+    r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?$"
+)
+LOCALE_MAX_CHARS = 64
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -94,7 +105,10 @@ class Context(_Model):
     """Who the reply is for and where it goes: everything a check may consult besides the text."""
 
     channel: Channel
-    locale: str | None = Field(None, description="e.g. en-GB, en-US; defaults to the guide's locale.")
+    locale: str | None = Field(
+        None, description="A BCP 47 language tag, e.g. en-GB, en-US; defaults to the guide's locale.",
+        json_schema_extra={"pattern": LANGUAGE_TAG.pattern, "maxLength": LOCALE_MAX_CHARS},
+    )
     guide: str | None = Field(None, description="Style guide id; defaults to the service's default guide.")
     audience: Audience = Audience.general
     reading_support: bool = Field(False, description="The customer asked for, or needs, simpler language.")
@@ -103,6 +117,13 @@ class Context(_Model):
     thread: list[Message] = Field(default_factory=list)
     agent: Agent = Field(default_factory=Agent)
     now: datetime | None = Field(None, description="Fixes the clock so SLA results are reproducible.")
+
+    @field_validator("locale")
+    @classmethod
+    def _locale_is_a_language_tag(cls, locale: str | None) -> str | None:
+        if locale is not None and not (len(locale) <= LOCALE_MAX_CHARS and LANGUAGE_TAG.fullmatch(locale)):
+            raise ValueError("not a BCP 47 language tag: use e.g. en-GB, en-US, en or pt-BR")
+        return locale
 
 
 class Finding(BaseModel):

@@ -59,7 +59,7 @@ class Pipeline:
         guide_id = context.guide or self.default_guide
         if guide_id not in self.guides:
             known = ", ".join(sorted(self.guides))
-            raise UnknownGuide(f"Unknown style guide {guide_id!r}; known guides: {known}.")
+            raise UnknownGuide(f"Unknown style guide; known guides: {known} (or none, for the default).")
         return self.guides[guide_id]
 
     def selected(self, only: Sequence[str] | None) -> list[Check]:
@@ -67,9 +67,7 @@ class Pipeline:
             return self.checks
         unknown = sorted(set(only) - set(self.check_names))
         if unknown:
-            raise UnknownCheck(
-                f"Unknown check(s) {', '.join(unknown)}; available: {', '.join(self.check_names)}."
-            )
+            raise UnknownCheck(f"Unknown check name; available: {', '.join(self.check_names)}.")
         return [check for check in self.checks if check.name in only]
 
     def run(self, draft: Draft, context: Context, only: Sequence[str] | None = None) -> Report:

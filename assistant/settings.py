@@ -28,3 +28,10 @@ class Settings(BaseSettings):
     languagetool_home: Path = Field(PROJECT_ROOT / "languagetool", description="Where its jars are fetched.")
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")
     log_level: str = Field("info", description="uvicorn log level for `tactful serve`.")
+
+    # HTTP admission (see docs/usage.md): sized for 2 cores shared with LanguageTool.
+    checks_at_once: int = Field(2, ge=1, description="Drafts checked at the same time by one process.")
+    checks_queued: int = Field(8, ge=0, description="Drafts waiting for a free slot; more are refused with 503.")
+    check_max_wait: float = Field(
+        5.0, ge=0, description="Seconds a draft may wait for a slot; one that would wait longer gets 503 at once."
+    )

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..services import Services, build_services
 from ..settings import Settings
 from . import problems, routes
-
-BODY_OVERHEAD = 256 * 1024  # room for the Context fields around the text
+from .admission import Admission
+from .body import BodyLimit, body_limit
+from .health import Probe
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """The app. Heavy resources are built in the lifespan, or handed in (tests, bench)."""
-    settings = services.settings if services else (settings or Settings())
+    """The app. Heavy resources are built in the lifespan, or handed in (tests, bench).
+    `settings` rule the HTTP layer (limits, admission); by default the services' own."""
+    settings = settings or (services.settings if services else Settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or build_services(settings)
+        app.state.admission = Admission(settings.checks_at_once, settings.checks_queued, settings.check_max_wait)
+        app.state.languagetool_probe = Probe(app.state.services.languagetool.is_up)
         if owned and settings.languagetool_warmup:
             app.state.services.warm_up_in_background()
         yield
+        app.state.languagetool_probe.close()
         if owned:
             app.state.services.close()
 
@@ -39,26 +44,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     app.include_router(routes.router)
-    app.add_middleware(BodyLimit, limit=settings.max_text_chars * 4 + BODY_OVERHEAD, max_chars=settings.max_text_chars)
+    app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            problems.document(FastAPI.openapi(app))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
-
-
-class BodyLimit:
-    """Refuses a body whose Content-Length no acceptable draft can reach, before it is
-    read. A plain ASGI middleware: Starlette's BaseHTTPMiddleware costs every request."""
-
-    def __init__(self, app: ASGIApp, limit: int, max_chars: int) -> None:
-        self.app, self.limit, self.max_chars = app, limit, max_chars
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.limit:
-                response = problems.problem(
-                    413, "Draft too long",
-                    f"The request body is {int(length)} bytes; drafts are limited to "
-                    f"{self.max_chars} characters. Check a shorter part of the reply.",
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

@@ -1,0 +1,60 @@
+"""The OpenAPI document is the contract: schema-driven requests (valid and invalid, from
+schemathesis) to the app in-process get no 5xx, and only statuses, content types,
+headers and bodies that the document declares for that operation.
+
+Hypothesis drives schemathesis's strategies directly: its pytest plugin (`from_fixture`)
+does not run under pytest 9."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from assistant.api.app import create_app
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+OPERATIONS = [("/v1/check", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
+
+
+@pytest.fixture(scope="module")
+def api_schema(services):
+    # In-process (ASGI): no network. The session's models, so the lifespan builds nothing.
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(services=services))
+
+
+def test_every_operation_is_fuzzed(api_schema):
+    documented = {(op.ok().path, op.ok().method.upper()) for op in api_schema.get_all_operations()}
+    assert documented == set(OPERATIONS)
+
+
+# Negative cases need something to break: only /v1/check takes input.
+RUNS = [(path, method, GenerationMode.POSITIVE) for path, method in OPERATIONS] + [
+    ("/v1/check", "POST", GenerationMode.NEGATIVE)
+]
+
+
+@pytest.mark.parametrize("path, method, mode", RUNS, ids=[f"{m} {p} {g.value}" for p, m, g in RUNS])
+def test_every_answer_is_declared_in_the_openapi_document(api_schema, path, method, mode):
+    operation = api_schema[path][method]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def fuzz(case):
+        case.call_and_validate(checks=CHECKS)
+
+    fuzz()
