@@ -20,7 +20,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import Field
@@ -191,7 +191,7 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
 
 
 # -- the customer's mood -----------------------------------------------------------
-MOOD_WEIGHTS = {"complaint": 0.35, "repeat_contact": 0.25, "urgency": 0.1, "distress": 0.35, "shouting": 0.35}
+MOOD_WEIGHTS = {"complaint": 0.35, "repeat_contact": 0.25, "urgency": 0.1, "distress": 0.5, "shouting": 0.35}
 _MESSAGE_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -550,7 +550,11 @@ def days_ahead(groups: dict[str, str], today: date) -> int | None:
         if not 1 <= day <= calendar.monthrange(today.year, month)[1]:
             return None
         target = date(today.year, month, day)
-        if target < today:
+        if target < today - timedelta(days=60):  # "20 January" said in November: next year's
+            if not 1 <= day <= calendar.monthrange(today.year + 1, month)[1]:
+                return None
+            target = date(today.year + 1, month, day)
+        if target < today:  # a date just gone: a reference to the past, not a promise
             return None
         return (target - today).days
     if "within" in groups:
