@@ -128,7 +128,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("tone.condescension", r"obviously|needless\s+to\s+say|as\s+(?:any|every)one\s+(?:knows|can\s+see)", ("",)),
     Phrase("tone.condescension", r"it[’']?s\s+not\s+rocket\s+science|it[’']?s\s+(?:really\s+|very\s+)?(?:simple|easy|basic)(?:,\s*really)?\s*(?:[.!]|really)", ()),
     Phrase("tone.condescension", r"(?:any|every)(?:one|body)\s+(?:can|could|should|would)\s+(?:do|understand|see|manage|follow)", ()),
-    Phrase("tone.condescension", r"calm\s+down|with\s+(?:all\s+)?due\s+respect|for\s+your\s+information|\bfyi\b", ()),
+    Phrase("tone.condescension", r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|\bfyi\b", ()),
     Phrase("tone.condescension", r"i[’']?m\s+not\s+sure\s+what[’']?s\s+(?:so\s+)?(?:hard|difficult|confusing)", ()),
     Phrase("tone.condescension", r"surely\s+you|you\s+do\s+realise|you\s+do\s+realize|it\s+should\s+be\s+obvious", ()),
     Phrase("tone.condescension", r"(?:clearly|plainly)\s+(?:stated|states|explained|written|says)", ("set out",)),
@@ -145,7 +145,7 @@ PHRASE_PATTERN = re.compile(
 NEGATIVE = re.compile(
     _words(r"unfortunately", r"regrettably", r"cannot", r"can[’']?t", r"can\s+not", r"unable", r"not\s+(?:be\s+)?able",
            r"impossible", r"not\s+possible", r"not\s+(?:allowed|permitted|eligible)", r"refuse[ds]?", r"denied",
-           r"declined", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position", r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
+           r"declined", r"rejected", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position", r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
     _I,
 )
 REFUSAL = re.compile(
@@ -154,10 +154,14 @@ REFUSAL = re.compile(
     r"\s+(?:be\s+able\s+to\s+)?(?:offer|give|provide|refund|accept|process|allow|issue|change|cancel|extend|replace|"
     r"exchange|reimburse|waive|approve|honou?r|agree|grant|reverse|remove|arrange|send|reinstate|compensate|credit|help)\b"
     r"|\b(?:this|that|it|your\s+\w+)\s+(?:is|isn[’']?t|is\s+not)\s+(?:not\s+)?(?:possible|eligible|allowed|permitted|covered)\b"
+    r"|\b(?:is|are)\s+not\s+(?:possible|permitted|allowed)\b|\b(?:isn[’']?t|aren[’']?t)\s+(?:possible|permitted|allowed)\b"
+    r"|\b(?:isn[’']?t|is\s+not)\s+something\s+(?:i|we)\s+can\b"
     r"|\b(?:has|have)\s+been\s+(?:declined|refused|rejected|denied)\b"
     r"|\b(?:we|i)\s+(?:must|have\s+to)\s+(?:decline|refuse)\b",
     _I,
 )
+# A reason given just before the refusal: "..., so we can't process it."
+REASON_BEFORE = re.compile(r"\b(?:so|therefore|which\s+means|that\s+means|as\s+a\s+result)\b", _I)
 REASON = re.compile(
     _words(r"because", r"as", r"since", r"due\s+to", r"owing\s+to", r"under", r"policy", r"terms", r"conditions",
            r"regulations?", r"law", r"legal(?:ly)?", r"so\s+that", r"in\s+order\s+to", r"reason", r"this\s+is",
@@ -197,7 +201,7 @@ EXCLAMATION_RUN = re.compile(r"[!?]*![!?]+|\?+!")
 ABSOLUTE = re.compile(
     r"\b(?:i|we)(?:\s+can)?\s+(?:personally\s+|absolutely\s+)?(?:guarantee|promise)\b"
     r"|\b(?:is|are|it[’']?s|you[’']?re|you\s+are|you[’']?ll\s+be|will\s+be)\s+guaranteed\b"
-    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|\b100\s?(?:%|per\s?cent)\b"
+    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|\b100\s?(?:%|per\s?cent\b)|,\s*guaranteed\b"
     r"|\b(?:definitely|certainly|absolutely)\s+(?:will|be)\b|\bwill\s+(?:definitely|certainly|absolutely)\b"
     r"|\b(?:i|we)[’']?ll\s+(?:definitely|certainly)\b",
     _I,
@@ -267,12 +271,19 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "repeat_contact": re.compile(
-        _words(r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time", r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
-               r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)", r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
+        _words(r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
+               r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|attempt|visit)",
+               r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
+               r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
                r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)", r"for\s+(?:weeks|months)",
-               r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded)", r"chas(?:e|ed|ing)", r"yet\s+again",
-               r"once\s+again", r"again"),
+               r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)", r"chas(?:e|ed|ing)",
+               r"yet\s+again"),
         _I,
+    ),
+    # weaker signs of a repeat contact or a wait: count less than the above
+    "still_waiting": re.compile(
+        _words(r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)", r"once\s+again", r"again",
+               r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)"), _I
     ),
     "urgency": re.compile(
         _words(r"urgent(?:ly)?", r"asap", r"immediately", r"right\s+now", r"emergency", r"as\s+soon\s+as\s+possible",
@@ -282,8 +293,9 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
     "distress": re.compile(
         _words(r"vulnerable", r"can[’']?t\s+afford", r"struggling", r"desperate", r"in\s+tears", r"crying",
                r"anxious", r"worried(?:\s+sick)?", r"scared", r"stressed", r"bereave\w*", r"passed\s+away", r"died",
-               r"hospital", r"no\s+(?:heating|heat|power|electricity|hot\s+water|water)", r"elderly", r"disabled",
-               r"my\s+baby", r"at\s+my\s+wits[’']?\s+end", r"panic\w*", r"lost\s+my\s+job"),
+               r"hospital", r"(?:no|without)\s+(?:heating|heat|power|electricity|hot\s+water|water|gas)", r"elderly",
+               r"disabled", r"my\s+baby", r"newborn", r"at\s+my\s+wits[’']?\s+end", r"panic\w*", r"lost\s+my\s+job",
+               r"please\s+help", r"help\s*!"),
         _I,
     ),
 }

