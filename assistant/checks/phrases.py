@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 
 _I = re.IGNORECASE
+_L = 0  # patterns matched against lower-cased text (see `lower`): faster than IGNORECASE
 
 
 def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
+    """Any of the alternatives as whole words. A look-behind rather than a leading \\b:
+    measured three to six times faster with Python's re on these long alternations."""
+    return r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"
 
 
 # -- openings and closings (structure, courtesy) --------------------------------------
@@ -39,28 +42,28 @@ SIGN_OFF = re.compile(
 # -- what a courteous, empathetic reply says ----------------------------------------
 # cue name -> pattern. Counted per sentence for the scores and their attribution.
 COURTESY_CUES: dict[str, re.Pattern[str]] = {
-    "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _I),
-    "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _I),
-    "please": re.compile(_words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _I),
+    "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _L),
+    "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _L),
+    "please": re.compile(_words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _L),
     "offer": re.compile(
         _words(
             r"(?:happy|glad|pleased|delighted)\s+to", r"let\s+(?:me|us)\s+know", r"here\s+to\s+help",
             r"feel\s+free", r"don[’']?t\s+hesitate", r"do\s+not\s+hesitate", r"you[’']?re\s+welcome",
             r"hope\s+(?:this|that|you)", r"i\s+hope", r"my\s+pleasure",
         ),
-        _I,
+        _L,
     ),
     "wellwish": re.compile(
         _words(r"have\s+a\s+(?:good|great|lovely|nice|wonderful)", r"take\s+care", r"best\s+wishes",
                r"(?:kind|warm|best)\s+regards", r"all\s+the\s+best", r"enjoy"),
-        _I,
+        _L,
     ),
 }
 EMPATHY_CUES: dict[str, re.Pattern[str]] = {
     "apology": re.compile(
         _words(r"sorry", r"apolog(?:y|ies|ise|ize|ised|ized|ising|izing)", r"regret\s+(?:that|the)",
                r"my\s+mistake", r"our\s+mistake", r"our\s+fault", r"we\s+got\s+(?:this|it)\s+wrong"),
-        _I,
+        _L,
     ),
     "acknowledgement": re.compile(
         _words(
@@ -74,28 +77,28 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"(?:a|the)\s+(?:frustrating|difficult|stressful|worrying)\s+(?:time|experience|situation|wait)",
             r"let\s+you\s+down", r"shouldn[’']?t\s+have\s+happened",
         ),
-        _I,
+        _L,
     ),
     "reassurance": re.compile(
         _words(r"i[’']?(?:ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|look\s+into|sort|keep\s+you)",
                r"don[’']?t\s+worry", r"rest\s+assured", r"you\s+won[’']?t\s+(?:need|have)\s+to",
                r"i[’']?m\s+(?:here|on\s+it)", r"taking\s+(?:this|it)\s+seriously"),
-        _I,
+        _L,
     ),
 }
 FORMAL_CUES = re.compile(
     _words(r"dear", r"yours\s+(?:sincerely|faithfully)", r"kind\s+regards", r"regards", r"kindly",
            r"we\s+would\s+be\s+grateful", r"further\s+to", r"i\s+am\s+writing", r"please\s+do\s+not\s+hesitate",
            r"should\s+you\s+(?:require|need|wish)", r"at\s+your\s+earliest\s+convenience", r"we\s+regret"),
-    _I,
+    _L,
 )
 INFORMAL_CUES = re.compile(
     _words(r"hey", r"hiya", r"cheers", r"yeah", r"yep", r"nope", r"gonna", r"wanna", r"lol", r"btw",
            r"no\s+worries", r"awesome", r"cool", r"guys", r"mate", r"ta", r"fab", r"super\s+quick")
-    + r"|[:;]-?[)D(P]|[\U0001F600-\U0001F64F\U0001F44D]",
-    _I,
+    + r"|[:;]-?[)d(p]|[\U0001F600-\U0001F64F\U0001F44D]",
+    _L,
 )
-CONTRACTION = re.compile(r"\b\w+[’'](?:ll|re|ve|d|m|s|t)\b", _I)
+CONTRACTION = re.compile(r"\b\w+[’'](?:ll|re|ve|d|m|s|t)\b")
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ PHRASES: tuple[Phrase, ...] = (
            r"congratulations\s+on\s+(?:finally|managing)|oh\s+well|well\s+done\s+for\s+finally|finally\s+(?:managed|bothered)", ()),
 )
 PHRASE_PATTERN = re.compile(
-    "|".join(rf"(?P<p{index}>\b(?:{phrase.pattern})\b)" for index, phrase in enumerate(PHRASES)), _I
+    r"(?<!\w)(?:" + "|".join(rf"(?P<p{index}>(?:{phrase.pattern})(?!\w))" for index, phrase in enumerate(PHRASES)) + ")",
+    _L,
 )
 
 # -- negative framing and refusals (UTIL.P7, UTIL.K6) ------------------------------
@@ -146,7 +150,7 @@ NEGATIVE = re.compile(
     _words(r"unfortunately", r"regrettably", r"cannot", r"can[’']?t", r"can\s+not", r"unable", r"not\s+(?:be\s+)?able",
            r"impossible", r"not\s+possible", r"not\s+(?:allowed|permitted|eligible)", r"refuse[ds]?", r"denied",
            r"declined", r"rejected", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position", r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
-    _I,
+    _L,
 )
 REFUSAL = re.compile(
     r"\b(?:we|i)\s+(?:cannot|can[’']?t|can\s+not|are\s+unable\s+to|am\s+unable\s+to|won[’']?t|will\s+not|"
@@ -158,10 +162,10 @@ REFUSAL = re.compile(
     r"|\b(?:isn[’']?t|is\s+not)\s+something\s+(?:i|we)\s+can\b"
     r"|\b(?:has|have)\s+been\s+(?:declined|refused|rejected|denied)\b"
     r"|\b(?:we|i)\s+(?:must|have\s+to)\s+(?:decline|refuse)\b",
-    _I,
+    _L,
 )
 # A reason given just before the refusal: "..., so we can't process it."
-REASON_BEFORE = re.compile(r"\b(?:so|therefore|which\s+means|that\s+means|as\s+a\s+result)\b", _I)
+REASON_BEFORE = re.compile(r"\b(?:so|therefore|which\s+means|that\s+means|as\s+a\s+result)\b", _L)
 REASON = re.compile(
     _words(r"because", r"as", r"since", r"due\s+to", r"owing\s+to", r"under", r"policy", r"terms", r"conditions",
            r"regulations?", r"law", r"legal(?:ly)?", r"so\s+that", r"in\s+order\s+to", r"reason", r"this\s+is",
@@ -169,22 +173,22 @@ REASON = re.compile(
            r"beyond", r"expired", r"more\s+than", r"over", r"past", r"requires?", r"need", r"must", r"means",
            r"for\s+(?:security|safety|data\s+protection|privacy)", r"protect", r"while", r"when", r"before",
            r"within", r"instead", r"but", r"however", r"what\s+i\s+can", r"what\s+we\s+can"),
-    _I,
+    _L,
 )
 # A cluster the agent can often turn round: "We can't X until Y" -> "We can X once Y".
 CANNOT_UNTIL = re.compile(
     r"\b(?P<who>we|i|you)\s+(?:cannot|can[’']?t|can\s+not|(?:are|am)\s+unable\s+to|won[’']?t\s+be\s+able\s+to)\s+"
     r"(?P<what>[^.!?\n]{1,80}?)\s+until\s+(?P<when>[^.!?\n]{1,80})",
-    _I,
+    _L,
 )
 
 # -- bare imperatives (curtness) --------------------------------------------------
 DEMAND = re.compile(
     r"^\s*(?:send|provide|give|fill\s+in|fill\s+out|complete|read|follow|stop|wait|call|contact|confirm|attach|"
     r"return|submit|make\s+sure|ensure|note|check|reply|supply|forward|email|resend)\b(?![’'])",
-    _I,
+    _L,
 )
-SOFTENER = re.compile(_words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?", r"thank\s+you"), _I)
+SOFTENER = re.compile(_words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?", r"thank\s+you"), _L)
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 # -- shouting, exclamations --------------------------------------------------------
@@ -204,34 +208,34 @@ ABSOLUTE = re.compile(
     r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|\b100\s?(?:%|per\s?cent\b)|,\s*guaranteed\b"
     r"|\b(?:definitely|certainly|absolutely)\s+(?:will|be)\b|\bwill\s+(?:definitely|certainly|absolutely)\b"
     r"|\b(?:i|we)[’']?ll\s+(?:definitely|certainly)\b",
-    _I,
+    _L,
 )
 COMMITMENT = re.compile(
     r"\b(?:will|shall|going\s+to|guarantee[ds]?|promise[ds]?|assure)\b|[’']ll\b"
     r"|\b(?:i|we)\s+can\s+(?:offer|give|refund|credit|pay|issue|arrange)\b"
     r"|\b(?:i|we)[’']?(?:d|\s+would)\s+like\s+to\s+offer\b"
     r"|\b(?:i|we)[’']?(?:m|\s+am|re|\s+are)\s+(?:happy|pleased|able|glad)\s+to\s+(?:offer|refund|give|credit|pay|issue)\b",
-    _I,
+    _L,
 )
 NEGATED_COMMITMENT = re.compile(
     r"\b(?:won[’']?t|will\s+not|cannot|can[’']?t|can\s+not|unable|not\s+able|not\s+be|no\s+longer|"
     r"never|shan[’']?t|isn[’']?t|not\s+eligible)\b",
-    _I,
+    _L,
 )
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 MONEY = re.compile(
     r"(?P<symbol>[£$€])\s?" + _AMOUNT + r"(?P<thousands>k\b)?"
-    + r"|\b" + _AMOUNT.replace("amount", "amount2") + r"\s?(?P<code>GBP|USD|EUR|pounds?|dollars?|euros?)\b",
-    _I,
+    + r"|\b" + _AMOUNT.replace("amount", "amount2") + r"\s?(?P<code>gbp|usd|eur|pounds?|dollars?|euros?)\b",
+    _L,
 )
 CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR", "pound": "GBP",
             "pounds": "GBP", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR"}
 MONEY_KINDS: dict[str, re.Pattern[str]] = {
-    "refund": re.compile(_words(r"refund(?:s|ed|ing)?", r"reimburs\w*", r"money\s+back", r"repay\w*", r"pay\s+(?:you\s+)?back"), _I),
+    "refund": re.compile(_words(r"refund(?:s|ed|ing)?", r"reimburs\w*", r"money\s+back", r"repay\w*", r"pay\s+(?:you\s+)?back"), _L),
     "goodwill": re.compile(
-        _words(r"goodwill", r"gesture", r"compensat\w*", r"credit(?:s|ed)?", r"vouchers?", r"apology\s+payment"), _I
+        _words(r"goodwill", r"gesture", r"compensat\w*", r"credit(?:s|ed)?", r"vouchers?", r"apology\s+payment"), _L
     ),
-    "discount": re.compile(_words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off", r"reduc\w+\s+your\s+bill"), _I),
+    "discount": re.compile(_words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off", r"reduc\w+\s+your\s+bill"), _L),
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -246,7 +250,7 @@ DATE = re.compile(
     r"\s+(?:working\s+|business\s+)?(?P<unit>hours?|days?|weeks?|months?)\b"
     r"|\b(?P<nextweek>next\s+week|end\s+of\s+(?:the\s+)?week)\b"
     r"|\b(?P<nextmonth>next\s+month|end\s+of\s+(?:the\s+)?month)\b",
-    _I,
+    _L,
 )
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "ten": 10,
                 "fourteen": 14, "twenty-four": 24, "twentyfour": 24, "forty-eight": 48, "fortyeight": 48}
@@ -257,7 +261,7 @@ REFERRAL = re.compile(
     r"[^.!?\n]{0,40}?\b(?P<vague>(?:another|other|a\s+different|the\s+relevant|the\s+appropriate|the\s+right|the\s+correct|"
     r"the\s+responsible|a\s+separate|the\s+other|a\s+specialist)\s+(?:team|department|dept|colleague|person|people|"
     r"organisation|organization|company|provider|party|area|section)s?|some(?:one|body)\s+else)\b",
-    _I,
+    _L,
 )
 
 # -- the customer's mood (DEAL.P21) ----------------------------------------------
@@ -268,7 +272,7 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
                r"sick\s+(?:and\s+tired\s+)?of", r"not\s+good\s+enough", r"rip[- ]?off", r"scam", r"shocking",
                r"poor\s+service", r"let\s+(?:me\s+)?down", r"disappoint\w*", r"upset", r"annoyed", r"frustrat\w*",
                r"livid", r"pathetic", r"joke", r"incompetent", r"fuming", r"shambles", r"ombudsman", r"solicitor"),
-        _I,
+        _L,
     ),
     "repeat_contact": re.compile(
         _words(r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
@@ -278,17 +282,17 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
                r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)", r"for\s+(?:weeks|months)",
                r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)", r"chas(?:e|ed|ing)",
                r"yet\s+again"),
-        _I,
+        _L,
     ),
     # weaker signs of a repeat contact or a wait: count less than the above
     "still_waiting": re.compile(
         _words(r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)", r"once\s+again", r"again",
-               r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)"), _I
+               r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)"), _L
     ),
     "urgency": re.compile(
         _words(r"urgent(?:ly)?", r"asap", r"immediately", r"right\s+now", r"emergency", r"as\s+soon\s+as\s+possible",
                r"straight\s+away", r"deadline", r"today"),
-        _I,
+        _L,
     ),
     "distress": re.compile(
         _words(r"vulnerable", r"can[’']?t\s+afford", r"struggling", r"desperate", r"in\s+tears", r"crying",
@@ -296,6 +300,15 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
                r"hospital", r"(?:no|without)\s+(?:heating|heat|power|electricity|hot\s+water|water|gas)", r"elderly",
                r"disabled", r"my\s+baby", r"newborn", r"at\s+my\s+wits[’']?\s+end", r"panic\w*", r"lost\s+my\s+job",
                r"please\s+help", r"help\s*!"),
-        _I,
+        _L,
     ),
 }
+
+
+def lower(text: str) -> str:
+    """`text` in lower case, the same length (so match offsets hold for `text`): the few
+    characters whose lower case is longer (e.g. 'İ') are kept as they are."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

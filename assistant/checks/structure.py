@@ -49,7 +49,6 @@ ACTIONS = re.compile(
     r"\b(?:i|we)(?:[’']ve|\s+have)\s+(?:now\s+|just\s+|also\s+)?(?:arranged|booked|raised|requested|logged|ordered|"
     r"scheduled|passed|issued|refunded|cancell?ed|set\s+up|reported|opened|created|escalated|submitted|"
     r"credited|applied|processed|changed|updated|reset|sent|replaced|placed|added|removed|blocked)\b",
-    _I,
 )
 NEXT_STEPS = re.compile(
     r"\b(?:will|shall|going\s+to|within|next\s+steps?|what\s+happens\s+next|once|as\s+soon\s+as|expect|"
@@ -57,7 +56,6 @@ NEXT_STEPS = re.compile(
     r"all\s+you\s+need|please\s+(?:reply|call|let|send|confirm|check|keep|contact|get)|no\s+need|nothing\s+(?:more|else)|"
     r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)|"
     r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know)\b|[’']ll\b",
-    _I,
 )
 CLOSING = re.compile(
     r"\b(?:anything\s+else|any\s+(?:other|further|more)\s+(?:questions?|help|queries|issues?|problems?)|"
@@ -67,7 +65,6 @@ CLOSING = re.compile(
     r"has\s+(?:this|that)\s+(?:resolved|answered|helped|sorted)|(?:does|did)\s+(?:this|that)\s+(?:answer|help|resolve|sort)|"
     r"happy\s+to\s+help\s+(?:further|again|with\s+anything)|just\s+reply|reopen|re-open|still\s+need\s+help|"
     r"feel\s+free\s+to\s+(?:reply|contact|get|reach)|don[’']?t\s+hesitate|do\s+not\s+hesitate|here\s+if\s+you\s+need)",
-    _I,
 )
 ASK = re.compile(
     r"\b(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+|also\s+|just\s+)?(?:send|provide|give|confirm|tell|share|"
@@ -76,23 +73,22 @@ ASK = re.compile(
     r"reply\s+with|supply|forward)"
     r"|\bwhat\s+is\s+your|\bwhat[’']s\s+your|\b(?:can|could|may)\s+i\s+(?:have|take|get|ask\s+for)"
     r"|\b(?:i|we)(?:[’']ll|\s+will)?\s+need\s+(?:your|the)|\b(?:send|provide|confirm|give)\s+(?:me|us)\s+your",
-    _I,
 )
 _ID_VALUE = r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}"
 DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind -> (how the agent asks for it, how the customer gave it)
-    "account number": (re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)", _I),
+    "account number": (re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)"),
                        re.compile(r"\baccount" + _ID_VALUE, _I)),
-    "order number": (re.compile(r"\border\s+(?:number|no\b|id|reference|ref)", _I),
+    "order number": (re.compile(r"\border\s+(?:number|no\b|id|reference|ref)"),
                      re.compile(r"\border" + _ID_VALUE, _I)),
-    "reference number": (re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)", _I),
+    "reference number": (re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)"),
                          re.compile(r"\b(?:case|ticket|booking|claim|reference)" + _ID_VALUE, _I)),
-    "email address": (re.compile(r"\be-?mail\s+address", _I), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    "phone number": (re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number", _I),
+    "email address": (re.compile(r"\be-?mail\s+address"), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    "phone number": (re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number"),
                      re.compile(r"(?<![\w])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b")),
-    "postcode": (re.compile(r"\bpost\s?code\b|\bzip\s+code\b", _I),
+    "postcode": (re.compile(r"\bpost\s?code\b|\bzip\s+code\b"),
                  re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
-    "date of birth": (re.compile(r"\bdate\s+of\s+birth\b|\bDOB\b", _I),
+    "date of birth": (re.compile(r"\bdate\s+of\s+birth\b|\bdob\b"),
                       re.compile(r"\b(?:date\s+of\s+birth|dob|born\s+on)\W{0,5}\d", _I)),
 }
 
@@ -108,7 +104,7 @@ class StructureCheck(Check):
         if not lines:
             return Outcome(metrics={"greeting": False, "sign_off": False})
         parts = options.channels.get(context.channel, ChannelParts())
-        prose = draft.own_without_protected()
+        prose = P.lower(draft.own_without_protected())  # the patterns here match lower-cased text
         greeting = bool(P.GREETING.match(lines[0]))
         tail = "\n".join(lines[-3:]) + "\n"
         sign_off = bool(P.SIGN_OFF.search(tail)) or bool(draft.signature)
@@ -156,7 +152,7 @@ def _repeat_requests(draft: Draft, context: Context, prose: str) -> list[Finding
     known = {"email address": context.customer.email, "phone number": context.customer.phone}
     findings = []
     for sentence in draft.sentences:
-        text = prose[sentence.start:sentence.end]
+        text = prose[sentence.start:sentence.end]  # lower-cased
         if not ASK.search(text):
             continue
         for kind, (asked, given) in DETAILS.items():

@@ -113,9 +113,8 @@ DATED_COMMITMENT = re.compile(
     r"|\byou(?:[’']ll|\s+will)\s+(?:definitely\s+|certainly\s+)?(?:get|receive|have|see|be)\b"
     r"|\bwill\s+(?:definitely\s+|certainly\s+)?be\s+(?:fixed|resolved|repaired|restored|delivered|sent|refunded|credited|"
     r"replaced|back|working|sorted|completed|done|processed|installed|connected|with\s+you|ready)\b",
-    re.IGNORECASE,
-)
-DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|already\s+)?\w+ed\b|\balready\b", re.IGNORECASE)
+)  # matched against lower-cased text, as are the phrases' patterns
+DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|already\s+)?\w+ed\b|\balready\b")
 
 
 def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]:
@@ -152,50 +151,52 @@ def _has_reason(text: str, refusal: re.Match[str] | None) -> bool:
 
 
 def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Features:
-    courtesy = tuple(name for name, pattern in P.COURTESY_CUES.items() if pattern.search(text))
-    empathy = tuple(name for name, pattern in P.EMPATHY_CUES.items() if pattern.search(text))
-    refusal = P.REFUSAL.search(text)
+    """Everything the rules and scores read from one sentence of the agent's (its links and
+    codes blanked). The patterns match the lower-cased sentence, spans hold for both."""
+    low = P.lower(text)
+    courtesy = tuple(name for name, pattern in P.COURTESY_CUES.items() if pattern.search(low))
+    empathy = tuple(name for name, pattern in P.EMPATHY_CUES.items() if pattern.search(low))
+    refusal = P.REFUSAL.search(low)
     turnaround = None
-    if (found := P.CANNOT_UNTIL.search(text)) is not None:
-        who = found.group("who")
-        turnaround = f"{who} can {found.group('what')} once {found.group('when').rstrip()}"
-        turnaround = turnaround[0].upper() + turnaround[1:] if found.start() == 0 else turnaround
+    if (found := P.CANNOT_UNTIL.search(low)) is not None:
+        who, what, when = (text[slice(*found.span(g))] for g in ("who", "what", "when"))
+        turnaround = f"{who} can {what} once {when.rstrip()}"
     money = []
-    for m in P.MONEY.finditer(text):
+    for m in P.MONEY.finditer(low):
         raw = (m.group("amount") or m.group("amount2")).replace(",", "")
         amount = float(raw) * (1000 if m.group("thousands") else 1)
         currency = P.CURRENCY[(m.group("symbol") or m.group("code")).lower()]
         money.append((m.start(), m.end(), amount, currency))
     phrases = tuple(
-        (m.start(), m.end(), int(m.lastgroup[1:])) for m in P.PHRASE_PATTERN.finditer(text) if m.lastgroup
+        (m.start(), m.end(), int(m.lastgroup[1:])) for m in P.PHRASE_PATTERN.finditer(low) if m.lastgroup
     )
     compound = analyzer.polarity_scores(text)["compound"] if any(c.isalpha() for c in text) else 0.0
     return Features(
         courtesy=courtesy,
         empathy=empathy,
-        formal=len(P.FORMAL_CUES.findall(text)),
-        informal=len(P.INFORMAL_CUES.findall(text)),
+        formal=len(P.FORMAL_CUES.findall(low)),
+        informal=len(P.INFORMAL_CUES.findall(low)),
         contractions=len(P.CONTRACTION.findall(text)),
         compound=compound,
-        negatives=len(P.NEGATIVE.findall(text)),
+        negatives=len(P.NEGATIVE.findall(low)),
         refusal=refusal.span() if refusal else None,
-        reason=_has_reason(text, refusal),
+        reason=_has_reason(low, refusal),
         turnaround=turnaround,
-        demand=bool(P.DEMAND.match(text)) and not P.SOFTENER.search(text) and not P.LIST_ITEM.match(text),
+        demand=bool(P.DEMAND.match(low)) and not P.SOFTENER.search(low) and not P.LIST_ITEM.match(low),
         phrases=phrases,
         caps=_caps(text),
         exclamations=text.count("!"),
-        exclamation_runs=tuple(m.span() for m in P.EXCLAMATION_RUN.finditer(text)),
-        absolute=tuple(m.span() for m in P.ABSOLUTE.finditer(text)),
-        commits=bool(P.COMMITMENT.search(text)) and not P.NEGATED_COMMITMENT.search(text),
-        dated_commitment=bool(DATED_COMMITMENT.search(text)) and not P.NEGATED_COMMITMENT.search(text),
-        done=bool(DONE.search(text)),
+        exclamation_runs=tuple(m.span() for m in P.EXCLAMATION_RUN.finditer(low)),
+        absolute=tuple(m.span() for m in P.ABSOLUTE.finditer(low)),
+        commits=bool(P.COMMITMENT.search(low)) and not P.NEGATED_COMMITMENT.search(low),
+        dated_commitment=bool(DATED_COMMITMENT.search(low)) and not P.NEGATED_COMMITMENT.search(low),
+        done=bool(DONE.search(low)),
         money=tuple(money),
-        kinds=tuple(kind for kind, pattern in P.MONEY_KINDS.items() if pattern.search(text)),
+        kinds=tuple(kind for kind, pattern in P.MONEY_KINDS.items() if pattern.search(low)),
         dates=tuple(
-            (m.start(), m.end(), tuple((k, v) for k, v in m.groupdict().items() if v)) for m in P.DATE.finditer(text)
+            (m.start(), m.end(), tuple((k, v) for k, v in m.groupdict().items() if v)) for m in P.DATE.finditer(low)
         ),
-        referrals=tuple(m.span("vague") for m in P.REFERRAL.finditer(text)),
+        referrals=tuple(m.span("vague") for m in P.REFERRAL.finditer(low)),
     )
 
 
@@ -236,7 +237,8 @@ def message_mood(text: str, analyzer: SentimentIntensityAnalyzer) -> tuple[float
     """(sentiment, upset, cues) of one customer message."""
     scores = [analyzer.polarity_scores(s)["compound"] for s in _MESSAGE_SENTENCES.findall(text) if any(c.isalpha() for c in s)]
     sentiment = (min(scores) + sum(scores) / len(scores)) / 2 if scores else 0.0
-    cues = [name for name, pattern in P.MOOD_CUES.items() if pattern.search(text)]
+    low = P.lower(text)
+    cues = [name for name, pattern in P.MOOD_CUES.items() if pattern.search(low)]
     if shouts(text):
         cues.append("shouting")
     upset = max(0.0, -sentiment) * 0.6 + sum(MOOD_WEIGHTS[c] for c in cues)
