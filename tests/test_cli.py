@@ -56,7 +56,7 @@ def test_a_blocking_verdict_exits_1(draft_file, capsys):
         (["check", "/no/such/reply.txt"], "cannot read /no/such/reply.txt"),
         (["check", "{draft}", "--channel", "fax"], "invalid context: channel"),
         (["check", "{draft}", "--guide", "ghost"], "Unknown style guide 'ghost'"),
-        (["check", "{draft}", "--checks", "tone"], "Unknown check(s) tone"),
+        (["check", "{draft}", "--checks", "tonality"], "Unknown check(s) tonality"),
         (["check", "{draft}", "--context", "/no/ctx.json"], "cannot read context"),
     ],
 )

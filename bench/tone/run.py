@@ -6,6 +6,7 @@ only these two checks, on the real spaCy model.
     .venv/bin/python bench/tone/run.py               # the table (markdown) on stdout
     .venv/bin/python bench/tone/run.py --misses      # and every false alarm and miss
     .venv/bin/python bench/tone/run.py --timing      # and p50/p95 ms of checks.tone.ms
+    .venv/bin/python bench/tone/run.py --pairs bench/tone/holdout.yaml   # the held-out pairs
 """
 
 from __future__ import annotations
@@ -127,18 +128,20 @@ def timing(pipeline: Pipeline, rounds: int) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=Path, default=PAIRS, help="the pairs file (default: bench/tone/pairs.yaml)")
     parser.add_argument("--misses", action="store_true", help="list every false alarm and miss")
     parser.add_argument("--timing", action="store_true", help="time the checks over bench/corpus/replies.jsonl")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the corpus for --timing")
     args = parser.parse_args()
-    data = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))
+    pairs_path = args.pairs.resolve()
+    data = yaml.safe_load(pairs_path.read_text(encoding="utf-8"))
     pipeline = build_pipeline()
     try:
         if args.timing:  # first, so the cold row is cold
             times = timing(pipeline, args.rounds)
         tp, fp, fn, notes, good = evaluate(pipeline, data)
         replies = 2 * len(data["pairs"])
-        print(f"{len(data['pairs'])} pairs ({replies} replies) from {PAIRS.relative_to(PROJECT)}\n")
+        print(f"{len(data['pairs'])} pairs ({replies} replies) from {pairs_path.name}\n")
         print(table(tp, fp, fn))
         print(
             f"\nGood replies with any finding: {good['any']}/{good['replies']}; "
