@@ -38,7 +38,8 @@ EXAMPLES: dict[str, tuple[list, list]] = {
     "structure.next_steps_missing": (
         ["Hi Dana,\n\nI have cancelled your order.\n\nKind regards,\nSam",
          "Hi Dana,\n\nI've raised a fault report for your line.\n\nThanks,\nSam"],
-        ["Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\nKind regards,\nSam",
+        ["Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
+         "Kind regards,\nSam",
          "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam"],
     ),

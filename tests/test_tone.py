@@ -36,7 +36,8 @@ EXAMPLES: dict[str, tuple[list, list]] = {
     "tone.empathy_missing": (
         [("Your bill is correct. Payment is due on Friday.", {"thread": UPSET}),
          ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": UPSET})],
-        [("Hi Dana,\n\nI'm sorry for the wait. The parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": UPSET}),
+        [("Hi Dana,\n\nI'm sorry for the wait. The parcel will arrive on Friday.\n\nKind regards,\nSam",
+          {"thread": UPSET}),
          ("Hi Dana,\n\nI understand how frustrating this has been. The parcel arrives on Friday.\n\nSam",
           {"thread": UPSET}),
          ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": CALM})],
@@ -59,7 +60,8 @@ EXAMPLES: dict[str, tuple[list, list]] = {
     ),
     "tone.sarcasm": (
         ["Thanks for nothing, I suppose we'll look again.", "Good luck with that."],
-        ["Thanks for your patience while we looked into this.", "Good luck with the move, and thanks for being with us."],
+        ["Thanks for your patience while we looked into this.",
+         "Good luck with the move, and thanks for being with us."],
     ),
     "tone.curt": (
         [("Your bill is correct. Payment is due on Friday.", {}),
@@ -257,7 +259,8 @@ def test_mood_reads_only_the_latest_customer_messages(pipeline):
 
 
 def test_distress_needs_empathy_even_without_negative_words(pipeline):
-    thread = [{"author": "customer", "text": "My mum passed away last month and the account is in her name. Please help."}]
+    message = "My mum passed away last month and the account is in her name. Please help."
+    thread = [{"author": "customer", "text": message}]
     report = tone(pipeline, "Hi, send us the death certificate. Thanks, Sam", thread=thread)
     assert "tone.empathy_missing" in rules(report)
     assert "distress" in report.metrics["tone"]["customer"]["cues"]
@@ -305,7 +308,9 @@ sentiment, upset, cues = check._message("I am absolutely disgusted with this ser
 assert sentiment < -0.3 and upset > 0.5, (sentiment, upset)
 print("ok")
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
     assert socket.socket.connect is not None

@@ -44,7 +44,8 @@ SIGN_OFF = re.compile(
 COURTESY_CUES: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _L),
     "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _L),
-    "please": re.compile(_words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _L),
+    "please": re.compile(_words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you",
+                                r"would\s+you\s+be\s+able"), _L),
     "offer": re.compile(
         _words(
             r"(?:happy|glad|pleased|delighted)\s+to", r"let\s+(?:me|us)\s+know", r"here\s+to\s+help",
@@ -113,7 +114,8 @@ class Phrase:
 # Blame and condescension (UTIL.P9, UTIL.K2, PROBLEMS.K9): phrases that put the customer
 # in the wrong or talk down to them. Patterns are regex fragments, case-insensitive.
 PHRASES: tuple[Phrase, ...] = (
-    Phrase("tone.blame", r"as\s+(?:i|we)(?:\s+have)?\s+(?:already\s+|previously\s+)?(?:told|said|mentioned|explained|stated|advised)(?:\s+you)?(?:\s+(?:before|previously|already))?",
+    Phrase("tone.blame", r"as\s+(?:i|we)(?:\s+have)?\s+(?:already\s+|previously\s+)?(?:told|said|mentioned|explained|"
+                         r"stated|advised)(?:\s+you)?(?:\s+(?:before|previously|already))?",
            ("As mentioned,", "To recap,")),
     Phrase("tone.blame", r"as\s+(?:previously|already)\s+(?:stated|mentioned|explained|advised)", ("To recap,",)),
     Phrase("tone.blame", r"(?:like|as)\s+i\s+said", ("To recap,",)),
@@ -121,27 +123,38 @@ PHRASES: tuple[Phrase, ...] = (
            ("To recap,", "In case my last message was unclear,")),
     Phrase("tone.blame", r"you\s+(?:should|ought\s+to)\s+have", ("Next time, you can",)),
     Phrase("tone.blame", r"you\s+(?:failed|neglected)\s+to", ("we haven't received", "it looks like we didn't get")),
-    Phrase("tone.blame", r"you\s+(?:did\s+not|didn[’']?t)\s+(?:read|follow|check|bother|listen)", ("it may not have been clear",)),
+    Phrase("tone.blame", r"you\s+(?:did\s+not|didn[’']?t)\s+(?:read|follow|check|bother|"
+                         r"listen)", ("it may not have been clear",)),
     Phrase("tone.blame", r"if\s+you\s+had\s+(?:read|followed|checked|listened)", ("If it helps,",)),
-    Phrase("tone.blame", r"(?:it\s+is|it[’']?s|that\s+is|that[’']?s)\s+(?:entirely\s+|completely\s+)?your\s+(?:own\s+)?(?:fault|responsibility|problem|mistake)", ()),
-    Phrase("tone.blame", r"(?:you\s+were|you[’']?ve\s+been|you\s+have\s+been)\s+(?:already\s+)?(?:told|informed|advised)", ("As mentioned,",)),
-    Phrase("tone.blame", r"you\s+(?:clearly|obviously)\s+(?:didn[’']?t|did\s+not|haven[’']?t|have\s+not|don[’']?t|do\s+not)", ()),
+    Phrase("tone.blame", r"(?:it\s+is|it[’']?s|that\s+is|that[’']?s)\s+(?:entirely\s+|"
+                         r"completely\s+)?your\s+(?:own\s+)?(?:fault|responsibility|problem|mistake)", ()),
+    Phrase("tone.blame", r"(?:you\s+were|you[’']?ve\s+been|you\s+have\s+been)\s+(?:already\s+)?(?:told|informed|"
+                         r"advised)", ("As mentioned,",)),
+    Phrase("tone.blame", r"you\s+(?:clearly|obviously)\s+(?:didn[’']?t|did\s+not|haven[’']?t|have\s+not|don[’']?t|"
+                         r"do\s+not)", ()),
     Phrase("tone.blame", r"(?:through|due\s+to)\s+your\s+own", ()),
-    Phrase("tone.blame", r"(?:i|we)\s+(?:have\s+)?(?:already|repeatedly)\s+(?:told|explained\s+to)\s+you", ("To recap,",)),
+    Phrase("tone.blame", r"(?:i|we)\s+(?:have\s+)?(?:already|repeatedly)\s+(?:told|"
+                         r"explained\s+to)\s+you", ("To recap,",)),
     Phrase("tone.condescension", r"obviously|needless\s+to\s+say|as\s+(?:any|every)one\s+(?:knows|can\s+see)", ("",)),
-    Phrase("tone.condescension", r"it[’']?s\s+not\s+rocket\s+science|it[’']?s\s+(?:really\s+|very\s+)?(?:simple|easy|basic)(?:,\s*really)?\s*(?:[.!]|really)", ()),
-    Phrase("tone.condescension", r"(?:any|every)(?:one|body)\s+(?:can|could|should|would)\s+(?:do|understand|see|manage|follow)", ()),
-    Phrase("tone.condescension", r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|\bfyi\b", ()),
+    Phrase("tone.condescension", r"it[’']?s\s+not\s+rocket\s+science|it[’']?s\s+(?:really\s+|very\s+)?(?:simple|easy|"
+                                 r"basic)(?:,\s*really)?\s*(?:[.!]|really)", ()),
+    Phrase("tone.condescension", r"(?:any|every)(?:one|body)\s+(?:can|could|should|would)\s+(?:do|understand|see|"
+                                 r"manage|follow)", ()),
+    Phrase("tone.condescension", r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|"
+                                 r"\bfyi\b", ()),
     Phrase("tone.condescension", r"i[’']?m\s+not\s+sure\s+what[’']?s\s+(?:so\s+)?(?:hard|difficult|confusing)", ()),
     Phrase("tone.condescension", r"surely\s+you|you\s+do\s+realise|you\s+do\s+realize|it\s+should\s+be\s+obvious", ()),
     Phrase("tone.condescension", r"(?:clearly|plainly)\s+(?:stated|states|explained|written|says)", ("set out",)),
     Phrase("tone.sarcasm", r"thanks\s+for\s+nothing|good\s+luck\s+with\s+that|yeah,?\s+right|nice\s+try|"
            r"what\s+a\s+surprise|big\s+surprise|so[- ]called|if\s+you\s+say\s+so|whatever\s+you\s+say|"
            r"how\s+hard\s+can\s+it\s+be|news\s+flash|i[’']?m\s+sure\s+you\s+(?:did|have|were)|"
-           r"congratulations\s+on\s+(?:finally|managing)|oh\s+well|well\s+done\s+for\s+finally|finally\s+(?:managed|bothered)", ()),
+           r"congratulations\s+on\s+(?:finally|managing)|oh\s+well|well\s+done\s+for\s+finally|finally\s+(?:managed|"
+           r"bothered)", ()),
 )
 PHRASE_PATTERN = re.compile(
-    r"(?<!\w)(?:" + "|".join(rf"(?P<p{index}>(?:{phrase.pattern})(?!\w))" for index, phrase in enumerate(PHRASES)) + ")",
+    r"(?<!\w)(?:"
+    + "|".join(rf"(?P<p{index}>(?:{phrase.pattern})(?!\w))" for index, phrase in enumerate(PHRASES))
+    + ")",
     _L,
 )
 
@@ -149,16 +162,21 @@ PHRASE_PATTERN = re.compile(
 NEGATIVE = re.compile(
     _words(r"unfortunately", r"regrettably", r"cannot", r"can[’']?t", r"can\s+not", r"unable", r"not\s+(?:be\s+)?able",
            r"impossible", r"not\s+possible", r"not\s+(?:allowed|permitted|eligible)", r"refuse[ds]?", r"denied",
-           r"declined", r"rejected", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position", r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
+           r"declined", r"rejected", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position",
+               r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
     _L,
 )
 REFUSAL = re.compile(
     r"\b(?:we|i)\s+(?:cannot|can[’']?t|can\s+not|are\s+unable\s+to|am\s+unable\s+to|won[’']?t|will\s+not|"
-    r"(?:are|am)\s+not\s+(?:able|in\s+a\s+position)\s+to|do\s+not|don[’']?t|must\s+decline\s+to|have\s+to\s+decline\s+to)"
+    r"(?:are|am)\s+not\s+(?:able|in\s+a\s+position)\s+to|do\s+not|don[’']?t|must\s+decline\s+to|"
+    r"have\s+to\s+decline\s+to)"
     r"\s+(?:be\s+able\s+to\s+)?(?:offer|give|provide|refund|accept|process|allow|issue|change|cancel|extend|replace|"
-    r"exchange|reimburse|waive|approve|honou?r|agree|grant|reverse|remove|arrange|send|reinstate|compensate|credit|help)\b"
-    r"|\b(?:this|that|it|your\s+\w+)\s+(?:is|isn[’']?t|is\s+not)\s+(?:not\s+)?(?:possible|eligible|allowed|permitted|covered)\b"
-    r"|\b(?:is|are)\s+not\s+(?:possible|permitted|allowed)\b|\b(?:isn[’']?t|aren[’']?t)\s+(?:possible|permitted|allowed)\b"
+    r"exchange|reimburse|waive|approve|honou?r|agree|grant|reverse|remove|arrange|send|reinstate|compensate|credit|"
+    r"help)\b"
+    r"|\b(?:this|that|it|your\s+\w+)\s+(?:is|isn[’']?t|is\s+not)\s+(?:not\s+)?(?:possible|eligible|allowed|permitted|"
+    r"covered)\b"
+    r"|\b(?:is|are)\s+not\s+(?:possible|permitted|allowed)\b|\b(?:isn[’']?t|aren[’']?t)\s+(?:possible|permitted|"
+    r"allowed)\b"
     r"|\b(?:isn[’']?t|is\s+not)\s+something\s+(?:i|we)\s+can\b"
     r"|\b(?:has|have)\s+been\s+(?:declined|refused|rejected|denied)\b"
     r"|\b(?:we|i)\s+(?:must|have\s+to)\s+(?:decline|refuse)\b",
@@ -188,12 +206,15 @@ DEMAND = re.compile(
     r"return|submit|make\s+sure|ensure|note|check|reply|supply|forward|email|resend)\b(?![’'])",
     _L,
 )
-SOFTENER = re.compile(_words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?", r"thank\s+you"), _L)
+SOFTENER = re.compile(_words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?",
+                             r"thank\s+you"), _L)
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 # -- shouting, exclamations --------------------------------------------------------
 CAPS_WORD = re.compile(r"\b[A-Z][A-Z’']*[A-Z]\b")
-EMPHASIS_WORDS = frozenset({"NOT", "NEVER", "MUST", "NOW", "ALWAYS", "ONLY", "DO", "DON'T", "DON’T", "NO", "STOP", "ALL", "ANY"})
+EMPHASIS_WORDS = frozenset(
+    {"NOT", "NEVER", "MUST", "NOW", "ALWAYS", "ONLY", "DO", "DON'T", "DON’T", "NO", "STOP", "ALL", "ANY"}
+)
 ACRONYMS = frozenset(
     "OK FAQ PDF VAT URL ID UK US USA EU GBP USD EUR SMS PIN ATM API IBAN BIC CEO TV PC HTML IT HR NHS HMRC DVLA BT "
     "ISP DNS VPN WIFI SIM IMEI MOT ETA ASAP RMA SLA IP CSV USB GB MB TB AM PM BST GMT UTC PO CV NI DD DVD CD "
@@ -214,7 +235,8 @@ COMMITMENT = re.compile(
     r"\b(?:will|shall|going\s+to|guarantee[ds]?|promise[ds]?|assure)\b|[’']ll\b"
     r"|\b(?:i|we)\s+can\s+(?:offer|give|refund|credit|pay|issue|arrange)\b"
     r"|\b(?:i|we)[’']?(?:d|\s+would)\s+like\s+to\s+offer\b"
-    r"|\b(?:i|we)[’']?(?:m|\s+am|re|\s+are)\s+(?:happy|pleased|able|glad)\s+to\s+(?:offer|refund|give|credit|pay|issue)\b",
+    r"|\b(?:i|we)[’']?(?:m|\s+am|re|\s+are)\s+(?:happy|pleased|able|glad)\s+to\s+(?:offer|refund|give|credit|pay|"
+    r"issue)\b",
     _L,
 )
 NEGATED_COMMITMENT = re.compile(
@@ -231,11 +253,13 @@ MONEY = re.compile(
 CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR", "pound": "GBP",
             "pounds": "GBP", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR"}
 MONEY_KINDS: dict[str, re.Pattern[str]] = {
-    "refund": re.compile(_words(r"refund(?:s|ed|ing)?", r"reimburs\w*", r"money\s+back", r"repay\w*", r"pay\s+(?:you\s+)?back"), _L),
+    "refund": re.compile(_words(r"refund(?:s|ed|"
+                                r"ing)?", r"reimburs\w*", r"money\s+back", r"repay\w*", r"pay\s+(?:you\s+)?back"), _L),
     "goodwill": re.compile(
         _words(r"goodwill", r"gesture", r"compensat\w*", r"credit(?:s|ed)?", r"vouchers?", r"apology\s+payment"), _L
     ),
-    "discount": re.compile(_words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off", r"reduc\w+\s+your\s+bill"), _L),
+    "discount": re.compile(_words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off",
+                                  r"reduc\w+\s+your\s+bill"), _L),
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -255,10 +279,12 @@ DATE = re.compile(
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "ten": 10,
                 "fourteen": 14, "twenty-four": 24, "twentyfour": 24, "forty-eight": 48, "fortyeight": 48}
 REFERRAL = re.compile(
-    r"\b(?:pass(?:ed|ing)?|refer(?:red|ring)?|forward(?:ed|ing)?|transfer(?:red|ring)?|hand(?:ed|ing)?\s+(?:it|this|you)?\s*over|"
+    r"\b(?:pass(?:ed|ing)?|refer(?:red|ring)?|forward(?:ed|ing)?|transfer(?:red|ring)?|hand(?:ed|ing)?\s+(?:it|this|"
+    r"you)?\s*over|"
     r"escalat\w+|contact|speak\s+(?:to|with)|get\s+in\s+touch\s+with|reach\s+out\s+to|raise\s+(?:it|this)\s+with|"
     r"direct(?:ed)?\s+(?:you|your\s+\w+))\b"
-    r"[^.!?\n]{0,40}?\b(?P<vague>(?:another|other|a\s+different|the\s+relevant|the\s+appropriate|the\s+right|the\s+correct|"
+    r"[^.!?\n]{0,40}?\b(?P<vague>(?:another|other|a\s+different|the\s+relevant|the\s+appropriate|the\s+right|"
+    r"the\s+correct|"
     r"the\s+responsible|a\s+separate|the\s+other|a\s+specialist)\s+(?:team|department|dept|colleague|person|people|"
     r"organisation|organization|company|provider|party|area|section)s?|some(?:one|body)\s+else)\b",
     _L,
@@ -276,10 +302,12 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
     ),
     "repeat_contact": re.compile(
         _words(r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
-               r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|attempt|visit)",
+               r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
+               r"attempt|visit)",
                r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
                r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
-               r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)", r"for\s+(?:weeks|months)",
+               r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)", r"for\s+(?:weeks|"
+                                                                                                  r"months)",
                r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)", r"chas(?:e|ed|ing)",
                r"yet\s+again"),
         _L,

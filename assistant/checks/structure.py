@@ -41,7 +41,9 @@ class StructureOptions(Section):
 
     channels: dict[Channel, ChannelParts] = Field(default_factory=dict, description="what each channel expects")
     next_steps: bool = Field(True, description="a reply that reports actions must say what happens next")
-    closing_confirmation: bool = Field(True, description="a reply that closes the ticket must check nothing else is needed")
+    closing_confirmation: bool = Field(
+        True, description="a reply that closes the ticket must check nothing else is needed"
+    )
 
 
 # Something was done or agreed: the customer needs to know what happens next.
@@ -53,28 +55,34 @@ ACTIONS = re.compile(
 NEXT_STEPS = re.compile(
     r"\b(?:will|shall|going\s+to|within|next\s+steps?|what\s+happens\s+next|once|as\s+soon\s+as|expect|"
     r"should\s+(?:arrive|reach|receive|see|hear|get|show|appear|be)|you\s+(?:just\s+)?need\s+to|"
-    r"all\s+you\s+need|please\s+(?:reply|call|let|send|confirm|check|keep|contact|get)|no\s+need|nothing\s+(?:more|else)|"
-    r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)|"
+    r"all\s+you\s+need|please\s+(?:reply|call|let|send|confirm|check|keep|contact|get)|no\s+need|nothing\s+(?:more|"
+    r"else)|"
+    r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|tomorrow)|"
     r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know)\b|[’']ll\b",
 )
 CLOSING = re.compile(
     r"\b(?:anything\s+else|any\s+(?:other|further|more)\s+(?:questions?|help|queries|issues?|problems?)|"
     r"(?:is|was)\s+there\s+anything|if\s+you\s+need\s+(?:anything|any(?:thing)?\s+(?:else|more)|more\s+help|further)|"
-    r"let\s+(?:me|us)\s+know\s+if|(?:i|we)[’']?(?:ll|\s+will)\s+(?:now\s+)?close|(?:close|closing|mark)\s+(?:this|your)\s+"
+    r"let\s+(?:me|us)\s+know\s+if|(?:i|we)[’']?(?:ll|\s+will)\s+(?:now\s+)?close|(?:close|closing|mark)\s+(?:this|"
+    r"your)\s+"
     r"(?:ticket|case|request|conversation|chat|enquiry)|get\s+(?:back\s+)?in\s+touch|reply\s+to\s+this|"
-    r"has\s+(?:this|that)\s+(?:resolved|answered|helped|sorted)|(?:does|did)\s+(?:this|that)\s+(?:answer|help|resolve|sort)|"
+    r"has\s+(?:this|that)\s+(?:resolved|answered|helped|sorted)|(?:does|did)\s+(?:this|that)\s+(?:answer|help|resolve|"
+    r"sort)|"
     r"happy\s+to\s+help\s+(?:further|again|with\s+anything)|just\s+reply|reopen|re-open|still\s+need\s+help|"
     r"feel\s+free\s+to\s+(?:reply|contact|get|reach)|don[’']?t\s+hesitate|do\s+not\s+hesitate|here\s+if\s+you\s+need)",
 )
 ASK = re.compile(
     r"\b(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+|also\s+|just\s+)?(?:send|provide|give|confirm|tell|share|"
     r"let\s+(?:me|us)\s+(?:know|have)|reply\s+with|supply|forward)"
-    r"|\b(?:please|kindly)\s+(?:could\s+you\s+)?(?:send|provide|give|confirm|tell|share|let\s+(?:me|us)\s+(?:know|have)|"
+    r"|\b(?:please|kindly)\s+(?:could\s+you\s+)?(?:send|provide|give|confirm|tell|share|let\s+(?:me|us)\s+(?:know|"
+    r"have)|"
     r"reply\s+with|supply|forward)"
     r"|\bwhat\s+is\s+your|\bwhat[’']s\s+your|\b(?:can|could|may)\s+i\s+(?:have|take|get|ask\s+for)"
     r"|\b(?:i|we)(?:[’']ll|\s+will)?\s+need\s+(?:your|the)|\b(?:send|provide|confirm|give)\s+(?:me|us)\s+your",
 )
-_ID_VALUE = r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}"
+_ID_VALUE = (r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|"
+             r"=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}")
 DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind -> (how the agent asks for it, how the customer gave it)
     "account number": (re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)"),
@@ -109,11 +117,11 @@ class StructureCheck(Check):
         tail = "\n".join(lines[-3:]) + "\n"
         sign_off = bool(P.SIGN_OFF.search(tail)) or bool(draft.signature)
         if parts.greeting and not greeting:
-            name = (context.customer.name or "").split()
+            name, words = context.customer.name, (context.customer.name or "").split()
             findings.append(_finding(
                 draft, "structure.greeting_missing", Severity.warning,
                 f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
-                suggestions=(f"Hi {name[0]}," if name else "Hello,", f"Dear {context.customer.name}," if name else "Dear customer,"),
+                suggestions=(f"Hi {words[0]}," if words else "Hello,", f"Dear {name}," if words else "Dear customer,"),
             ))
         if parts.sign_off and not sign_off:
             findings.append(_finding(

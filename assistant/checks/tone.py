@@ -57,8 +57,10 @@ MoneyKind = Literal["refund", "goodwill", "discount"]
 class Authority(Section):
     """What an agent may commit to without a team leader (UTIL.K7)."""
 
-    currency: str = Field("GBP", description="ISO code the money limits are in; amounts in other currencies are not compared.")
-    money: dict[MoneyKind, float] = Field(default_factory=dict, description="kind of payment -> most an agent may commit to")
+    currency: str = Field("GBP", description="ISO code of the money limits; amounts in others are not compared")
+    money: dict[MoneyKind, float] = Field(
+        default_factory=dict, description="kind of payment -> most an agent may commit to"
+    )
     max_commit_days: int | None = Field(14, ge=0, description="furthest date ahead an agent may commit to, in days")
     undated_outcomes: list[str] = Field(
         default_factory=list, description="outcomes that depend on others: never promise them by a date"
@@ -71,9 +73,13 @@ class ToneOptions(Section):
 
     customer_messages: int = Field(3, ge=1, description="how many of the latest customer messages set the mood")
     upset_threshold: float = Field(0.45, ge=0, le=1, description="customer upset score from which empathy is expected")
-    curt_channels: list[Channel] = Field(default_factory=list, description="channels where a reply with no courtesy is curt")
+    curt_channels: list[Channel] = Field(
+        default_factory=list, description="channels where a reply with no courtesy is curt"
+    )
     max_exclamations: int = Field(2, ge=0, description="exclamation marks a reply may have")
-    jargon: dict[str, str] = Field(default_factory=dict, description="term -> plain wording, for customers who are not technical")
+    jargon: dict[str, str] = Field(
+        default_factory=dict, description="term -> plain wording, for customers who are not technical"
+    )
     authority: Authority = Field(default_factory=Authority)
 
 
@@ -111,10 +117,12 @@ class Features:
 DATED_COMMITMENT = re.compile(
     r"\b(?:i|we)(?:[’']ll|\s+will|\s+shall|\s+(?:am|are)\s+going\s+to|\s+(?:can\s+)?(?:guarantee|promise))\b"
     r"|\byou(?:[’']ll|\s+will)\s+(?:definitely\s+|certainly\s+)?(?:get|receive|have|see|be)\b"
-    r"|\bwill\s+(?:definitely\s+|certainly\s+)?be\s+(?:fixed|resolved|repaired|restored|delivered|sent|refunded|credited|"
+    r"|\bwill\s+(?:definitely\s+|certainly\s+)?be\s+(?:fixed|resolved|repaired|restored|delivered|sent|refunded|"
+    r"credited|"
     r"replaced|back|working|sorted|completed|done|processed|installed|connected|with\s+you|ready)\b",
 )  # matched against lower-cased text, as are the phrases' patterns
-DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|already\s+)?\w+ed\b|\balready\b")
+DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|"
+                  r"already\s+)?\w+ed\b|\balready\b")
 
 
 def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]:
@@ -235,7 +243,8 @@ def shouts(text: str) -> bool:
 
 def message_mood(text: str, analyzer: SentimentIntensityAnalyzer) -> tuple[float, float, tuple[str, ...]]:
     """(sentiment, upset, cues) of one customer message."""
-    scores = [analyzer.polarity_scores(s)["compound"] for s in _MESSAGE_SENTENCES.findall(text) if any(c.isalpha() for c in s)]
+    sentences = [s for s in _MESSAGE_SENTENCES.findall(text) if any(c.isalpha() for c in s)]
+    scores = [analyzer.polarity_scores(s)["compound"] for s in sentences]
     sentiment = (min(scores) + sum(scores) / len(scores)) / 2 if scores else 0.0
     low = P.lower(text)
     cues = [name for name, pattern in P.MOOD_CUES.items() if pattern.search(low)]
@@ -313,13 +322,13 @@ class _Review:
             "tone.blame": "This puts the customer in the wrong. Restate the point without blame: the customer "
                           "may have missed it, and saying so again helps nobody.",
             "tone.condescension": "This can read as talking down to the customer. Leave it out or say it plainly.",
-            "tone.sarcasm": "This can read as sarcastic in writing, where tone of voice is lost. Say what you mean plainly.",
+            "tone.sarcasm": "This can read as sarcastic in writing, where tone of voice is lost. "
+                            "Say what you mean plainly.",
         }
-        severities = {"tone.blame": Severity.warning, "tone.condescension": Severity.warning, "tone.sarcasm": Severity.warning}
         for offset, f in self.each():
             for start, end, index in f.phrases:
                 phrase = P.PHRASES[index]
-                self.add(phrase.rule, severities[phrase.rule], messages[phrase.rule],
+                self.add(phrase.rule, Severity.warning, messages[phrase.rule],
                          (offset + start, offset + end), phrase.suggestions)
 
     # -- empathy and curtness --------------------------------------------------
@@ -352,7 +361,7 @@ class _Review:
             )
         if courteous >= 2 and not upset:
             return
-        for (offset, f), sentence in zip(self.each(), self.sentences, strict=True):
+        for f, sentence in zip(self.features, self.sentences, strict=True):
             if f.demand:
                 text = self.draft.text[sentence.start:sentence.end]
                 self.add(
@@ -364,7 +373,7 @@ class _Review:
     # -- negative framing and refusals -------------------------------------------
     def negativity(self) -> None:
         flagged = -1
-        for i, ((offset, f), sentence) in enumerate(zip(self.each(), self.sentences, strict=True)):
+        for i, (f, sentence) in enumerate(zip(self.features, self.sentences, strict=True)):
             pair = f.negatives + (self.features[i + 1].negatives if i + 1 < len(self.features) else 0)
             if i > flagged and f.negatives >= 1 and (f.negatives >= 2 or pair >= 3):
                 last = i if f.negatives >= 2 else i + 1
@@ -545,7 +554,8 @@ def _jargon_pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str]
 def _outcome_pattern(outcomes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not outcomes:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in outcomes) + r")\b", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(re.escape(o).replace(r"\ ",
+                                                               r"\s+") for o in outcomes) + r")\b", re.IGNORECASE)
 
 
 def days_ahead(groups: dict[str, str], today: date) -> int | None:
