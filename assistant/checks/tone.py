@@ -514,7 +514,10 @@ class _Review:
             }
             for key, value in deltas.items():
                 totals[key] += value
+            # VADER's valence, less for each negative ("cannot", "unfortunately") and each
+            # rude phrase; an apology's sad words are not negativity.
             compound = max(0.0, f.compound) if f.empathy else f.compound
+            compound = max(-1.0, compound - 0.25 * f.negatives - 0.5 * rudeness)
             weighted += compound * sentence.words
             words += sentence.words
             cues = list(f.courtesy) + list(f.empathy)

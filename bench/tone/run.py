@@ -57,18 +57,24 @@ def context_for(pair: dict, now: str) -> Context:
     })
 
 
-def evaluate(pipeline: Pipeline, data: dict) -> tuple[Counter, Counter, Counter, list[str], dict]:
+SCORES = ("courtesy", "empathy", "positivity", "formality")
+
+
+def evaluate(pipeline: Pipeline, data: dict) -> tuple[Counter, Counter, Counter, list[str], dict, dict]:
     tp: Counter = Counter()
     fp: Counter = Counter()
     fn: Counter = Counter()
     notes: list[str] = []
     good_alarms = {"any": 0, "warning_or_worse": 0, "replies": 0}
+    scores: dict[str, dict[str, list[float]]] = {side: {s: [] for s in SCORES} for side in ("poor", "good")}
     for pair in data["pairs"]:
         context = context_for(pair, data["now"])
         for side in ("poor", "good"):
             reply = pair[side]
             report = pipeline.run(prepare_draft(reply["text"]), context, only=CHECKS)
             found = {f.rule for f in report.findings}
+            for score in SCORES:
+                scores[side][score].append(report.metrics["tone"][score])
             expected = set(reply.get("expect", []))
             for rule in found & expected:
                 tp[rule] += 1
@@ -82,7 +88,7 @@ def evaluate(pipeline: Pipeline, data: dict) -> tuple[Counter, Counter, Counter,
                 good_alarms["replies"] += 1
                 good_alarms["any"] += bool(report.findings)
                 good_alarms["warning_or_worse"] += any(f.severity != "suggestion" for f in report.findings)
-    return tp, fp, fn, notes, good_alarms
+    return tp, fp, fn, notes, good_alarms, scores
 
 
 def _ratio(a: int, b: int) -> str:
@@ -101,6 +107,19 @@ def table(tp: Counter, fp: Counter, fn: Counter) -> str:
         f"| **all rules** | {all_tp} | {all_fp} | {all_fn} | "
         f"{_ratio(all_tp, all_tp + all_fp)} | {_ratio(all_tp, all_tp + all_fn)} |"
     )
+    return "\n".join(lines)
+
+
+def score_table(scores: dict[str, dict[str, list[float]]]) -> str:
+    """Mean of each score on good and on poor replies, and how often the good reply of a
+    pair scores higher than its poor one (ties count half)."""
+    lines = ["| score | mean, good replies | mean, poor replies | good > poor in a pair |",
+             "|---|---:|---:|---:|"]
+    for score in SCORES:
+        good, poor = scores["good"][score], scores["poor"][score]
+        wins = sum(1.0 if g > p else 0.5 if g == p else 0.0 for g, p in zip(good, poor, strict=True))
+        lines.append(f"| {score} | {statistics.mean(good):.2f} | {statistics.mean(poor):.2f} | "
+                     f"{wins / len(good):.2f} |")
     return "\n".join(lines)
 
 
@@ -156,7 +175,7 @@ def main() -> None:
     try:
         if args.timing:  # first, so the cold row is cold
             times = timing(pipeline, args.rounds)
-        tp, fp, fn, notes, good = evaluate(pipeline, data)
+        tp, fp, fn, notes, good, scores = evaluate(pipeline, data)
         replies = 2 * len(data["pairs"])
         print(f"{len(data['pairs'])} pairs ({replies} replies) from {pairs_path.name}\n")
         print(table(tp, fp, fn))
@@ -164,6 +183,7 @@ def main() -> None:
             f"\nGood replies with any finding: {good['any']}/{good['replies']}; "
             f"with a warning or blocker: {good['warning_or_worse']}/{good['replies']}."
         )
+        print("\n" + score_table(scores))
         if args.misses:
             print("\n" + "\n".join(f"- {note}" for note in notes))
         if args.timing:
