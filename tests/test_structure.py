@@ -33,6 +33,7 @@ EXAMPLES: dict[str, tuple[list, list]] = {
         ["Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
+         "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\nMeridian Home",
          ("Your parcel arrives on Friday.", {"channel": "sms"})],
     ),
     "structure.next_steps_missing": (
@@ -41,6 +42,7 @@ EXAMPLES: dict[str, tuple[list, list]] = {
         ["Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
          "Kind regards,\nSam",
          "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
+         "Hi Dana,\n\nI've sent a secure link to your email address - please set a new password.\n\nThanks,\nSam",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam"],
     ),
     "structure.closing_confirmation_missing": (

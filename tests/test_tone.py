@@ -49,6 +49,7 @@ EXAMPLES: dict[str, tuple[list, list]] = {
          "If you had read the terms you would know this."],
         ["Hi Dana, as we discussed, I've sent the form again. Thanks, Sam",
          "You should receive the form tomorrow.",
+         "I've sent them by next-day delivery, so you should have them by Thursday.",
          "I should have checked this sooner, and I'm sorry I didn't."],
     ),
     "tone.condescension": (
@@ -68,6 +69,10 @@ EXAMPLES: dict[str, tuple[list, list]] = {
          ("Refund done.", {"channel": "chat"}),
          ("Your order shipped.", {"channel": "sms", "thread": UPSET})],
         [("Hi Dana, thanks for your message. Your bill is correct and payment is due on Friday.", {}),
+         ("Webhook deliveries are retried up to 8 times over 24 hours with exponential backoff. If all attempts "
+          "fail, the event is marked as failed in your dashboard and you can replay it from the Events page.",
+          {"channel": "chat"}),
+         ("No problem at all, Ellie. The exchange is set up.", {"channel": "chat"}),
          ("Your order has shipped and arrives Friday.", {"channel": "sms"}),
          ("Sorry for the wait! Your refund is done.", {"channel": "chat"})],
     ),
@@ -109,6 +114,7 @@ EXAMPLES: dict[str, tuple[list, list]] = {
          ("The fault will be fixed by tomorrow.", {"now": NOW}),
          "We will definitely have it with you on Friday."],
         ["We expect the engineer to finish the repair on Friday, and I'll update you then.",
+         ("I'll make sure the credit covers every day from 2 March until the fault is fixed.", {"now": NOW}),
          "Your kettle comes with a two-year guarantee.",
          "I'll call you back tomorrow morning with an update."],
     ),
@@ -120,11 +126,16 @@ EXAMPLES: dict[str, tuple[list, list]] = {
          "Your refund of £850 has been processed and will reach you within 5 working days.",
          "Your bill of £850 is due on Friday.",
          "We can't offer a refund of £850, as the order was cancelled after dispatch.",
-         ("I'll send the replacement on 30 November.", {"now": NOW})],
+         ("I'll send the replacement on 30 November.", {"now": NOW}),
+         ("We will respond within one calendar month, that is by 10 April.", {"now": NOW}),
+         ("From your next billing date on 5 April you'll be charged the full price.", {"now": NOW}),
+         ("If the refund hasn't appeared by 20 March, reply and I'll chase it.", {"now": NOW})],
     ),
     "tone.referral": (
-        ["I've passed your query to another team.", "You'll need to contact the relevant department."],
+        ["I've passed your query to another team.", "You'll need to contact the relevant department.",
+         "I've passed your query to our Billing team."],
         ["I've passed your query to our Billing team, who can correct the direct debit date.",
+         "I've passed your query to our Billing team. They can correct the direct debit date.",
          "Please contact your energy supplier, Northern Power, about the meter."],
     ),
 }
@@ -212,7 +223,7 @@ def test_guaranteed_refund_beyond_authority_is_a_blocker(check):
 def test_blame_is_found_phrase_by_phrase(pipeline):
     report = tone(pipeline, "As I already told you, you should have read the instructions.")
     blame = [f for f in report.findings if f.rule == "tone.blame"]
-    assert [f.excerpt for f in blame] == ["As I already told you", "you should have"]
+    assert [f.excerpt for f in blame] == ["As I already told you", "you should have read"]
     assert all(f.suggestions and "UTIL.K2" in f.criteria for f in blame)
 
 

@@ -50,7 +50,8 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
         _words(
             r"(?:happy|glad|pleased|delighted)\s+to", r"let\s+(?:me|us)\s+know", r"here\s+to\s+help",
             r"feel\s+free", r"don[’']?t\s+hesitate", r"do\s+not\s+hesitate", r"you[’']?re\s+welcome",
-            r"hope\s+(?:this|that|you)", r"i\s+hope", r"my\s+pleasure",
+            r"hope\s+(?:this|that|you)", r"i\s+hope", r"my\s+pleasure", r"no\s+problem", r"no\s+worries",
+            r"(?:good|great)\s+question", r"of\s+course", r"sure\s+thing", r"great\s+news", r"glad",
         ),
         _L,
     ),
@@ -121,7 +122,11 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("tone.blame", r"(?:like|as)\s+i\s+said", ("To recap,",)),
     Phrase("tone.blame", r"(?:as\s+)?per\s+my\s+(?:last|previous|earlier)\s+(?:email|message|reply|response|note)",
            ("To recap,", "In case my last message was unclear,")),
-    Phrase("tone.blame", r"you\s+(?:should|ought\s+to)\s+have", ("Next time, you can",)),
+    # "you should have read", not "you should have received it by now" (an expectation)
+    Phrase("tone.blame", r"you\s+(?:should|ought\s+to)\s+have\s+(?:read|checked|called|contacted|told|informed|"
+           r"followed|kept|noticed|reported|asked|realised|realized|known|looked|paid|cancell?ed|returned|waited|"
+           r"listened|booked|submitted|signed|provided|thought|made\s+sure|ensured|double-checked|filled|"
+           r"sent\s+(?:it|this|them|us))", ("Next time, you can",)),
     Phrase("tone.blame", r"you\s+(?:failed|neglected)\s+to", ("we haven't received", "it looks like we didn't get")),
     Phrase("tone.blame", r"you\s+(?:did\s+not|didn[’']?t)\s+(?:read|follow|check|bother|"
                          r"listen)", ("it may not have been clear",)),
@@ -287,6 +292,19 @@ REFERRAL = re.compile(
     r"the\s+correct|"
     r"the\s+responsible|a\s+separate|the\s+other|a\s+specialist)\s+(?:team|department|dept|colleague|person|people|"
     r"organisation|organization|company|provider|party|area|section)s?|some(?:one|body)\s+else)\b",
+    _L,
+)
+# Passing the case on to someone named: the customer should also hear why (DELIVER.P16).
+HANDOVER = re.compile(
+    r"\b(?:i|we)(?:[’']ve|\s+have|[’']ll|\s+will)?\s+(?:now\s+|also\s+)?(?:pass(?:ed)?|refer(?:red)?|forward(?:ed)?|"
+    r"transfer(?:red)?|escalated?|hand(?:ed)?\s+(?:it|this|your\s+\w+)\s+over)\b[^.!?\n]{0,60}?\bto\s+"
+    r"(?:our|the|a|an|your|them)\b"
+)
+HANDOVER_REASON = re.compile(
+    _words(r"who", r"which", r"as", r"because", r"since", r"so\s+(?:that\s+)?they", r"to\s+(?:check|review|look|"
+           r"sort|fix|approve|decide|arrange|confirm|help|investigate|assess|correct|repair|update|process|handle)",
+           r"they(?:[’']ll|\s+will|\s+can|\s+handle|\s+deal|\s+look|\s+are|[’']re|\s+decide|\s+approve|\s+manage)",
+           r"for\s+(?:a|an|their|them\s+to)", r"specialists?", r"handles?", r"deals?\s+with", r"responsible"),
     _L,
 )
 

@@ -55,7 +55,7 @@ ACTIONS = re.compile(
 NEXT_STEPS = re.compile(
     r"\b(?:will|shall|going\s+to|within|next\s+steps?|what\s+happens\s+next|once|as\s+soon\s+as|expect|"
     r"should\s+(?:arrive|reach|receive|see|hear|get|show|appear|be)|you\s+(?:just\s+)?need\s+to|"
-    r"all\s+you\s+need|please\s+(?:reply|call|let|send|confirm|check|keep|contact|get)|no\s+need|nothing\s+(?:more|"
+    r"all\s+you\s+need|please\s+\w+|no\s+need|nothing\s+(?:more|"
     r"else)|"
     r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|tomorrow)|"
@@ -114,7 +114,7 @@ class StructureCheck(Check):
         parts = options.channels.get(context.channel, ChannelParts())
         prose = P.lower(draft.own_without_protected())  # the patterns here match lower-cased text
         greeting = bool(P.GREETING.match(lines[0]))
-        tail = "\n".join(lines[-3:]) + "\n"
+        tail = "\n".join(lines[-6:]) + "\n"  # a sign-off may stand above a name, role and company
         sign_off = bool(P.SIGN_OFF.search(tail)) or bool(draft.signature)
         if parts.greeting and not greeting:
             name, words = context.customer.name, (context.customer.name or "").split()

@@ -61,7 +61,7 @@ class Authority(Section):
     money: dict[MoneyKind, float] = Field(
         default_factory=dict, description="kind of payment -> most an agent may commit to"
     )
-    max_commit_days: int | None = Field(14, ge=0, description="furthest date ahead an agent may commit to, in days")
+    max_commit_days: int | None = Field(30, ge=0, description="furthest date ahead an agent may commit to, in days")
     undated_outcomes: list[str] = Field(
         default_factory=list, description="outcomes that depend on others: never promise them by a date"
     )
@@ -75,6 +75,9 @@ class ToneOptions(Section):
     upset_threshold: float = Field(0.45, ge=0, le=1, description="customer upset score from which empathy is expected")
     curt_channels: list[Channel] = Field(
         default_factory=list, description="channels where a reply with no courtesy is curt"
+    )
+    curt_max_words: int = Field(
+        30, ge=0, description="longer replies are not curt for lacking pleasantries (to an upset customer: any length)"
     )
     max_exclamations: int = Field(2, ge=0, description="exclamation marks a reply may have")
     jargon: dict[str, str] = Field(
@@ -110,8 +113,11 @@ class Features:
     done: bool  # reports something already done ("has been processed")
     money: tuple[tuple[int, int, float, str], ...]
     kinds: tuple[str, ...]
-    dates: tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...]
+    dates: tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...]  # only dates something is due by
+    own_commitment: bool  # I/we will..., I guarantee: the agent's own commitment
     referrals: tuple[Span, ...]
+    handover: Span | None  # passed to a named team or person: is there a why?
+    handover_reason: bool
 
 
 DATED_COMMITMENT = re.compile(
@@ -121,6 +127,22 @@ DATED_COMMITMENT = re.compile(
     r"credited|"
     r"replaced|back|working|sorted|completed|done|processed|installed|connected|with\s+you|ready)\b",
 )  # matched against lower-cased text, as are the phrases' patterns
+OWN_COMMITMENT = re.compile(
+    r"\b(?:i|we)(?:[’']ll|\s+will|\s+shall|\s+(?:am|are)\s+going\s+to|\s+(?:can\s+)?(?:guarantee|promise))\s+"
+    r"(?!(?:\w+\s+)?(?:respond|reply|update|call|contact|email|write|get\s+back|let\s+you\s+know|confirm|be\s+in\s+touch|"
+    r"check|chase|review|look))"  # when the agent will next be in touch is theirs to say
+)
+_NOT_DUE = re.compile(r"(?:\b(?:from|since|of|dated|after|last|on\s+or\s+after)\s+)$")
+_CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b[^,;]*$")
+
+
+def _due_date(low: str, start: int) -> bool:
+    """A date something is promised by, not one it counts from ("since 2 March") nor a
+    condition ("if it hasn't arrived by Friday, ...")."""
+    before = low[max(0, start - 60):start]
+    return not _NOT_DUE.search(before) and not _CONDITION.search(before)
+
+
 DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|"
                   r"already\s+)?\w+ed\b|\balready\b")
 
@@ -202,9 +224,13 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         money=tuple(money),
         kinds=tuple(kind for kind, pattern in P.MONEY_KINDS.items() if pattern.search(low)),
         dates=tuple(
-            (m.start(), m.end(), tuple((k, v) for k, v in m.groupdict().items() if v)) for m in P.DATE.finditer(low)
+            (m.start(), m.end(), tuple((k, v) for k, v in m.groupdict().items() if v))
+            for m in P.DATE.finditer(low) if _due_date(low, m.start())
         ),
+        own_commitment=bool(OWN_COMMITMENT.search(low)),
         referrals=tuple(m.span("vague") for m in P.REFERRAL.finditer(low)),
+        handover=handover.span() if (handover := P.HANDOVER.search(low)) else None,
+        handover_reason=bool(P.HANDOVER_REASON.search(low)),
     )
 
 
@@ -349,7 +375,9 @@ class _Review:
         if not self.features:
             return
         courteous = sum(len(f.courtesy) + ("apology" in f.empathy) for f in self.features)
-        if courteous == 0 and (context.channel in options.curt_channels or upset):
+        words = sum(sentence.words for sentence in self.sentences)
+        short = words <= options.curt_max_words
+        if courteous == 0 and ((context.channel in options.curt_channels and short) or upset):
             name = (context.customer.name or "").split()
             greeting = f"Hi {name[0]}," if name else "Hello,"
             self.add(
@@ -462,12 +490,13 @@ class _Review:
                     span = (offset + start, offset + end)
                     if days is None:
                         continue
-                    if outcomes is not None and outcomes.search(text):
+                    if outcomes is not None and outcomes.search(text[max(0, start - 60):end + 40]):
                         self.add("tone.promise", Severity.warning,
                                  "This promises when something outside your control will happen. Tell the customer "
                                  "the next step and when you will update them instead.",
                                  span, ("we will update you by",), days=days)
-                    elif authority.max_commit_days is not None and days > authority.max_commit_days:
+                    elif (authority.max_commit_days is not None and days > authority.max_commit_days
+                          and f.own_commitment):
                         self.add("tone.authority", Severity.blocker,
                                  f"This commits to a date {days} days ahead; agents may commit up to "
                                  f"{authority.max_commit_days} days. Check with {authority.escalate_to} before "
@@ -491,12 +520,21 @@ class _Review:
                  span, (), kind=kind, amount=amount, currency=currency, limit=limit, escalate_to=authority.escalate_to)
 
     def referrals(self) -> None:
-        for offset, f in self.each():
+        for i, (offset, f) in enumerate(self.each()):
             for start, end in f.referrals:
                 self.add("tone.referral", Severity.warning,
                          "Say who you are passing the customer to (the team or organisation by name) and why, "
                          "so they know what happens next.",
                          (offset + start, offset + end))
+            if f.handover is None or f.referrals or f.handover_reason:
+                continue
+            if i + 1 < len(self.features) and self.features[i + 1].handover_reason:
+                continue
+            start, end = f.handover
+            self.add("tone.referral", Severity.suggestion,
+                     "Say why you are passing this on (what that team can do that you cannot), so the customer "
+                     "knows it is progress and not a brush-off.",
+                     (offset + start, offset + end), ("who can", "as they handle"))
 
     # -- scores ------------------------------------------------------------------
     def scores(self) -> dict[str, Any]:
