@@ -33,7 +33,8 @@ EXAMPLES: dict[str, tuple[list, list]] = {
         ["Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
          "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
-         "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\nMeridian Home",
+         "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\n"
+         "Meridian Home",
          ("Your parcel arrives on Friday.", {"channel": "sms"})],
     ),
     "structure.next_steps_missing": (
