@@ -55,7 +55,7 @@ def test_a_blocking_verdict_exits_1(draft_file, capsys):
         (["check", "/no/such/reply.txt"], "cannot read /no/such/reply.txt"),
         (["check", "{draft}", "--channel", "fax"], "invalid context: channel"),
         (["check", "{draft}", "--guide", "ghost"], "guide: Unknown style guide; known guides: default, strict"),
-        (["check", "{draft}", "--checks", "tone"], "checks: Unknown check name; available: grammar"),
+        (["check", "{draft}", "--checks", "tonality"], "checks: Unknown check name; available: grammar"),
         (["check", "{draft}", "--locale", "en GB!!"], "invalid context: locale"),
         (["check", "{draft}", "--context", "/no/ctx.json"], "cannot read context"),
     ],

@@ -14,6 +14,8 @@ from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
+from .structure import StructureCheck
+from .tone import ToneCheck
 
 __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
 
@@ -21,6 +23,8 @@ __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_
 CHECKS: list[type[Check]] = [
     GrammarCheck,
     ReadabilityCheck,
+    ToneCheck,
+    StructureCheck,
 ]
 
 

@@ -1,0 +1,186 @@
+"""Structure: the parts a reply needs on this channel and at this point of the contact.
+
+A greeting and a sign-off where the guide's channel expects them; explicit next steps
+when the reply reports actions taken or agreed (UTIL.P8, DEAL.P15); a closing
+confirmation when the ticket is being closed (DEAL.P25); and no asking the customer
+again for details they already gave in the thread (DEAL.P14). Reads the agent's own
+text only; the thread only to know what the customer already said."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field
+
+from ..guide import Section
+from ..model import Author, Channel, Context, Finding, Severity
+from ..text import Draft
+from . import phrases as P
+from .base import Check, Outcome, make_finding
+
+_I = re.IGNORECASE
+
+CRITERIA: dict[str, list[str]] = {
+    "structure.greeting_missing": ["DEAL.P11", "DEAL.P12", "DEAL.K16"],
+    "structure.sign_off_missing": ["DEAL.P12", "DEAL.K16", "DEAL.P20"],
+    "structure.next_steps_missing": ["UTIL.P8", "DEAL.P15", "PROBLEMS.P17", "PROBLEMS.P18"],
+    "structure.closing_confirmation_missing": ["DEAL.P25", "DELIVER.P17", "DEAL.K26"],
+    "structure.repeat_request": ["DEAL.P14", "PROBLEMS.K12", "DEAL.K1"],
+}
+RULES = tuple(CRITERIA)
+
+
+class ChannelParts(Section):
+    greeting: bool = Field(False, description="the reply opens with a greeting")
+    sign_off: bool = Field(False, description="the reply closes with a sign-off (or a signature)")
+
+
+class StructureOptions(Section):
+    """The guide's `structure:` section."""
+
+    channels: dict[Channel, ChannelParts] = Field(default_factory=dict, description="what each channel expects")
+    next_steps: bool = Field(True, description="a reply that reports actions must say what happens next")
+    closing_confirmation: bool = Field(
+        True, description="a reply that closes the ticket must check nothing else is needed"
+    )
+
+
+# Something was done or agreed: the customer needs to know what happens next.
+ACTIONS = re.compile(
+    r"\b(?:i|we)(?:[’']ve|\s+have)\s+(?:now\s+|just\s+|also\s+)?(?:arranged|booked|raised|requested|logged|ordered|"
+    r"scheduled|passed|issued|refunded|cancell?ed|set\s+up|reported|opened|created|escalated|submitted|"
+    r"credited|applied|processed|changed|updated|reset|sent|replaced|placed|added|removed|blocked)\b",
+)
+NEXT_STEPS = re.compile(
+    r"\b(?:will|shall|going\s+to|within|next\s+steps?|what\s+happens\s+next|once|as\s+soon\s+as|expect|"
+    r"should\s+(?:arrive|reach|receive|see|hear|get|show|appear|be)|you\s+(?:just\s+)?need\s+to|"
+    r"all\s+you\s+need|please\s+\w+|no\s+need|nothing\s+(?:more|"
+    r"else)|"
+    r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|tomorrow)|"
+    r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know)\b|[’']ll\b",
+)
+CLOSING = re.compile(
+    r"\b(?:anything\s+else|any\s+(?:other|further|more)\s+(?:questions?|help|queries|issues?|problems?)|"
+    r"(?:is|was)\s+there\s+anything|if\s+you\s+need\s+(?:anything|any(?:thing)?\s+(?:else|more)|more\s+help|further)|"
+    r"let\s+(?:me|us)\s+know\s+if|(?:i|we)[’']?(?:ll|\s+will)\s+(?:now\s+)?close|(?:close|closing|mark)\s+(?:this|"
+    r"your)\s+"
+    r"(?:ticket|case|request|conversation|chat|enquiry)|get\s+(?:back\s+)?in\s+touch|reply\s+to\s+this|"
+    r"has\s+(?:this|that)\s+(?:resolved|answered|helped|sorted)|(?:does|did)\s+(?:this|that)\s+(?:answer|help|resolve|"
+    r"sort)|"
+    r"happy\s+to\s+help\s+(?:further|again|with\s+anything)|just\s+reply|reopen|re-open|still\s+need\s+help|"
+    r"feel\s+free\s+to\s+(?:reply|contact|get|reach)|don[’']?t\s+hesitate|do\s+not\s+hesitate|here\s+if\s+you\s+need)",
+)
+ASK = re.compile(
+    r"\b(?:could|can|would)\s+you\s+(?:please\s+|kindly\s+|also\s+|just\s+)?(?:send|provide|give|confirm|tell|share|"
+    r"let\s+(?:me|us)\s+(?:know|have)|reply\s+with|supply|forward)"
+    r"|\b(?:please|kindly)\s+(?:could\s+you\s+)?(?:send|provide|give|confirm|tell|share|let\s+(?:me|us)\s+(?:know|"
+    r"have)|"
+    r"reply\s+with|supply|forward)"
+    r"|\bwhat\s+is\s+your|\bwhat[’']s\s+your|\b(?:can|could|may)\s+i\s+(?:have|take|get|ask\s+for)"
+    r"|\b(?:i|we)(?:[’']ll|\s+will)?\s+need\s+(?:your|the)|\b(?:send|provide|confirm|give)\s+(?:me|us)\s+your",
+)
+_ID_VALUE = (r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|"
+             r"=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}")
+DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # kind -> (how the agent asks for it, how the customer gave it)
+    "account number": (re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)"),
+                       re.compile(r"\baccount" + _ID_VALUE, _I)),
+    "order number": (re.compile(r"\border\s+(?:number|no\b|id|reference|ref)"),
+                     re.compile(r"\border" + _ID_VALUE, _I)),
+    "reference number": (re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)"),
+                         re.compile(r"\b(?:case|ticket|booking|claim|reference)" + _ID_VALUE, _I)),
+    "email address": (re.compile(r"\be-?mail\s+address"), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    "phone number": (re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number"),
+                     re.compile(r"(?<![\w])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b")),
+    "postcode": (re.compile(r"\bpost\s?code\b|\bzip\s+code\b"),
+                 re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
+    "date of birth": (re.compile(r"\bdate\s+of\s+birth\b|\bdob\b"),
+                      re.compile(r"\b(?:date\s+of\s+birth|dob|born\s+on)\W{0,5}\d", _I)),
+}
+
+
+class StructureCheck(Check):
+    name = "structure"
+    spacy_pipes = frozenset({"sentencizer"})  # reads draft.sentences and draft.paragraphs
+    Options = StructureOptions
+
+    def run(self, draft: Draft, context: Context, options: StructureOptions) -> Outcome:
+        lines = [line for _, paragraph in draft.paragraphs for line in paragraph.splitlines() if line.strip()]
+        findings: list[Finding] = []
+        if not lines:
+            return Outcome(metrics={"greeting": False, "sign_off": False})
+        parts = options.channels.get(context.channel, ChannelParts())
+        prose = P.lower(draft.own_without_protected())  # the patterns here match lower-cased text
+        greeting = bool(P.GREETING.match(lines[0]))
+        tail = "\n".join(lines[-6:]) + "\n"  # a sign-off may stand above a name, role and company
+        sign_off = bool(P.SIGN_OFF.search(tail)) or bool(draft.signature)
+        if parts.greeting and not greeting:
+            name, words = context.customer.name, (context.customer.name or "").split()
+            findings.append(_finding(
+                draft, "structure.greeting_missing", Severity.warning,
+                f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
+                suggestions=(f"Hi {words[0]}," if words else "Hello,", f"Dear {name}," if words else "Dear customer,"),
+            ))
+        if parts.sign_off and not sign_off:
+            findings.append(_finding(
+                draft, "structure.sign_off_missing", Severity.warning,
+                f"Replies on {context.channel.value} close with a sign-off and your name.",
+                suggestions=("Kind regards,", "Best wishes,"),
+            ))
+        actions = list(ACTIONS.finditer(prose))
+        next_steps = bool(NEXT_STEPS.search(prose) or P.DATE.search(prose))  # a date says when
+        if options.next_steps and actions and not next_steps:
+            first = actions[0]
+            findings.append(_finding(
+                draft, "structure.next_steps_missing", Severity.warning,
+                "This reply says what was done but not what happens next. Tell the customer what to expect, "
+                "and when, and anything they need to do.",
+                span=first.span(), suggestions=("You'll receive a confirmation email within 24 hours.",),
+            ))
+        closing_confirmed = bool(CLOSING.search(prose))
+        if options.closing_confirmation and context.ticket.closing and not closing_confirmed:
+            findings.append(_finding(
+                draft, "structure.closing_confirmation_missing", Severity.warning,
+                "This ticket is being closed: check that the customer needs nothing else before you close it.",
+                suggestions=("Is there anything else I can help with?",
+                             "If you need anything else, just reply to this email."),
+            ))
+        findings.extend(_repeat_requests(draft, context, prose))
+        metrics: dict[str, Any] = {
+            "greeting": greeting, "sign_off": sign_off, "actions": len(actions), "next_steps": next_steps,
+            "closing_confirmation": closing_confirmed,
+        }
+        return Outcome(findings=findings, metrics=metrics)
+
+
+def _repeat_requests(draft: Draft, context: Context, prose: str) -> list[Finding]:
+    customer_text = "\n".join(m.text for m in context.thread if m.author == Author.customer)
+    known = {"email address": context.customer.email, "phone number": context.customer.phone}
+    findings = []
+    for sentence in draft.sentences:
+        text = prose[sentence.start:sentence.end]  # lower-cased
+        if not ASK.search(text):
+            continue
+        for kind, (asked, given) in DETAILS.items():
+            if not asked.search(text):
+                continue
+            found = given.search(customer_text)
+            if found is None and not known.get(kind):
+                continue
+            where = "in an earlier message" if found is not None else "on the ticket"
+            findings.append(_finding(
+                draft, "structure.repeat_request", Severity.warning,
+                f"The customer already gave their {kind} {where}. Use it rather than asking again; "
+                "if it did not work, say so.",
+                span=(sentence.start, sentence.end), kind=kind,
+                suggestions=(f"Thanks for your {kind}.",),
+            ))
+    return findings
+
+
+def _finding(draft: Draft, rule: str, severity: Severity, message: str, span: tuple[int, int] | None = None,
+             suggestions: tuple[str, ...] = (), **details: Any) -> Finding:
+    return make_finding(draft, check="structure", rule=rule, severity=severity, message=message, span=span,
+                        suggestions=suggestions, criteria=CRITERIA[rule], details=details)
