@@ -14,6 +14,7 @@ from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
+from .sla import SlaCheck
 
 __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
 
@@ -21,6 +22,7 @@ __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_
 CHECKS: list[type[Check]] = [
     GrammarCheck,
     ReadabilityCheck,
+    SlaCheck,
 ]
 
 
