@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..guide import Section
 from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
+from .channels import ChannelsCheck
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
 from .sla import SlaCheck
@@ -23,6 +24,7 @@ CHECKS: list[type[Check]] = [
     GrammarCheck,
     ReadabilityCheck,
     SlaCheck,
+    ChannelsCheck,
 ]
 
 
