@@ -10,14 +10,17 @@ def test_check_returns_a_full_report(check):
     assert report["verdict"] == "warn"
     assert report["text"] == EMOJI_DRAFT
     assert report["guide"] == {"id": "default", "version": "1"}
-    assert {name: run["status"] for name, run in report["checks"].items()} == {"grammar": "ok", "readability": "ok"}
+    assert {name: run["status"] for name, run in report["checks"].items()} == {
+        "grammar": "ok", "readability": "ok", "sla": "ok", "channels": "ok"
+    }
     assert all(run["ms"] >= 0 for run in report["checks"].values())
     assert report["metrics"]["words"] == 9  # the emoji is no word; "you're" is one
     assert "flesch_reading_ease" in report["metrics"]["readability"]
-    starts = [f["start"] for f in report["findings"]]
+    starts = [-1 if f["start"] is None else f["start"] for f in report["findings"]]  # whole-draft first
     assert starts == sorted(starts)
     for finding in report["findings"]:
-        assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+        if finding["start"] is not None:
+            assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
 
 
 def test_html_draft_returns_plain_text_and_offsets_into_it(check):

@@ -150,7 +150,7 @@ def test_an_email_without_a_greeting_or_sign_off_gets_suggestions():
 
 
 @pytest.mark.parametrize(
-    ("channel", "severity"), [("email", "suggestion"), ("letter", "warning"), ("social_public", None)]
+    ("channel", "severity"), [("sms", "suggestion"), ("letter", "warning"), ("email", None), ("social_public", None)]
 )
 def test_emoji_follow_the_channels_policy(channel, severity):
     text = "Hi Dana,\n\nYour refund is on its way 👍🏽\n\nKind regards,\nSam"
@@ -161,7 +161,11 @@ def test_emoji_follow_the_channels_policy(channel, severity):
 
 
 def test_symbols_that_are_not_emoji_pass():
-    assert run("Hi Dana,\n\nAcme® Widget™ costs £5 © 2026 #1 *\n\nKind regards,\nSam")[0] == []
+    assert run("Hi Dana,\n\nAcme® Widget™ costs £5 © 2026 #1 *\n\nYours sincerely,\nSam", channel="letter")[0] == []
+
+
+def test_an_empty_draft_is_not_asked_for_a_greeting():
+    assert run("")[0] == [] and run("  \n")[0] == []
 
 
 # --- attachments -------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def test_a_whole_draft_finding_has_no_span_and_comes_first(pipeline):
 def test_finding_ids_are_stable_and_name_one_finding(pipeline):
     def ids(text):
         report = pipeline().run(prepare_draft(text), Context(channel="email"))
-        return [f.id for f in report.findings]
+        return [f.id for f in report.findings if f.start is not None]  # whole-draft ids do not move
 
     text = "Their is a problem with you're account."
     first = ids(text)

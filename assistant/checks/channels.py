@@ -133,13 +133,14 @@ class ChannelsCheck(Check):
                 f"{_label(context.channel)} shows plain text: bold, lists, tables and links in the markup "
                 "will not come through. Write it as plain text.",
             ))
-        if rules.greeting and not _has_greeting(draft, options):
+        typed = bool(draft.own_text.strip())  # nothing typed yet: nothing to greet or sign off
+        if rules.greeting and typed and not _has_greeting(draft, options):
             findings.append(_finding(
                 draft, "channels.greeting", Severity.suggestion,
                 f"{_label(context.channel)} replies open with a greeting, e.g. “Hi Dana,”.",
                 suggestions=[f"Hi {context.customer.name.split()[0]}," if context.customer.name else "Hello,"],
             ))
-        if rules.sign_off and not _has_sign_off(draft, options):
+        if rules.sign_off and typed and not _has_sign_off(draft, options):
             findings.append(_finding(
                 draft, "channels.sign_off", Severity.suggestion,
                 f"{_label(context.channel)} replies close with a sign-off and your name, e.g. “Kind regards, Sam”.",
