@@ -169,6 +169,18 @@ def test_next_reply_runs_from_the_customers_latest_message():
     assert metrics["due_at"] == "2026-11-24T11:30:00+00:00" and metrics["state"] == "ok"
 
 
+def test_times_with_and_without_zones_mix():
+    thread = [
+        {"author": "customer", "text": "Where is my refund?", "at": "2026-11-16T09:00:00"},
+        {"author": "agent", "text": "I'll call you back tomorrow.", "at": "2026-11-16T10:00:00+00:00"},
+        {"author": "internal_note", "text": "Rang her.", "at": "2026-11-17T10:00:00"},
+        {"author": "customer", "text": "Thanks. And the refund?", "at": "2026-11-17T11:00:00Z"},
+    ]
+    findings, metrics = run(REPLY, now="2026-11-18T09:00:00", thread=thread)
+    assert [f.rule for f in findings] == ["sla.at_risk"]  # the promise was followed up (the note)
+    assert metrics["state"] == "at_risk" and metrics["started_at"] == "2026-11-17T11:00:00+00:00"
+
+
 def test_a_follow_up_after_the_agents_own_reply_owes_nothing():
     thread = [
         {"author": "customer", "text": "Where is my refund?", "at": "2026-11-02T09:00:00Z"},

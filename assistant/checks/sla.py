@@ -281,19 +281,21 @@ def sla_clock(context: Context, options: SlaOptions, now: datetime) -> Clock | N
 def _start(context: Context, options: SlaOptions) -> tuple[WhichReply, datetime, bool] | None:
     """Which target applies, when its clock started, and whether the customer has already
     had a reply since (a follow-up owes nothing)."""
-    agent_times = [m.at for m in context.thread if m.author is Author.agent and m.at]
     replied = any(m.author is Author.agent for m in context.thread)
-    customer_times = [m.at for m in context.thread if m.author is Author.customer and m.at]
+    agent_times = [_aware(m.at, options) for m in context.thread if m.author is Author.agent and m.at]
+    customer_times = [_aware(m.at, options) for m in context.thread if m.author is Author.customer and m.at]
     ticket = context.ticket
-    last_customer = ticket.last_customer_message_at or (max(customer_times) if customer_times else None)
-    last_customer = _aware(last_customer, options) if last_customer else None
-    last_agent = _aware(max(agent_times), options) if agent_times else None
     if not replied:
-        start = ticket.created_at or (min(customer_times) if customer_times else None)
-        return ("first_reply", _aware(start, options), False) if start else None
-    if last_customer is None:
+        if ticket.created_at is not None:
+            return "first_reply", _aware(ticket.created_at, options), False
+        return ("first_reply", min(customer_times), False) if customer_times else None
+    if ticket.last_customer_message_at is not None:
+        last_customer = _aware(ticket.last_customer_message_at, options)
+    elif customer_times:
+        last_customer = max(customer_times)
+    else:
         return None
-    answered = last_agent is not None and last_agent >= last_customer
+    answered = bool(agent_times) and max(agent_times) >= last_customer
     return "next_reply", last_customer, answered
 
 
@@ -425,14 +427,13 @@ class Promise:
 def broken_promises(thread: list[Message], options: SlaOptions, now: datetime) -> list[Promise]:
     """Promises of a call-back, an update or a date in the latest agent message, when
     their time has passed and no agent message has followed since."""
-    agent = [m for m in thread if m.author is Author.agent and m.at is not None]
+    timed = [(_aware(m.at, options), m) for m in thread if m.at is not None]
+    agent = [(at, m) for at, m in timed if m.author is Author.agent]
     if not agent:
         return []
-    latest = max(agent, key=lambda m: _aware(m.at, options))  # type: ignore[arg-type]
-    later_notes = [m for m in thread if m.author is Author.internal_note and m.at and m.at > latest.at]  # type: ignore[operator]
-    if later_notes:  # e.g. "called the customer": the team followed up off the thread
-        return []
-    made_at = _aware(latest.at, options)  # type: ignore[arg-type]
+    made_at, latest = max(agent, key=lambda pair: pair[0])
+    if any(m.author is Author.internal_note and at > made_at for at, m in timed):
+        return []  # e.g. "called the customer": the team followed up off the thread
     return [p for p in find_promises(latest.text, made_at, options) if p.due <= now]
 
 
