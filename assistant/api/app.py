@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..services import Services, build_services
 from ..settings import Settings
-from . import problems, routes
+from . import problems, routes, triage
 
 BODY_OVERHEAD = 256 * 1024  # room for the Context fields around the text
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     problems.install(app)
     app.include_router(routes.router)
+    app.include_router(triage.router)
     app.add_middleware(BodyLimit, limit=settings.max_text_chars * 4 + BODY_OVERHEAD, max_chars=settings.max_text_chars)
     return app
 
