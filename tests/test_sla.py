@@ -115,6 +115,7 @@ def write(folder, body):
         ("sla:\n  targets: {fax: {first_reply: {default: 1 hour}}}\n", "sla.targets.fax"),
         ("sla:\n  acknowledgements: ['(sorry']\n", "not a regular expression"),
         ("sla:\n  closing_time: 5pm\n", "sla.closing_time: Extra inputs are not permitted"),
+        ("sla:\n  targets: {email: {first_reply: {default: 1 business day}}}\n", "opens on no day"),
     ],
 )
 def test_a_bad_policy_fails_at_load_naming_the_field(tmp_path, body, says):

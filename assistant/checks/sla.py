@@ -142,6 +142,18 @@ class SlaOptions(Section):
             self.clock  # noqa: B018  (a cached_property: built here, at load)
         except NotImplementedError as exc:  # the holidays library's "no such country/subdivision"
             raise ValueError(f"holidays: {exc}") from exc
+        business = [
+            f"{channel.value}.{which}.{priority}"
+            for channel, targets in self.targets.items()
+            for which in ("first_reply", "next_reply")
+            for priority, allowance in getattr(targets, which).items()
+            if allowance.business
+        ]
+        if business and self.clock.longest_day() == timedelta(0):
+            raise ValueError(
+                f"targets {', '.join(business[:3])} count business time, but `hours` opens on no day; "
+                "give opening hours, or write the targets in calendar time"
+            )
         return self
 
     @cached_property
