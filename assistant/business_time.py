@@ -79,6 +79,7 @@ class BusinessClock:
         else:
             self._closed = closed or (lambda day: False)
         self._windows: dict[date, tuple[Window, ...]] = {}
+        self._years: dict[int, timedelta] = {}
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -135,12 +136,28 @@ class BusinessClock:
         total = timedelta(0)
         day, last = self.local(begin).date(), self.local(finish).date()
         while day <= last:
+            if day.month == 1 and day.day == 1 and day > self.local(begin).date() and day.year < last.year:
+                total += self._year(day.year)  # a whole calendar year inside the span
+                day = day.replace(year=day.year + 1)
+                continue
             for opens, closes in self.windows(day):
                 overlap = min(closes, finish) - max(opens, begin)
                 if overlap > timedelta(0):
                     total += overlap
             day += timedelta(days=1)
         return total
+
+    def _year(self, year: int) -> timedelta:
+        """Business time in a whole local calendar year, kept (a ticket years overdue)."""
+        found = self._years.get(year)
+        if found is None:
+            found = timedelta(0)
+            day = date(year, 1, 1)
+            while day.year == year:
+                found += sum((closes - opens for opens, closes in self._compute_windows(day)), timedelta(0))
+                day += timedelta(days=1)
+            self._years[year] = found
+        return found
 
     def end_of_day(self, day: date) -> datetime:
         """Midnight after `day`, local, as UTC."""

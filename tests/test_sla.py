@@ -198,6 +198,23 @@ def test_a_status_waiting_on_the_customer_pauses_the_clock():
     assert metrics["state"] == "paused" and metrics["status"] == "Pending" and findings == []
 
 
+def test_times_out_of_range_skip_the_check_and_long_waits_stay_cheap():
+    from assistant.checks import NotApplicable
+
+    with pytest.raises(NotApplicable, match="between 1900 and 2200"):
+        run(REPLY, now="9999-12-31T23:00:00Z", ticket={"created_at": "9999-12-30T10:00:00Z"})
+    began = datetime.now(UTC)
+    _, metrics = run(REPLY, now="2026-11-27T10:00:00Z", ticket={"created_at": "1990-01-02T10:00:00Z"})
+    assert metrics["state"] == "breached" and (datetime.now(UTC) - began) < timedelta(seconds=1)
+    exact = DEFAULT.clock.elapsed(london(2024, 12, 20, 12), london(2027, 1, 5, 12))
+    by_day = sum(
+        (DEFAULT.clock.elapsed(london(2024, 12, 20, 12) + timedelta(days=i), london(2024, 12, 20, 12)
+                               + timedelta(days=i + 1)) for i in range((date(2027, 1, 5) - date(2024, 12, 20)).days)),
+        timedelta(0),
+    )
+    assert exact == by_day  # whole years counted at once agree with day by day
+
+
 def test_no_start_time_no_clock():
     assert run(REPLY, now="2026-11-27T10:00:00Z") == ([], {})
 

@@ -22,7 +22,7 @@ from ..business_time import BusinessClock, HolidayCalendar, Minutes
 from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Message, Severity
 from ..text import Draft
-from .base import Check, Outcome, make_finding
+from .base import Check, NotApplicable, Outcome, make_finding
 
 # Reply within the SLA, and keep the customer informed when you cannot (DEAL.P12, DEAL.K14,
 # DELIVER.P22); time dealings to the organisation's requirements (UTIL.P5).
@@ -243,6 +243,7 @@ class SlaCheck(Check):
 
     def run(self, draft: Draft, context: Context, options: SlaOptions) -> Outcome:
         now = _aware(context.now, options) if context.now else datetime.now(UTC)
+        _check_range(now, context)
         findings: list[Finding] = []
         metrics: dict = {}
         acknowledged = bool(options.acknowledges.search(draft.own_text))
@@ -256,6 +257,17 @@ class SlaCheck(Check):
             if not acknowledged:
                 findings.append(_promise_finding(draft, promise, options))
         return Outcome(findings=findings, metrics=metrics)
+
+
+_EARLIEST, _LATEST = 1900, 2200
+
+
+def _check_range(now: datetime, context: Context) -> None:
+    """Times the clock can count: a year 9999 ticket is a client's bug, not an SLA."""
+    times = [now, context.ticket.created_at, context.ticket.last_customer_message_at]
+    times += [m.at for m in context.thread]
+    if any(t is not None and not _EARLIEST < t.year < _LATEST for t in times):
+        raise NotApplicable(f"The request's times must fall between {_EARLIEST} and {_LATEST} for the SLA clock.")
 
 
 def sla_clock(context: Context, options: SlaOptions, now: datetime) -> Clock | None:
