@@ -20,7 +20,7 @@ EMAIL = "Hi Dana,\n\nYour refund of £40 is on its way.\n\nKind regards,\nSam"
 
 def run(text: str, channel: str = "email", fmt: str = "text", **context):
     outcome = ChannelsCheck().run(
-        prepare_draft(text, fmt), Context.model_validate({"channel": channel, **context}), DEFAULT  # type: ignore[arg-type]
+        prepare_draft(text, fmt), Context.model_validate({"channel": channel, **context}), DEFAULT
     )
     return outcome.findings, outcome.metrics
 
