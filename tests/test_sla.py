@@ -315,6 +315,14 @@ def test_a_passed_call_back_promise_must_be_addressed(check):
     assert sla(owned) == []
 
 
+def test_a_promise_in_quoted_history_is_not_the_latest_messages_promise():
+    quoting = PROMISED[:1] + [{
+        "author": "agent", "text": "The engineer comes on 4 December.\n\nOn Mon, 2 Nov 2026, Sam wrote:\n"
+        "> I'll call you back tomorrow.", "at": "2026-11-16T10:00:00Z",
+    }]
+    assert run(REPLY, now="2026-11-18T10:00:00Z", thread=quoting)[0] == []
+
+
 def test_a_promise_still_in_time_or_followed_up_is_not_flagged():
     assert run(REPLY, now="2026-11-16T15:00:00Z", thread=PROMISED[:2])[0] == []
     noted = PROMISED + [{"author": "internal_note", "text": "Called her.", "at": "2026-11-17T11:00:00Z"}]
@@ -335,6 +343,7 @@ def test_a_promise_still_in_time_or_followed_up_is_not_flagged():
         ("I'll ring you within 48 hours.", "2026-11-20T11:00"),
         ("We'll send it by the end of the week.", "2026-11-21T00:00"),
         ("Expect a call today.", "2026-11-19T00:00"),
+        ("I'll chase the courier and refund you by Friday if it has not turned up.", "2026-11-21T00:00"),
     ],
 )
 def test_promised_times(said, due):

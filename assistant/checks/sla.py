@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from ..business_time import BusinessClock, HolidayCalendar, Minutes
 from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Message, Severity
-from ..text import Draft
+from ..text import Draft, prepare_draft
 from .base import Check, NotApplicable, Outcome, make_finding
 
 # Reply within the SLA, and keep the customer informed when you cannot (DEAL.P12, DEAL.K14,
@@ -416,7 +416,7 @@ _MONTHS = {name: index for index, name in enumerate(
 _COMMITMENT = re.compile(
     r"\b(?:(?:I|we)(?:'ll|’ll| will| shall|'m going to| am going to|'re going to| are going to)"
     r"(?:\s+\w+){0,3}?\s+(?:call|ring|phone|get back|come back|update|email|e-mail|contact|reply|respond|"
-    r"let you know|send|follow up|be in touch|confirm|text)"
+    r"let you know|send|follow up|be in touch|confirm|text|refund|arrange|book|sort|fix|resolve|chase|escalate)"
     r"|you(?:'ll|’ll| will| should)\s+(?:hear|receive|get|have)"
     r"|expect\s+(?:a|an|our|my)\s+(?:call|update|reply|answer|email))\b",
     re.IGNORECASE,
@@ -458,7 +458,8 @@ def broken_promises(thread: list[Message], options: SlaOptions, now: datetime) -
     made_at, latest = max(agent, key=lambda pair: pair[0])
     if any(m.author is Author.internal_note and at > made_at for at, m in timed):
         return []  # e.g. "called the customer": the team followed up off the thread
-    return [p for p in find_promises(latest.text, made_at, options) if p.due <= now]
+    own = prepare_draft(latest.text).own_text  # not what it quoted from earlier messages
+    return [p for p in find_promises(own, made_at, options) if p.due <= now]
 
 
 def find_promises(text: str, made_at: datetime, options: SlaOptions) -> list[Promise]:
