@@ -10,9 +10,10 @@ import pytest
 
 from assistant.business_time import BusinessClock, HolidayCalendar
 from assistant.checks import guide_sections
-from assistant.checks.sla import SlaCheck, SlaOptions, find_promises
+from assistant.checks.sla import SlaCheck, SlaOptions
 from assistant.guide import GuideError, load_guides
 from assistant.model import Context
+from assistant.promises import find_promises
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
@@ -347,7 +348,7 @@ def test_a_promise_still_in_time_or_followed_up_is_not_flagged():
     ],
 )
 def test_promised_times(said, due):
-    [promise] = find_promises(said, london(2026, 11, 18, 11), DEFAULT)
+    [promise] = find_promises(said, london(2026, 11, 18, 11), DEFAULT.clock, DEFAULT.business_day)
     assert promise.due.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M") == due
 
 
@@ -355,7 +356,7 @@ def test_promised_times(said, due):
     "said", ["We will look into it.", "I'll call the courier.", "Our office opens at 9am.", "Thanks for waiting."]
 )
 def test_no_promise_without_a_commitment_and_a_time(said):
-    assert find_promises(said, london(2026, 11, 18, 11), DEFAULT) == []
+    assert find_promises(said, london(2026, 11, 18, 11), DEFAULT.clock, DEFAULT.business_day) == []
 
 
 def test_the_check_is_cheap():
