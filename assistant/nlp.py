@@ -58,7 +58,7 @@ def line_breaks(doc: Doc) -> Doc:
     sentencizer keep boundaries set before them (spaCy refuses them after the parse)."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if previous.is_space and "\n" in previous.text:
+        if previous.is_space and ("\n" in previous.text or "\r" in previous.text):
             token.is_sent_start = True
     return doc
 

@@ -1,25 +1,44 @@
 """One prepared Draft per request.
 
 The agent's draft arrives as plain text or HTML. Checks see one plain `text` (what every
-finding's offsets refer to), the agent's `own_text` (the same string with quoted history
-and the signature blanked, so offsets stay shared), protected spans (links, codes) that
-no check should "correct", and, for HTML, a map back to the submitted markup.
+finding's offsets refer to; for plain text, the submission as sent), the agent's
+`own_text` (the same string with quoted history and the signature blanked, so offsets
+stay shared), which spans are whose (`own_spans`, `kind_at`), protected spans (links,
+codes) that no check should "correct", and, for HTML, a map back to the submitted markup.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from html.entities import html5
 from html.parser import HTMLParser
 from typing import Any, Literal
 
 Format = Literal["text", "html"]
+Kind = Literal["own", "quoted", "signature"]
 Span = tuple[int, int]
 
+# Mail arrives with \r\n (Outlook, helpdesk exports), \n or, rarely, \r line breaks; the
+# plain text is kept as submitted, so every line rule accepts all three.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAKS = ("", "\n", "\r\n", "\r")  # what may separate two spans that make one
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+# A paragraph runs over single line breaks and stops at a blank line.
+_PARAGRAPH = re.compile(r"(?:[^\r\n]+|(?:\r\n|\r|\n)(?![ \t]*[\r\n]))+")
+
 # Where a reply stops being the agent's own words (RFC 3676 signature, reply headers).
+# "--" is also a separator inside replies: it opens the signature only when what follows
+# is short and no prose (see _looks_like_signature).
 _SIGNATURE_LINE = re.compile(r"^-- ?$")
+_SIGNATURE_MAX_LINES = 6
+_SIGNATURE_MAX_CHARS = 400
 _QUOTE_HEADERS = (
     re.compile(r"^On .{3,200}wrote:\s*$"),
     re.compile(r"^-{2,}\s*Original Message\s*-{2,}\s*$", re.IGNORECASE),
@@ -40,13 +59,21 @@ PROTECTED_PATTERNS = (
 
 _BLOCK_BREAKS = {  # tag -> newlines around it
     "p": 2, "h1": 2, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2, "ul": 2, "ol": 2,
-    "table": 2, "blockquote": 2, "pre": 2, "hr": 2,
+    "table": 2, "blockquote": 2, "pre": 2, "hr": 2, "dl": 2, "figure": 2, "menu": 2,
     "div": 1, "li": 1, "tr": 1, "section": 1, "article": 1, "header": 1, "footer": 1,
+    "dt": 1, "dd": 1, "figcaption": 1, "address": 1, "aside": 1, "nav": 1, "main": 1,
+    "caption": 1, "fieldset": 1, "legend": 1, "details": 1, "summary": 1, "form": 1,
+    "center": 1, "hgroup": 1, "dialog": 1,
 }
+_CELLS = {"td", "th"}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
 _HIDDEN = {"script", "style", "head", "title", "template"}
 _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix")
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend")
+_SIGNATURE_CLASSES = ("gmail_signature", "moz-signature")  # Gmail, Thunderbird
+_SIGNATURE_IDS = ("signature", "applemailsignature")  # Outlook, Apple Mail
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")  # white space that is not one plain space
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # as html.unescape
 
 
 @dataclass(frozen=True)
@@ -74,12 +101,33 @@ class Draft:
     def paragraphs(self) -> list[tuple[int, str]]:
         """The agent's own paragraphs as (start, text), blank ones left out."""
         result = []
-        for match in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", self.own_text):
+        for match in _PARAGRAPH.finditer(self.own_text):
             chunk = match.group()
             stripped = chunk.strip()
             if stripped:
                 result.append((match.start() + chunk.index(stripped[0]), stripped))
         return result
+
+    @cached_property
+    def own_spans(self) -> list[Span]:
+        """The spans of `text` that are the agent's own: neither quoted history nor signature."""
+        spans, at = [], 0
+        for start, end in _union(self.quoted + self.signature):
+            if start > at:
+                spans.append((at, start))
+            at = max(at, end)
+        if at < len(self.text):
+            spans.append((at, len(self.text)))
+        return spans
+
+    def kind_at(self, start: int, end: int) -> Kind:
+        """Whose words the span [start, end) of `text` holds, judged by its first character:
+        quoted history, the signature, or the agent's own."""
+        if _covers(self.quoted, start):
+            return "quoted"
+        if _covers(self.signature, start):
+            return "signature"
+        return "own"
 
     def overlaps_protected(self, start: int, end: int) -> bool:
         return any(start < p_end and p_start < end for p_start, p_end in self.protected)
@@ -107,9 +155,8 @@ def prepare_draft(source: str, fmt: Format = "text") -> Draft:
         text, starts, ends, marked = source, None, None, {}
     quoted, signature = _foreign_spans(text, marked)
     own = _blank(text, quoted + signature)
-    protected = sorted(
-        {m.span() for pattern in PROTECTED_PATTERNS for m in pattern.finditer(text)}
-    )
+    # A link's path may hold a code ("/orders/#48213"): overlapping matches make one span.
+    protected = _union([m.span() for pattern in PROTECTED_PATTERNS for m in pattern.finditer(text)])
     return Draft(
         source=source, format=fmt, text=text, own_text=own, quoted=quoted,
         signature=signature, protected=protected, source_starts=starts, source_ends=ends,
@@ -117,41 +164,102 @@ def prepare_draft(source: str, fmt: Format = "text") -> Draft:
 
 
 def _blank(text: str, spans: list[Span]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    """`text` with the spans blanked; line breaks stay, so lines and paragraphs do."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if start < end:
+            parts += [text[at:start], _NOT_LINE_BREAK.sub(" ", text[start:end])]
+            at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _foreign_spans(text: str, marked: dict[str, list[Span]]) -> tuple[list[Span], list[Span]]:
     """Quoted history and signature, from HTML markers and from plain-text conventions."""
-    quoted = list(marked.get("quoted", []))
-    signature = list(marked.get("signature", []))
     lines = _lines(text)
-    sig_start = None
-    for index, (start, line) in enumerate(lines):
-        if _is_quote_header(lines, index):
-            if sig_start is not None:
-                signature.append((sig_start, start))
-            quoted.append((start, len(text)))
-            return _merge(quoted), _merge(signature)
-        if _QUOTED_LINE.match(line):
-            quoted.append((start, start + len(line)))
-        elif sig_start is None and _SIGNATURE_LINE.match(line):
-            sig_start = start
-    if sig_start is not None:
-        signature.append((sig_start, len(text)))
-    return _merge(quoted), _merge(signature)
+    quoted = _union(marked.get("quoted", []) + _quoted_lines(lines, len(text)), text)
+    signature = marked.get("signature", []) + _signature(lines, quoted, len(text))
+    return quoted, _without(_union(signature, text), quoted)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
+    """(start, line) for each line of `text`, without its line break."""
     lines, start = [], 0
-    for line in text.split("\n"):
-        lines.append((start, line))
-        start += len(line) + 1
+    for match in _LINE_BREAK.finditer(text):
+        lines.append((start, text[start:match.start()]))
+        start = match.end()
+    lines.append((start, text[start:]))
     return lines
+
+
+def _quoted_lines(lines: list[tuple[int, str]], length: int) -> list[Span]:
+    """Lines starting with ">", and everything from a reply header on."""
+    spans = []
+    for index, (start, line) in enumerate(lines):
+        if _is_quote_header(lines, index):
+            spans.append((start, length))
+            break
+        if _QUOTED_LINE.match(line):
+            spans.append((start, start + len(line)))
+    return spans
+
+
+def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) -> list[Span]:
+    """From the first delimiter line that only a signature follows, up to the quoted
+    history or the end of the text."""
+    for run, end in _unquoted_runs(lines, quoted, length):
+        tail = _last_filled(run, _SIGNATURE_MAX_LINES + 1)
+        for index, (start, line) in enumerate(tail):
+            if _SIGNATURE_LINE.match(line) and _looks_like_signature([rest.strip() for _, rest in tail[index + 1:]]):
+                return [(start, end)]
+    return []
+
+
+def _unquoted_runs(
+    lines: list[tuple[int, str]], quoted: list[Span], length: int
+) -> Iterator[tuple[list[tuple[int, str]], int]]:
+    """The runs of lines outside quoted history, each with where it stops."""
+    if not quoted:
+        yield lines, length
+        return
+    run: list[tuple[int, str]] = []
+    for start, line in lines:
+        if not _covers(quoted, start):
+            run.append((start, line))
+        elif run:
+            yield run, start
+            run = []
+    if run:
+        yield run, length
+
+
+def _last_filled(lines: list[tuple[int, str]], count: int) -> list[tuple[int, str]]:
+    """The last `count` lines that are not blank."""
+    filled: list[tuple[int, str]] = []
+    for start, line in reversed(lines):
+        if line.strip():
+            filled.append((start, line))
+            if len(filled) == count:
+                break
+    return filled[::-1]
+
+
+def _looks_like_signature(lines: list[str]) -> bool:
+    """A few short lines (name, role, phone, address) and no sentence of prose: a "--"
+    separator inside a reply is followed by more of the reply."""
+    return (
+        len(lines) <= _SIGNATURE_MAX_LINES
+        and sum(map(len, lines)) <= _SIGNATURE_MAX_CHARS
+        and not any(_is_prose(line) for line in lines)
+    )
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence: it ends like one and has the small lower-case words prose has, where
+    names, roles, companies and addresses are capitalised."""
+    ends_sentence = line.rstrip("\"')]").endswith((".", "!", "?"))
+    return ends_sentence and sum(word[0].islower() for word in line.split()) >= 4
 
 
 def _is_quote_header(lines: list[tuple[int, str]], index: int) -> bool:
@@ -167,14 +275,38 @@ def _is_quote_header(lines: list[tuple[int, str]], index: int) -> bool:
     return False
 
 
-def _merge(spans: list[Span]) -> list[Span]:
+def _union(spans: list[Span], text: str | None = None) -> list[Span]:
+    """The spans sorted, overlapping ones joined; given `text`, also those only a line
+    break apart (consecutive quoted lines make one span)."""
     merged: list[Span] = []
     for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + 1:
+        if merged and (
+            start < merged[-1][1] or (text is not None and text[merged[-1][1]:start] in _LINE_BREAKS)
+        ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
     return merged
+
+
+def _without(spans: list[Span], holes: list[Span]) -> list[Span]:
+    """`spans` less what `holes` cover (both sorted and disjoint)."""
+    result = []
+    for start, end in spans:
+        for hole_start, hole_end in holes:
+            if hole_start < end and start < hole_end:
+                if start < hole_start:
+                    result.append((start, hole_start))
+                start = max(start, hole_end)
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+def _covers(spans: list[Span], offset: int) -> bool:
+    """Whether one of `spans` (sorted, disjoint) holds `offset`."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and offset < spans[index][1]
 
 
 def html_to_text(source: str) -> tuple[str, list[int], list[int], dict[str, list[Span]]]:
@@ -188,27 +320,25 @@ def html_to_text(source: str) -> tuple[str, list[int], list[int], dict[str, list
 
 class _HtmlText(HTMLParser):
     def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=False)  # references are mapped to their own source span
+        self._source = source
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self._source_len = len(source)
         self._chars: list[str] = []
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._kinds: list[str] = []
-        self._stack: list[tuple[str, str | None]] = []  # (tag, kind it opened)
+        self._stack: list[tuple[str, str]] = []  # (tag, kind of the text inside it)
+        self._open: Counter[str] = Counter()  # tags on the stack: an end tag is looked up at once
         self._hidden = 0
         self._pre = 0
 
     # -- position and state -------------------------------------------------
     def _pos(self) -> int:
         line, col = self.getpos()
-        return min(self._line_starts[line - 1] + col, self._source_len)
+        return min(self._line_starts[line - 1] + col, len(self._source))
 
     def _kind(self) -> str:
-        for _, kind in reversed(self._stack):
-            if kind:
-                return kind
-        return "own"
+        return self._stack[-1][1] if self._stack else "own"
 
     def _emit(self, char: str, start: int, end: int) -> None:
         self._chars.append(char)
@@ -216,16 +346,35 @@ class _HtmlText(HTMLParser):
         self._ends.append(end)
         self._kinds.append(self._kind())
 
-    def _break(self, count: int) -> None:
-        while self._chars and self._chars[-1] == " ":
+    def _extend(self, chars: str, start: int) -> None:
+        """Characters copied from the source from `start` on, one source character each."""
+        self._chars += chars
+        self._starts += range(start, start + len(chars))
+        self._ends += range(start + 1, start + len(chars) + 1)
+        self._kinds += [self._kind()] * len(chars)
+
+    def _trim(self) -> None:
+        while self._chars and self._chars[-1] in " \t":
             for column in (self._chars, self._starts, self._ends, self._kinds):
                 column.pop()
+
+    def _break(self, count: int) -> None:
+        self._trim()
         if not self._chars:
             return
-        trailing = len(self._chars) - len("".join(self._chars).rstrip("\n"))
+        trailing = 0
+        while trailing < min(count, len(self._chars)) and self._chars[-1 - trailing] == "\n":
+            trailing += 1
         pos = self._pos()
         for _ in range(count - trailing):
             self._emit("\n", pos, pos)
+
+    def _cell(self) -> None:
+        """A tab between the cells of a row: "<td>Their</td><td>is" is two words."""
+        self._trim()
+        if self._chars and not self._chars[-1].isspace():
+            pos = self._pos()
+            self._emit("\t", pos, pos)
 
     # -- parser callbacks ---------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -237,9 +386,12 @@ class _HtmlText(HTMLParser):
             return
         if tag in _BLOCK_BREAKS:
             self._break(_BLOCK_BREAKS[tag])
+        elif tag in _CELLS:
+            self._cell()
         if tag in _VOID:
             return
-        self._stack.append((tag, _marker_kind(tag, dict(attrs))))
+        self._stack.append((tag, _inner_kind(self._kind(), _marker_kind(tag, dict(attrs)))))
+        self._open[tag] += 1
         if tag == "pre":
             self._pre += 1
         if tag == "li":
@@ -255,61 +407,107 @@ class _HtmlText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
-        names = [name for name, _ in self._stack]
-        if tag not in names:
+        if not self._open[tag]:
             return  # a stray end tag: ignore it, as browsers do
         if tag in _BLOCK_BREAKS:
             self._break(_BLOCK_BREAKS[tag])
         while self._stack:
             name, _ = self._stack.pop()
+            self._open[name] -= 1
             if name == "pre":
                 self._pre = max(0, self._pre - 1)
             if name == tag:
                 break
 
     def handle_data(self, data: str) -> None:
-        if self._hidden:
-            return
         base = self._pos()
-        for offset, char in enumerate(data):
-            if char.isspace() and not self._pre:
-                if not self._chars or self._chars[-1] in " \n":
-                    continue
-                char = " "
-            self._emit(char, base + offset, base + offset + 1)
+        if "&" not in data[:-1]:  # a reference is "&" and at least one more character
+            self._text(data, base)
+            return
+        # The parser leaves a reference at the very end of the input in data: decode it too.
+        at = 0
+        for match in _REFERENCE.finditer(data):
+            self._text(data[at:match.start()], base + at)
+            self._reference(base + match.start(), base + match.end())
+            at = match.end()
+        self._text(data[at:], base + at)
 
     def handle_entityref(self, name: str) -> None:
-        self._entity(f"&{name};")
+        self._parsed_reference(1 + len(name))
 
     def handle_charref(self, name: str) -> None:
-        self._entity(f"&#{name};")
+        self._parsed_reference(2 + len(name))
 
-    def _entity(self, raw: str) -> None:
+    def _parsed_reference(self, size: int) -> None:
+        """The parser reports "&amp x" as it reports "&amp;": only the source has the ";"."""
+        start = self._pos()
+        end = start + size
+        self._reference(start, end + 1 if self._source.startswith(";", end) else end)
+
+    def _text(self, data: str, base: int) -> None:
+        """Source text from `base` on; outside <pre> a run of white space is one space."""
+        if self._hidden or not data:
+            return
+        if self._pre:
+            self._extend(data, base)
+            return
+        at = 0  # single spaces are copied as they are, in bulk: that is most of them
+        for match in _ODD_SPACE.finditer(data):
+            self._words(data[at:match.start()], base + at)
+            if self._chars and self._chars[-1] not in " \t\n":
+                self._emit(" ", base + match.start(), base + match.start() + 1)
+            at = match.end()
+        self._words(data[at:], base + at)
+
+    def _words(self, chunk: str, start: int) -> None:
+        """Words and single spaces; a leading space goes where one is already."""
+        if chunk[:1] == " " and (not self._chars or self._chars[-1] in " \t\n"):
+            chunk, start = chunk[1:], start + 1
+        self._extend(chunk, start)
+
+    def _reference(self, start: int, end: int) -> None:
+        """The character reference source[start:end]: what it decodes to maps to the
+        characters that make it; an undecoded rest stays as written."""
         if self._hidden:
             return
-        start = self._pos()
-        end = start + len(raw)
-        for char in html.unescape(raw):
-            if char == "\xa0":
-                char = " "
-            self._emit(char, start, end)
+        raw = self._source[start:end]
+        value, used = _decode(raw)
+        for char in value:
+            self._emit(" " if char == "\xa0" else char, start, start + used)
+        self._text(raw[used:], start + used)
 
     # -- result -------------------------------------------------------------
     def result(self) -> tuple[str, list[int], list[int], dict[str, list[Span]]]:
         text = "".join(self._chars)
         lead = len(text) - len(text.lstrip())
-        stop = len(text.rstrip())
-        text = text[lead:stop]
-        kinds = self._kinds[lead:stop]
+        stop = max(lead, len(text.rstrip()))
         marked: dict[str, list[Span]] = {}
-        for index, kind in enumerate(kinds):
+        index = 0
+        for kind, run in itertools.groupby(self._kinds[lead:stop]):
+            size = len(list(run))
             if kind != "own":
-                spans = marked.setdefault(kind, [])
-                if spans and spans[-1][1] == index:
-                    spans[-1] = (spans[-1][0], index + 1)
-                else:
-                    spans.append((index, index + 1))
-        return text, self._starts[lead:stop], self._ends[lead:stop], marked
+                marked.setdefault(kind, []).append((index, index + size))
+            index += size
+        return text[lead:stop], self._starts[lead:stop], self._ends[lead:stop], marked
+
+
+def _decode(reference: str) -> tuple[str, int]:
+    """What a character reference stands for and how many of its characters that takes,
+    by html.unescape's rules: "&notit;" is "&not" (¬) followed by "it;" as written."""
+    if reference.startswith("&#"):
+        return html.unescape(reference), len(reference)
+    name = reference[1:]
+    if name in html5:
+        return html5[name], len(reference)
+    for size in range(len(name) - 1, 1, -1):
+        if name[:size] in html5:  # the legacy names that need no ";"
+            return html5[name[:size]], size + 1
+    return "", 0
+
+
+def _inner_kind(outer: str, marker: str | None) -> str:
+    """Quoted history is quoted throughout, the customer's signature in it too."""
+    return "quoted" if "quoted" in (outer, marker) else marker or outer
 
 
 def _marker_kind(tag: str, attrs: dict[str, str | None]) -> str | None:
@@ -317,6 +515,6 @@ def _marker_kind(tag: str, attrs: dict[str, str | None]) -> str | None:
     element_id = (attrs.get("id") or "").lower()
     if tag == "blockquote" or any(c in classes for c in _QUOTE_CLASSES) or element_id in _QUOTE_IDS:
         return "quoted"
-    if "gmail_signature" in classes or "signature" == element_id:
+    if any(c in classes for c in _SIGNATURE_CLASSES) or element_id in _SIGNATURE_IDS:
         return "signature"
     return None

@@ -235,3 +235,12 @@ def test_a_check_that_overruns_is_abandoned_as_unavailable(pipeline):
     assert "did not finish in time" in report.checks["sleeping"].detail
     assert report.checks["readability"].status == "ok"
     assert time.monotonic() - began < 2.9
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_kind_of_line_break_ends_a_sentence(pipeline, newline):
+    draft = prepare_draft(newline.join(["Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"]))
+    pipeline().run(draft, Context(channel="email"), only=["readability"])
+    assert [draft.text[s.start:s.end] for s in draft.sentences] == [
+        "Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"
+    ]
