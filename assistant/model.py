@@ -117,6 +117,9 @@ class Context(_Model):
     thread: list[Message] = Field(default_factory=list)
     agent: Agent = Field(default_factory=Agent)
     now: datetime | None = Field(None, description="Fixes the clock so SLA results are reproducible.")
+    attachments: list[str] | None = Field(
+        None, description="File names attached to the reply; null when the client does not say."
+    )
 
     @field_validator("locale")
     @classmethod

@@ -273,7 +273,7 @@ SECRET = "jane.doe@example.com 4111 1111 1111 1111"
     [
         ({"guide": SECRET}, "default, strict"),
         ({"checks": ["grammar", SECRET]}, "grammar, readability"),
-        ({SECRET: 1}, "agent, audience"),
+        ({SECRET: 1}, "agent, attachments, audience"),
         ({"customer": {SECRET: "x"}}, "email, identifiers"),
         ({"locale": SECRET}, "en-GB"),
         ({"channel": SECRET}, "email"),

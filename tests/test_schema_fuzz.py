@@ -28,7 +28,8 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-OPERATIONS = [("/v1/check", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
+OPERATIONS = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
+TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST")]
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +43,9 @@ def test_every_operation_is_fuzzed(api_schema):
     assert documented == set(OPERATIONS)
 
 
-# Negative cases need something to break: only /v1/check takes input.
+# Negative cases need something to break: only the routes that take a body.
 RUNS = [(path, method, GenerationMode.POSITIVE) for path, method in OPERATIONS] + [
-    ("/v1/check", "POST", GenerationMode.NEGATIVE)
+    (path, method, GenerationMode.NEGATIVE) for path, method in TAKE_INPUT
 ]
 
 

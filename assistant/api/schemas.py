@@ -21,6 +21,8 @@ THREAD_MESSAGES = 20
 MESSAGE_CHARS = 10_000
 CHECK_NAMES = 20
 CHECK_NAME_CHARS = 50
+ATTACHMENTS = 50
+FILE_NAME_CHARS = 255
 
 Name = Annotated[str, Field(max_length=NAME_CHARS)]
 Identifier = Annotated[str, Field(max_length=ID_CHARS)]
@@ -64,6 +66,9 @@ class CheckRequest(Context):
     ticket: TicketIn = Field(default_factory=TicketIn)
     thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES)  # type: ignore[assignment]
     agent: AgentIn = Field(default_factory=AgentIn)
+    attachments: list[Annotated[str, Field(max_length=FILE_NAME_CHARS)]] | None = Field(
+        None, max_length=ATTACHMENTS, description="Files attached to the reply; null when the client cannot tell."
+    )
 
     def context(self) -> Context:
         return Context.model_validate(self.model_dump(include=set(Context.model_fields)))

@@ -12,10 +12,12 @@ from __future__ import annotations
 from ..guide import Section
 from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
+from .channels import ChannelsCheck
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
 from .structure import StructureCheck
 from .tone import ToneCheck
+from .sla import SlaCheck
 
 __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
 
@@ -25,6 +27,8 @@ CHECKS: list[type[Check]] = [
     ReadabilityCheck,
     ToneCheck,
     StructureCheck,
+    SlaCheck,
+    ChannelsCheck,
 ]
 
 

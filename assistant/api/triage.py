@@ -1,0 +1,67 @@
+"""`POST /v1/triage`: a thin route over `assistant.triage` (validate, call, map)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from ..model import Channel, Context
+from ..triage import Incoming, Kind, Mood, Urgency, triage
+from .body import JsonBodyRoute
+from .routes import BODY_PROBLEMS, ServicesDep
+from .schemas import MESSAGE_CHARS, Identifier
+
+router = APIRouter(tags=["triage"], route_class=JsonBodyRoute)
+MAX_MESSAGES = 200
+
+
+class IncomingMessage(BaseModel):
+    id: Identifier = Field(description="The caller's id for the message; echoed back.")
+    channel: Channel
+    text: str = Field(max_length=MESSAGE_CHARS)
+    at: datetime | None = Field(None, description="When it arrived (default: now); starts its SLA clock.")
+    public: bool | None = Field(None, description="Posted in public (default: true on social_public).")
+
+
+class TriageRequest(BaseModel):
+    messages: list[IncomingMessage] = Field(max_length=MAX_MESSAGES)
+    guide: Identifier | None = None
+    now: datetime | None = None
+
+
+class PersonalData(BaseModel):
+    kind: str
+    start: int
+    end: int
+
+
+class TriagedMessage(BaseModel):
+    id: str
+    index: int = Field(description="Its position in the request.")
+    needs_reply: bool
+    kind: Kind
+    urgency: Urgency
+    mood: Mood
+    due_at: datetime | None = Field(description="When the reply is due under the guide's SLA (its time zone).")
+    sla_target: str | None
+    personal_data: list[PersonalData]
+    warnings: list[str]
+    criteria: list[str]
+
+
+class TriageResponse(BaseModel):
+    messages: list[TriagedMessage] = Field(description="Sorted by what to answer first.")
+
+
+@router.post("/v1/triage", response_model=TriageResponse, responses=BODY_PROBLEMS)
+def triage_messages(body: TriageRequest, services: ServicesDep) -> TriageResponse:
+    """Which incoming social and portal messages need a reply, how urgently, the mood, the
+    SLA due time and personal data posted in public; sorted by what to answer first.
+    At most 200 messages of 10,000 characters each (422 beyond)."""
+    guide = services.pipeline.guide_for(Context(channel=Channel.social_public, guide=body.guide))
+    incoming = [Incoming(m.id, m.channel, m.text, m.at, m.public) for m in body.messages]
+    triaged = triage(incoming, guide.sections["sla"], body.now)
+    return TriageResponse.model_validate({"messages": [vars(t) for t in triaged]})

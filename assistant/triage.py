@@ -1,0 +1,196 @@
+"""Triage of incoming social media and web portal messages (DEAL.P16, DELIVER.P7,
+PROBLEMS.K7): which need a reply, how urgent each is, the customer's mood, when the
+reply is due under the guide's SLA, and personal data posted in public; sorted by what
+to answer first.
+
+Pure functions over the messages and the guide's `sla:` section; rules are data,
+compiled once at import. The HTTP route (api/triage.py) only validates and maps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from .checks.sla import SlaOptions
+from .model import Channel
+
+Kind = Literal["complaint", "request", "question", "none"]
+Urgency = Literal["high", "normal", "low"]
+Mood = Literal["negative", "neutral", "positive"]
+URGENCY_ORDER = {"high": 0, "normal": 1, "low": 2}
+PUBLIC_CHANNELS = {Channel.social_public}
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
+COMPLAINT = _words(
+    r"disappointed", r"disgusted", r"terrible", r"awful", r"appalling", r"shocking", r"worst", r"unacceptable",
+    r"rubbish", r"useless", r"ridiculous", r"joke", r"fed up", r"sick of", r"angry", r"furious", r"complain\w*",
+    r"still (?:not|no|waiting|haven't|hasn't)", r"never (?:arrived|came|turned up|received)",
+    r"(?:not|never) (?:happy|good enough)", r"broken", r"faulty", r"damaged", r"wrong (?:item|order|size)",
+    r"overcharged", r"charged twice", r"scam", r"no one (?:has )?(?:replied|got back|called)",
+    r"nobody (?:has )?(?:replied|got back|called)",
+)
+REQUEST = _words(
+    r"please", r"can you", r"could you", r"would you", r"i (?:want|need|would like|'d like)", r"cancel",
+    r"refund", r"change my", r"update my", r"send (?:me|us)", r"(?:dm|message) me", r"call me", r"help",
+    r"sort (?:it|this) out", r"fix",
+)
+QUESTION_START = re.compile(
+    r"(?:^|[.!?]\s+)(?:who|what|when|where|why|how|which|is|are|can|could|do|does|did|will|would|has|have)\b",
+    re.IGNORECASE,
+)
+URGENT = _words(
+    r"urgent\w*", r"asap", r"immediately", r"right now", r"emergency", r"today", r"tonight", r"no (?:power|heating|"
+    r"hot water|water|gas|internet|signal)", r"locked out", r"fraud\w*", r"stolen", r"hacked", r"can'?t (?:log ?in|"
+    r"access|pay)", r"leak\w*", r"unsafe", r"danger\w*", r"smell of gas", r"vulnerable", r"medical", r"flight",
+)
+POSITIVE = _words(
+    r"thanks?", r"thank you", r"cheers", r"love", r"loved", r"great", r"brilliant", r"amazing", r"excellent",
+    r"fantastic", r"perfect", r"well done", r"happy", r"helpful", r"superb", r"spot on",
+)
+ANGRY_EMOJI = re.compile("[\U0001F620\U0001F621\U0001F624\U0001F92C\U0001F47F\U0001F612\U0001F644]")
+HAPPY_EMOJI = re.compile("[\U0001F600-\U0001F60D\U0001F642\U0001F44D\u2764\U0001F64F\U0001F389]")
+SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
+
+PERSONAL_DATA: dict[str, re.Pattern[str]] = {
+    "email address": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    "phone number": re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d\s?){9,10}\b"),
+    "card number": re.compile(r"\b(?:\d[ -]?){12,18}\d\b"),
+    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
+    "account or order number": re.compile(
+        r"\b(?:account|acct|order|booking|reference|ref|policy|customer)\s*(?:no\.?|number|#|:)?(?:\s*is)?\s*#?"
+        r"(?=[A-Z0-9-]*\d)[A-Z0-9-]{5,}\b",
+        re.IGNORECASE,
+    ),
+    "date of birth": re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.IGNORECASE),
+    "home address": re.compile(
+        r"\b\d{1,4}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Crescent|"
+        r"Gardens|Place|Court|Terrace|Grove)\b"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    id: str
+    channel: Channel
+    text: str
+    at: datetime | None = None
+    public: bool | None = None  # None: public when the channel is public
+
+
+@dataclass
+class Triaged:
+    id: str
+    index: int
+    needs_reply: bool
+    kind: Kind
+    urgency: Urgency
+    mood: Mood
+    due_at: datetime | None
+    sla_target: str | None
+    personal_data: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)
+
+
+def triage(messages: list[Incoming], sla: SlaOptions, now: datetime | None = None) -> list[Triaged]:
+    """Each message triaged, sorted by what to answer first: replies needed before none,
+    then by urgency, due time, a negative mood first, and arrival order."""
+    now = now or datetime.now(UTC)
+    results = [_one(index, message, sla, now) for index, message in enumerate(messages)]
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(results, key=lambda t: (
+        not t.needs_reply, URGENCY_ORDER[t.urgency], t.due_at or far, t.mood != "negative", t.index,
+    ))
+
+
+def _one(index: int, message: Incoming, sla: SlaOptions, now: datetime) -> Triaged:
+    text = message.text
+    kind = classify(text)
+    mood = mood_of(text)
+    public = message.public if message.public is not None else message.channel in PUBLIC_CHANNELS
+    found = personal_data(text) if public else []
+    urgent = bool(URGENT.search(text)) or bool(found) or (public and kind == "complaint")
+    needs_reply = kind != "none" or bool(found)
+    urgency: Urgency = "high" if urgent and needs_reply else ("normal" if needs_reply else "low")
+    due_at, target = None, None
+    allowance = sla.allowance(message.channel, "first_reply", "urgent" if urgency == "high" else None)
+    if needs_reply and allowance is not None:
+        received = _aware(message.at or now, sla)
+        amount = allowance[0].duration(sla.business_day)
+        due_at = sla.clock.add(received, amount) if allowance[0].business else received + amount
+        due_at = due_at.astimezone(sla.clock.tz)
+        target = str(allowance[0])
+    warnings = []
+    if found:
+        kinds = ", ".join(dict.fromkeys(item["kind"] for item in found))
+        warnings.append(
+            f"The customer has posted personal data in public ({kinds}). Reply quickly: ask them to delete "
+            "the post, move the conversation to a private message, and never repeat the details."
+        )
+    criteria = ["DEAL.P16", "PROBLEMS.K7"] + (["DEAL.P17"] if needs_reply else []) + ["DELIVER.P7"]
+    return Triaged(message.id, index, needs_reply, kind, urgency, mood, due_at, target, found, warnings, criteria)
+
+
+def classify(text: str) -> Kind:
+    if COMPLAINT.search(text) or ANGRY_EMOJI.search(text):
+        return "complaint"
+    if "?" in text:
+        return "question"
+    if REQUEST.search(text):
+        return "request"
+    if QUESTION_START.search(text.strip()):  # a question without its question mark
+        return "question"
+    return "none"
+
+
+def mood_of(text: str) -> Mood:
+    negative = len(COMPLAINT.findall(text)) + len(ANGRY_EMOJI.findall(text)) + ("!!" in text)
+    negative += len(SHOUTING.findall(text)) >= 2
+    positive = len(POSITIVE.findall(text)) + len(HAPPY_EMOJI.findall(text))
+    if negative > positive:
+        return "negative"
+    if positive > negative:
+        return "positive"
+    return "neutral"
+
+
+def personal_data(text: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for kind, pattern in PERSONAL_DATA.items():
+        for match in pattern.finditer(text):
+            if kind == "card number" and not _luhn(match.group()):
+                continue
+            found.append({"kind": kind, "start": match.start(), "end": match.end()})
+    found.sort(key=lambda item: (item["start"], item["end"]))
+    # A card number is also digits a phone pattern may see: keep the longest at each place.
+    kept: list[dict[str, Any]] = []
+    for item in found:
+        if kept and item["start"] < kept[-1]["end"]:
+            if item["end"] - item["start"] > kept[-1]["end"] - kept[-1]["start"]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
+
+def _luhn(candidate: str) -> bool:
+    digits = [int(ch) for ch in candidate if ch.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _aware(moment: datetime, sla: SlaOptions) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=sla.clock.tz)
