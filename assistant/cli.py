@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from .model import Context, Report
 from .settings import Settings
+from .text import Format
 
 EXIT_OK, EXIT_BLOCK, EXIT_BAD_INPUT = 0, 1, 2
 COLOURS = {"blocker": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"}
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> int:
     text = _read_draft(args.file)
     context = _context(args)
-    fmt = args.format or ("html" if args.file.lower().endswith((".html", ".htm")) else "text")
+    fmt: Format = args.format or ("html" if args.file.lower().endswith((".html", ".htm")) else "text")
     only = [name.strip() for name in args.checks.split(",")] if args.checks else None
 
     from .drafts import DraftRefused, check_draft
