@@ -1,5 +1,7 @@
 """Grammar against the real LanguageTool server."""
 
+import random
+
 import pytest
 
 from assistant.checks.base import NotApplicable
@@ -7,6 +9,9 @@ from assistant.checks.grammar import language_for
 from assistant.languagetool_client import CheckOptions, LanguageToolClient, parse_matches, utf16_to_codepoints
 
 EMOJI_DRAFT = "Hi Dana 😀👍 Their is a problem with you're account."
+# The worst case of issue "Harden the foundation": 49,999 characters, no sentence end.
+_WORDS = "Their is a problem with you're acount and teh order we has recieved yesterday".split()
+RUN_ON = " ".join(random.Random(1).choices(_WORDS, k=12_000))[:49_999]
 
 
 def grammar(report):
@@ -111,3 +116,167 @@ def test_disabled_rules_reach_languagetool(languagetool_url):
     disabled = client.check_paragraphs(text, CheckOptions(disabled_rules=("OXFORD_SPELLING_Z_NOT_S",)))[0]
     assert "OXFORD_SPELLING_Z_NOT_S" in {m.rule_id for m in enabled}
     assert "OXFORD_SPELLING_Z_NOT_S" not in {m.rule_id for m in disabled}
+
+
+# -- one request never degrades another (shared state is a contract) -------------
+class FakeLanguageTool:
+    """A stand-in server on a free loopback port: /v2/languages answers, /v2/check
+    answers `answer(text)` -> (status, JSON-able body)."""
+
+    def __init__(self, answer):
+        import http.server
+        import json
+        import threading
+        import urllib.parse
+
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self._reply(200, [{"name": "English (GB)", "code": "en", "longCode": "en-GB"}])
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+                text = form.get("text", [""])[0]
+                seen.append(text)
+                self._reply(*answer(text))
+
+            def _reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def lt_match(offset, length, rule="X"):
+    return {"offset": offset, "length": length, "message": "m", "replacements": [],
+            "rule": {"id": rule, "category": {"id": "C"}, "issueType": "grammar"}}
+
+
+def test_a_draft_languagetool_refuses_costs_only_that_draft():
+    def answer(text):
+        if "REFUSE" in text:
+            return 413, {"error": "Your text exceeds the limit"}
+        return 200, {"matches": []}
+
+    fake = FakeLanguageTool(answer)
+    try:
+        client = LanguageToolClient(fake.url, timeout=5, retry_after=60)
+        with pytest.raises(Exception) as refused:
+            client.check_paragraphs(["REFUSE this one."], CheckOptions())
+        assert "Down" not in type(refused.value).__name__
+        assert client.check_paragraphs(["Another agent's draft."], CheckOptions()) == [[]]
+    finally:
+        fake.close()
+
+
+def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    [matches] = client.check_paragraphs(["Hi \ud800 Dana, their is a problem."], CheckOptions())
+    assert "their" in {"Hi \ud800 Dana, their is a problem."[m.start:m.end] for m in matches}
+    assert client.check_paragraphs(["Their is another draft."], CheckOptions())[0]
+
+
+def test_a_match_over_the_joiner_is_mapped_back_not_dropped():
+    # LanguageTool sees "First part.\n\nSecond part." and reports a match from "part."
+    # into "Second": it belongs to the paragraph it starts in.
+    fake = FakeLanguageTool(lambda text: (200, {"matches": [lt_match(6, 9)]}))
+    try:
+        client = LanguageToolClient(fake.url, timeout=5)
+        first, second = client.check_paragraphs(["First part.", "Second part."], CheckOptions())
+        assert [(m.start, m.end) for m in first] == [(6, 11)] and second == []
+    finally:
+        fake.close()
+
+
+def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_url):
+    from assistant import languagetool_client
+
+    emoji = "😀" * 50_000  # 100,000 UTF-16 units
+    run_on = RUN_ON
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    for paragraph in (emoji, run_on):
+        [matches] = client.check_paragraphs([paragraph], CheckOptions())
+        assert all(0 <= m.start <= m.end <= len(paragraph) for m in matches)
+    assert {run_on[m.start:m.end] for m in matches} >= {"Their", "acount", "teh", "recieved"}
+    for paragraph in (emoji, run_on, "Short. " * 3000):
+        for start, end, _ in languagetool_client.split_paragraph(paragraph):
+            assert languagetool_client.utf16_units(paragraph[start:end]) <= languagetool_client.PIECE_UNITS
+
+
+def corpus_paragraphs():
+    import json
+
+    from assistant.settings import PROJECT_ROOT
+    from assistant.text import prepare_draft
+
+    with open(PROJECT_ROOT / "bench" / "corpus" / "replies.jsonl", encoding="utf-8") as lines:
+        items = [json.loads(line) for line in lines if line.strip()]
+    return [[p for _, p in prepare_draft(item["text"], item["format"]).paragraphs] for item in items]
+
+
+@pytest.mark.parametrize("picky", [False, True], ids=["default", "picky"])
+def test_the_paragraph_cache_never_changes_results(languagetool_url, picky):
+    """Cold, warm, and warmed by other combinations of the same paragraphs: one answer."""
+    options = CheckOptions(picky=picky, disabled_rules=("WHITESPACE_RULE", "EN_QUOTES"))
+    differences = []
+    for paragraphs in corpus_paragraphs():
+        cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, options)
+        warm_client = LanguageToolClient(languagetool_url, timeout=30)
+        for p in paragraphs[1::2]:  # every other paragraph alone first
+            warm_client.check_paragraphs([p], options)
+        partly_warm = warm_client.check_paragraphs(paragraphs, options)
+        warm = warm_client.check_paragraphs(paragraphs, options)
+        reversed_cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(
+            paragraphs[::-1], options
+        )[::-1]
+        for name, result in (("partly warm", partly_warm), ("warm", warm), ("reversed", reversed_cold)):
+            if result != cold:
+                differences.append((name, paragraphs[0][:30]))
+    assert differences == []
+
+
+def test_a_burst_with_monster_drafts_degrades_no_one_else(client, languagetool_url):
+    """Twelve drafts at once; three are the worst one request can send. Every other
+    draft gets its grammar checked, and LanguageTool is still there afterwards."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant import languagetool_server
+
+    corpus = [" ".join(p) for p in corpus_paragraphs()[:9]]
+    monsters = {"emoji": "😀" * 50_000, "run-on": RUN_ON, "surrogate": "Hi Dana, \ud800 their is a problem."}
+    drafts = [(f"normal {i}", text) for i, text in enumerate(corpus)] + list(monsters.items())
+
+    def post(item):
+        name, text = item
+        # UTF-8 keeps 50,000 emoji under the body limit; a lone surrogate only fits as \ud800.
+        body = json.dumps({"text": text, "channel": "email"}, ensure_ascii=name == "surrogate")
+        return name, client.post("/v1/check", content=body.encode(), headers={"Content-Type": "application/json"})
+
+    with ThreadPoolExecutor(len(drafts)) as pool:
+        responses = dict(pool.map(post, drafts))
+    for name, response in responses.items():
+        assert response.status_code < 500, (name, response.status_code)
+        if name.startswith("normal"):
+            assert response.status_code == 200 and response.json()["checks"]["grammar"]["status"] == "ok", name
+    for name in ("emoji", "run-on"):
+        assert responses[name].status_code == 200
+        assert responses[name].json()["checks"]["grammar"]["status"] in {"ok", "unavailable", "skipped", "error"}
+    assert languagetool_server.is_up(languagetool_url, timeout=10)
+    after = client.post("/v1/check", json={"text": "Their is one more draft.", "channel": "email"})
+    assert after.json()["checks"]["grammar"]["status"] == "ok"
