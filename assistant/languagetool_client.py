@@ -305,14 +305,14 @@ class LanguageToolClient:
         long_draft = len(batches) > 1
         if long_draft:
             batches = _batches(pieces, LONG_DRAFT_REQUEST_UNITS)
-            if not self._long_draft.acquire(timeout=self.timeout):
+            if not self._long_draft.acquire(timeout=self.timeout / 2):
                 raise LanguageToolUnavailable(
                     "LanguageTool is busy with another long draft; try again, or check a shorter part."
                 )
         try:
-            for batch in batches:
+            for number, batch in enumerate(batches):
                 text = PARAGRAPH_JOINER.join(piece.text for piece in batch)
-                raw = self._send(text, options, deadline)
+                raw = self._send(text, options, None if number == 0 else deadline)
                 for index, match in _map_back(parse_matches(raw, text), batch):
                     found[index].append(match)
         finally:
@@ -320,19 +320,23 @@ class LanguageToolClient:
                 self._long_draft.release()
         return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found)}
 
-    def _send(self, text: str, options: CheckOptions, deadline: float) -> list[dict[str, Any]]:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise LanguageToolUnavailable(
-                f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
-            )
-        timeout = min(self.timeout, remaining)
+    def _send(self, text: str, options: CheckOptions, deadline: float | None) -> list[dict[str, Any]]:
+        """One request. The first of a draft (deadline None) may take the full time-out,
+        so a time-out there means the server is not answering; later ones get what is
+        left of the draft's time, and running out of it is the draft's own matter."""
+        timeout = self.timeout
+        if deadline is not None:
+            timeout = min(self.timeout, deadline - time.monotonic())
+            if timeout <= 0:
+                raise LanguageToolUnavailable(
+                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
+                )
         with self._lock:
             self.stats["requests"] += 1
         try:
             response = self._session().post(self._check_url, data=self._params(text, options), timeout=timeout)
         except requests.Timeout as exc:
-            if timeout < self.timeout:  # cut short by this draft's own deadline
+            if deadline is not None:  # cut short by this draft's own deadline
                 raise LanguageToolUnavailable(
                     f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
                 ) from exc
