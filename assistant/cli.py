@@ -193,8 +193,9 @@ def _languagetool(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "supervise":
         return server.supervise(settings.languagetool_home, port, heap, run_dir)
-    if server.is_up(url):
-        print(f"LanguageTool already answers on {url}")
+    state, line = server.status(port, run_dir)
+    if state != "down":  # up, or our supervisor is (re)starting it
+        print(line)
         return EXIT_OK
     print(f"Starting LanguageTool on {url} under a supervisor (loading rules takes 10-30 s)…", flush=True)
     try:

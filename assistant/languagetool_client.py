@@ -334,7 +334,7 @@ class LanguageToolClient:
         with self._lock:
             self.stats["requests"] += 1
         try:
-            response = self._session().post(self._check_url, data=self._params(text, options), timeout=timeout)
+            response = self._post(self._params(text, options), timeout)
         except requests.Timeout as exc:
             if deadline is not None:  # cut short by this draft's own deadline
                 raise LanguageToolUnavailable(
@@ -359,6 +359,18 @@ class LanguageToolClient:
             raise LanguageToolUnavailable(f"LanguageTool at {self.url} answered without matches.") from exc
         self.last_error = None
         return matches
+
+    def _post(self, params: dict[str, str], timeout: float) -> requests.Response:
+        """POST /v2/check on this thread's kept-alive connection. A connection the server
+        closed while idle fails at once: that one is tried again on a new connection
+        (a refused one fails again, as fast). Time-outs are never repeated."""
+        session = self._session()
+        try:
+            return session.post(self._check_url, data=params, timeout=timeout)
+        except requests.Timeout:
+            raise
+        except requests.ConnectionError:
+            return session.post(self._check_url, data=params, timeout=timeout)
 
     def _params(self, text: str, options: CheckOptions) -> dict[str, str]:
         disabled = [*options.disabled_rules, *(r for r in CROSS_PARAGRAPH_RULES if not r.endswith("_"))]

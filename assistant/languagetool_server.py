@@ -104,7 +104,8 @@ def _launch(home: Path, port: int, heap: str, run_dir: Path, config: Path | None
     with open(log_file(run_dir, port), "ab") as log:
         return subprocess.Popen(
             command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=not tie, preexec_fn=_die_with_parent if tie else None,
+            # preexec_fn only in the supervisor, which runs no threads
+            start_new_session=not tie, preexec_fn=_die_with_parent if tie else None,  # noqa: PLW1509
         )
 
 
@@ -195,7 +196,10 @@ def supervise(
     signal.signal(signal.SIGINT, on_signal)
     pid_file(run_dir, port).write_text(str(os.getpid()))
     restarts, backoff = 0, timing.backoff_first
-    say = lambda message: print(f"[supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", flush=True)  # noqa: E731
+
+    def say(message: str) -> None:
+        print(f"[supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", flush=True)
+
     while not stopping:
         _write_state(run_dir, port, "starting", restarts=restarts)
         process = _launch(home, port, heap, run_dir, config, tie=True)

@@ -6,11 +6,17 @@ import pytest
 
 from assistant.checks.base import NotApplicable
 from assistant.checks.grammar import language_for
-from assistant.languagetool_client import CheckOptions, LanguageToolClient, parse_matches, utf16_to_codepoints
+from assistant.languagetool_client import (
+    CheckOptions,
+    LanguageToolClient,
+    parse_matches,
+    utf16_to_codepoints,
+)
 
 EMOJI_DRAFT = "Hi Dana 😀👍 Their is a problem with you're account."
 # The worst case of issue "Harden the foundation": 49,999 characters, no sentence end.
-_WORDS = "Their is a problem with you're acount and teh order we has recieved yesterday".split()
+_WORDS = ["Their", "is", "a", "problem", "with", "you're", "acount", "and", "teh", "order", "we", "has",
+          "recieved", "yesterday"]
 RUN_ON = " ".join(random.Random(1).choices(_WORDS, k=12_000))[:49_999]
 
 

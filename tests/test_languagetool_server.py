@@ -4,6 +4,7 @@ languagetool_client relies on."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,11 +14,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import RUN_DIR, TEST_PORT
 
 from assistant import languagetool_client, languagetool_server
 from assistant.settings import PROJECT_ROOT
-
-from conftest import RUN_DIR, TEST_PORT
 
 
 def server_properties() -> dict[str, str]:
@@ -62,7 +62,7 @@ def run_stop(port: int, run_dir: Path) -> subprocess.CompletedProcess:
         f"r = s.stop({port}, Path({str(run_dir)!r}), wait=5); print(getattr(r, 'message', r))"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, start_new_session=True,
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60, start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
 
@@ -95,7 +95,7 @@ def test_stop_never_signals_an_unrelated_process(tmp_path):
 def tactful(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", "languagetool", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT,
+        check=False, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
 
@@ -114,6 +114,13 @@ def wait_for(condition, seconds: float) -> bool:
             return True
         time.sleep(1)
     return False
+
+
+def supervisor_state(run_dir: Path, port: int) -> str | None:
+    try:
+        return json.loads(languagetool_server.state_file(run_dir, port).read_text())["state"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 @pytest.mark.slow
@@ -156,7 +163,7 @@ def test_a_hung_server_is_restarted(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        assert wait_for(lambda: languagetool_server.is_up(url), 180)
+        assert wait_for(lambda: supervisor_state(tmp_path, port) == "up", 240)  # started and warmed up
         first = java_pid(port)
         os.kill(first, signal.SIGSTOP)
         assert wait_for(lambda: java_pid(port) not in (None, first), 60), "the hung server was not replaced"
