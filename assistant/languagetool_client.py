@@ -276,7 +276,7 @@ class LanguageToolClient:
         Takes at most `timeout` seconds in all, however long the draft."""
         with self._lock:
             cached = [self._cache.get((options, p)) for p in paragraphs]
-        misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached) if hit is None))
+        misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached, strict=True) if hit is None))
         with self._lock:
             self.stats["cache_hits"] += len(paragraphs) - len(misses)
         fresh = self._check_fresh(misses, options) if misses else {}
@@ -284,7 +284,7 @@ class LanguageToolClient:
             for paragraph, matches in fresh.items():
                 if self._cache.maxsize:  # 0 turns the cache off
                     self._cache[(options, paragraph)] = matches
-        return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached)]
+        return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached, strict=True)]
 
     def is_up(self) -> bool:
         """Asks the server now (for /readyz), rather than trusting the last check."""
@@ -316,7 +316,7 @@ class LanguageToolClient:
         finally:
             if long_draft:
                 self._long_draft.release()
-        return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found)}
+        return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found, strict=True)}
 
     def _send(self, text: str, options: CheckOptions, deadline: float | None) -> list[dict[str, Any]]:
         """One request. The first of a draft (deadline None) may take the full time-out,

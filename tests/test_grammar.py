@@ -190,6 +190,35 @@ def test_a_draft_languagetool_refuses_costs_only_that_draft():
         fake.close()
 
 
+def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings):
+    """Through the grammar check: a 4xx is that draft's `skipped`, never `unavailable`
+    for the next agent."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.services import build_services
+
+    def answer(text):
+        if "REFUSE" in text:
+            return 413, {"error": "Your text exceeds the limit"}
+        return 200, {"matches": [lt_match(0, 5, "THEIR_IS")]}
+
+    fake = FakeLanguageTool(answer)
+    services = build_services(settings.model_copy(update={"languagetool_url": fake.url, "languagetool_retry_after": 60}))
+    try:
+        with TestClient(create_app(services=services)) as api:
+            refused = api.post("/v1/check", json={"text": "REFUSE this reply, please.", "channel": "email"}).json()
+            assert refused["checks"]["grammar"]["status"] == "skipped"
+            assert "refused" in refused["checks"]["grammar"]["detail"]
+            assert refused["checks"]["readability"]["status"] == "ok"
+            other = api.post("/v1/check", json={"text": "Their is a problem.", "channel": "email"}).json()
+            assert other["checks"]["grammar"]["status"] == "ok"
+            assert [f["excerpt"] for f in other["findings"] if f["check"] == "grammar"] == ["Their"]
+    finally:
+        services.close()
+        fake.close()
+
+
 def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
     client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
     [matches] = client.check_paragraphs(["Hi \ud800 Dana, their is a problem."], CheckOptions())
