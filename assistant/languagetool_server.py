@@ -281,8 +281,10 @@ def status(port: int, run_dir: Path) -> tuple[str, str]:
     if up:
         extra = f", supervised, {state.get('restarts', 0)} restart(s)" if supervised else ""
         return "up", f"LanguageTool on {url}: up{extra}"
-    if supervised and state.get("state") in ("starting", "restarting", "up"):
-        name = "restarting" if state["state"] == "restarting" else "starting"
+    if supervised and state.get("state") == "up":  # stopped answering a moment ago
+        return "restarting", f"LanguageTool on {url}: not answering; its supervisor restarts it if that lasts"
+    if supervised and state.get("state") in ("starting", "restarting"):
+        name = state["state"]
         why = f" ({state['reason']}; next try within {state['retry_in']:.0f} s)" if state.get("reason") else ""
         return name, f"LanguageTool on {url}: {name}{why}"
     return "down", f"LanguageTool on {url}: down"

@@ -253,6 +253,28 @@ def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_
             assert languagetool_client.utf16_units(paragraph[start:end]) <= languagetool_client.PIECE_UNITS
 
 
+def max_text_length() -> int:
+    """maxTextLength of languagetool/server.properties: UTF-16 units, as Java counts."""
+    from assistant.settings import PROJECT_ROOT
+
+    lines = (PROJECT_ROOT / "languagetool" / "server.properties").read_text().splitlines()
+    return int(next(line.split("=", 1)[1] for line in lines if line.startswith("maxTextLength=")))
+
+
+def test_no_request_exceeds_the_limit_in_utf16_units():
+    fake = FakeLanguageTool(lambda text: (200, {"matches": []}))
+    try:
+        client = LanguageToolClient(fake.url, timeout=30)
+        drafts = [["😀" * 50_000], [RUN_ON], ["Short one. " * 2_000, "😀 " * 20_000, "Tail."]]
+        for paragraphs in drafts:
+            client.check_paragraphs(paragraphs, CheckOptions())
+        sizes = [len(text.encode("utf-16-le")) // 2 for text in fake.seen]
+        assert max(sizes) <= max_text_length(), max(sizes)
+        assert sum(sizes) >= 100_000 + 49_999  # everything was sent, nothing dropped
+    finally:
+        fake.close()
+
+
 def corpus_paragraphs():
     import json
 
