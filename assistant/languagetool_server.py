@@ -100,7 +100,9 @@ def start(
     return process
 
 
-def _launch(home: Path, port: int, heap: str, run_dir: Path, config: Path | None, tie: bool = False) -> subprocess.Popen:
+def _launch(
+    home: Path, port: int, heap: str, run_dir: Path, config: Path | None, tie: bool = False
+) -> subprocess.Popen:
     with open(log_file(run_dir, port), "ab") as log:
         return subprocess.Popen(
             command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -168,7 +170,9 @@ def start_supervised(home: Path, port: int, heap: str, run_dir: Path, wait: floa
     deadline = time.monotonic() + wait
     while not is_up(url, timeout=1.0):
         if supervisor.poll() is not None:
-            raise ServerError(f"The LanguageTool supervisor exited ({supervisor.returncode}); see {log_file(run_dir, port)}.")
+            raise ServerError(
+                f"The LanguageTool supervisor exited ({supervisor.returncode}); see {log_file(run_dir, port)}."
+            )
         if time.monotonic() > deadline:
             raise ServerError(
                 f"LanguageTool did not answer within {wait:.0f} s; its supervisor keeps trying "
@@ -333,7 +337,10 @@ def stop(port: int, run_dir: Path, wait: float = 20.0) -> StopResult:
         return StopResult(False, f"LanguageTool on port {port}: not started here (no pid file {path}).")
     if not content.isdigit() or int(content) <= 1:  # never kill(0) or kill(1)
         path.unlink()
-        return StopResult(False, f"LanguageTool on port {port}: the pid file {path} was empty or garbled; removed it, signalled nothing.")
+        return StopResult(
+            False,
+            f"LanguageTool on port {port}: the pid file {path} was empty or garbled; removed it, signalled nothing.",
+        )
     pid = int(content)
     try:
         handle = os.pidfd_open(pid)  # pins the process: its pid cannot be reused while we look

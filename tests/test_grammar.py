@@ -103,7 +103,7 @@ def test_matches_land_in_the_right_paragraph(languagetool_url):
     paragraphs = ["All good here.", "😀 I has a question.", "Their is one more."]
     results = client.check_paragraphs(paragraphs, CheckOptions(language="en-US"))
     assert results[0] == []
-    for paragraph, matches in zip(paragraphs[1:], results[1:]):
+    for paragraph, matches in zip(paragraphs[1:], results[1:], strict=True):
         assert matches and all(0 <= m.start < m.end <= len(paragraph) for m in matches)
     assert paragraphs[1][results[1][0].start:results[1][0].end] == "has"
 
@@ -204,7 +204,8 @@ def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settin
         return 200, {"matches": [lt_match(0, 5, "THEIR_IS")]}
 
     fake = FakeLanguageTool(answer)
-    services = build_services(settings.model_copy(update={"languagetool_url": fake.url, "languagetool_retry_after": 60}))
+    settings = settings.model_copy(update={"languagetool_url": fake.url, "languagetool_retry_after": 60})
+    services = build_services(settings)
     try:
         with TestClient(create_app(services=services)) as api:
             refused = api.post("/v1/check", json={"text": "REFUSE this reply, please.", "channel": "email"}).json()
@@ -360,7 +361,7 @@ def test_a_burst_through_one_client_degrades_no_one_else(languagetool_url):
 
     with ThreadPoolExecutor(len(drafts)) as pool:
         results = list(pool.map(check, drafts))
-    for paragraphs, result in zip(drafts[:9], results[:9]):
+    for paragraphs, result in zip(drafts[:9], results[:9], strict=True):
         assert isinstance(result, list) and len(result) == len(paragraphs), result
     assert not any(isinstance(result, LanguageToolDown) for result in results), results
     assert isinstance(results[-1], list) and results[-1][0]  # the surrogate draft was checked
