@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./run.sh serve   install what is missing, start LanguageTool, serve on http://127.0.0.1:8000
+# ./run.sh serve   install what is missing, start LanguageTool (supervised), serve on http://127.0.0.1:8000
 # ./run.sh test    install what is missing, run the whole test suite (extra args go to pytest)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,8 @@ scripts/setup.sh
 
 case "$command" in
   serve)
+    # LanguageTool runs under its supervisor (`tactful languagetool supervise`), which
+    # restarts it when it dies or hangs; stopped again on exit if this script started it.
     started=""
     if ! .venv/bin/tactful languagetool status >/dev/null; then
       .venv/bin/tactful languagetool start

@@ -56,9 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
-    lt.add_argument("action", choices=["start", "stop", "status"])
+    lt.add_argument(
+        "action", choices=["start", "stop", "status", "supervise"],
+        help="start: launch a supervisor that keeps the server running; supervise: be that supervisor, "
+        "in the foreground (for systemd and the like)",
+    )
     lt.add_argument("--port", type=int, help="default: the port of TACTFUL_LANGUAGETOOL_URL")
     lt.add_argument("--heap", help="Java heap, e.g. 1g (default: TACTFUL_LANGUAGETOOL_HEAP)")
+    lt.add_argument("--run-dir", type=Path, help="where its log, pid and state files go (default: var/)")
     lt.set_defaults(run=_languagetool)
     return parser
 
@@ -177,25 +182,28 @@ def _languagetool(args: argparse.Namespace) -> int:
 
     settings = Settings()
     port = args.port or urllib.parse.urlsplit(settings.languagetool_url).port or 8081
-    run_dir = settings.languagetool_home.parent / "var"
+    run_dir = args.run_dir or settings.languagetool_home.parent / "var"
+    heap = args.heap or settings.languagetool_heap
     url = f"http://127.0.0.1:{port}"
     if args.action == "status":
-        up = server.is_up(url)
-        print(f"LanguageTool on {url}: {'up' if up else 'down'}")
-        return EXIT_OK if up else EXIT_BLOCK
+        state, line = server.status(port, run_dir)
+        print(line)
+        return EXIT_OK if state == "up" else EXIT_BLOCK
     if args.action == "stop":
-        stopped = server.stop(port, run_dir)
-        print(f"LanguageTool on port {port}: {'stopped' if stopped else 'was not running (no pid file)'}")
+        print(server.stop(port, run_dir).message)
         return EXIT_OK
-    if server.is_up(url):
-        print(f"LanguageTool already answers on {url}")
+    if args.action == "supervise":
+        return server.supervise(settings.languagetool_home, port, heap, run_dir)
+    state, line = server.status(port, run_dir)
+    if state != "down":  # up, or our supervisor is (re)starting it
+        print(line)
         return EXIT_OK
-    print(f"Starting LanguageTool on {url} (loading rules takes 10-30 s)…", flush=True)
+    print(f"Starting LanguageTool on {url} under a supervisor (loading rules takes 10-30 s)…", flush=True)
     try:
-        process = server.start(settings.languagetool_home, port, args.heap or settings.languagetool_heap, run_dir)
+        pid = server.start_supervised(settings.languagetool_home, port, heap, run_dir)
     except server.ServerError as exc:
         raise BadInput(str(exc)) from exc
-    print(f"LanguageTool is up on {url} (pid {process.pid}, log {run_dir}/languagetool-{port}.log)")
+    print(f"LanguageTool is up on {url} (supervisor pid {pid}, log {server.log_file(run_dir, port)})")
     return EXIT_OK
 
 

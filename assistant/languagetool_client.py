@@ -1,31 +1,110 @@
-"""Talks to a LanguageTool server through language-tool-python, per paragraph, cached.
+"""Talks to a LanguageTool server over its documented HTTP API (/v2/check), per
+paragraph, cached, in bounded pieces.
 
 A live check re-sends a draft on every pause in typing; most paragraphs have not
 changed since the last call, so results are cached per paragraph and only the changed
-ones go to the server, joined into one request. When the server is down or slow the
-client fails fast for a short while (LanguageToolDown) instead of making every request
-wait for a time-out, then tries again: a restarted server is picked up by itself.
+ones go to the server, joined into as few requests as fit its limits.
+
+Shared state is a contract (STYLE.md). Two things are shared by every request: the
+paragraph cache and the fail-fast window. So:
+
+- A paragraph's matches are what LanguageTool says about that paragraph on its own,
+  whatever it was sent with: the rules that look across paragraphs are turned off
+  (CROSS_PARAGRAPH_RULES), so a cached result equals a fresh one.
+- Only a server that does not answer (refused connection, time-out) opens the window
+  in which every check fails fast (LanguageToolDown) for `retry_after` seconds; a
+  restarted server is picked up by itself. A server that answers "no" to one draft
+  (4xx: LanguageToolRejected) or "not now" (429/5xx, or the draft needing more time
+  than its share: LanguageToolUnavailable) costs only that draft its grammar.
+- No request is bigger than LanguageTool handles in bounded time and memory: a long
+  paragraph, or run-on text without sentence ends, is cut into pieces of at most
+  PIECE_UNITS UTF-16 units (at sentence ends, else line breaks, else spaces), and
+  pieces are sent in requests of at most REQUEST_UNITS (languagetool/server.properties
+  refuses anything longer, whoever sends it). Offsets are mapped back.
+
+Why not language-tool-python: its public `check()` returns Match objects whose offset
+conversion goes through class-level state shared by all threads and leaves lengths in
+UTF-16, it has no per-call time-out (a fixed 300 s) and no way to send credentials or
+read the raw matches; using it meant subclassing three private members
+(`_query_server`, `_create_params`, `_TIMEOUT`). The HTTP API is LanguageTool's
+documented, versioned contract (https://languagetool.org/http-api/), the same for the
+bundled server, a self-hosted one and the hosted API. tests/test_languagetool_server.py
+holds the contract test of the fields read here.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 import threading
 import time
-import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-import language_tool_python
+import requests
 from cachetools import LRUCache
-from language_tool_python.exceptions import LanguageToolError
 
 from . import languagetool_server
 
 PARAGRAPH_JOINER = "\n\n"
 
+# Bounds of one request, in UTF-16 units (as LanguageTool counts text length).
+# Measured on LanguageTool 6.8 with -Xmx1g (docs/configuration.md, "LanguageTool
+# limits"): one 49,999-character run-on "sentence" took ~25 s and ran the heap out;
+# 1,000-unit pieces of it take ~50 ms each. REQUEST_UNITS keeps ordinary drafts (the
+# bench corpus tops out at ~4,000) in one request; server.properties' maxTextLength
+# (10000) refuses anything longer.
+PIECE_UNITS = 1_000
+REQUEST_UNITS = 8_000
+# A draft with more unchecked text than one request is a long draft: it is sent in
+# smaller requests, so that other drafts' requests get their turn in the server's
+# queue between them, and one long draft at a time per process talks to the server,
+# so that long drafts cannot take all of its check threads (maxCheckThreads).
+LONG_DRAFT_REQUEST_UNITS = 2_000
 
-class LanguageToolDown(Exception):
-    """The server did not answer in time, refused, or answered nonsense."""
+# LanguageTool's text-level rules that look beyond one paragraph (found by listing the
+# rules extending TextLevelRule in languagetool-core and language-en 6.8, and by
+# comparing whole-text with per-paragraph results over bench/corpus): their matches
+# depend on which paragraphs happen to be sent together, so with a per-paragraph
+# cache the same draft could get different findings cold and warm. They are style
+# hints (repetition, consistency), so they are turned off rather than paid for with a
+# second whole-text request on every re-check; house-style consistency belongs to the
+# style check. Ids ending in "_" are prefixes of a family.
+CROSS_PARAGRAPH_RULES = (
+    "ENGLISH_WORD_REPEAT_BEGINNING_RULE",  # successive sentences starting alike
+    "PARAGRAPH_REPEAT_BEGINNING_RULE",  # successive paragraphs starting alike
+    "EN_CONSISTENT_APOS",  # straight vs curly apostrophes across the text
+    "EN_WORD_COHERENCY",  # two spellings of one word across the text
+    "EN_REPEATEDWORDS_",  # a word repeated within a distance (picky)
+    "EN_TOO_OFTEN_USED_",  # a word used too often in the text (off by default)
+    "READABILITY_RULE_",  # whole-text readability (off by default)
+)
+# Left on, knowingly: EN_UNPAIRED_BRACKETS and EN_UNPAIRED_QUOTES pair marks across
+# paragraphs too, which matters only for a bracket opened in one paragraph and closed
+# in another; within a paragraph they find real slips.
+
+# Rules that fire at a paragraph's edge: wrong at a cut made inside a run-on sentence.
+_START_RULES = {"UPPERCASE_SENTENCE_START"}
+_END_RULES = {"PUNCTUATION_PARAGRAPH_END", "PUNCTUATION_PARAGRAPH_END2", "WHITESPACE_PARAGRAPH"}
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_LINE_BREAK = re.compile(r"\n\s*")
+_SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class LanguageToolUnavailable(Exception):
+    """No answer for this draft (server overloaded, or the draft needs more time than
+    its share); other drafts are not affected. The message says which."""
+
+
+class LanguageToolDown(LanguageToolUnavailable):
+    """The server did not answer in time or refused the connection: every check fails
+    fast for a short while."""
+
+
+class LanguageToolRejected(Exception):
+    """LanguageTool answered 4xx to this draft (e.g. too long); a fact about the draft."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +127,21 @@ class LtMatch:
     issue_type: str
     message: str
     replacements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A part of one paragraph sent to LanguageTool as a paragraph of its own."""
+
+    paragraph: int  # index into the misses
+    offset: int  # code points into the paragraph
+    text: str
+    cut_before: bool  # begins at a cut inside a sentence
+    cut_after: bool  # ends at a cut inside a sentence
+
+
+def utf16_units(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def utf16_to_codepoints(text: str) -> list[int]:
@@ -84,30 +178,75 @@ def parse_matches(raw: list[dict[str, Any]], text: str) -> list[LtMatch]:
     return matches
 
 
-class _Tool(language_tool_python.LanguageTool):
-    """language-tool-python bound to one server and one set of options.
+def split_paragraph(paragraph: str, limit: int = PIECE_UNITS) -> list[tuple[int, int, bool]]:
+    """(start, end, natural) spans of at most `limit` UTF-16 units covering the
+    paragraph, cut at the last sentence end that fits, else line break, else space,
+    else anywhere; `natural` says the span ends at a sentence end (or the end)."""
+    if utf16_units(paragraph) <= limit:
+        return [(0, len(paragraph), True)]
+    spans = []
+    start = 0
+    while start < len(paragraph):
+        end = _fit(paragraph, start, limit)
+        if end == len(paragraph):
+            spans.append((start, end, True))
+            break
+        window = paragraph[start:end]
+        cut, natural = end, False
+        for pattern, is_natural in ((_SENTENCE_END, True), (_LINE_BREAK, False), (_SPACE, False)):
+            found = [m.end() for m in pattern.finditer(window) if m.end() > 0]
+            if found:
+                cut, natural = start + found[-1], is_natural
+                break
+        spans.append((start, cut, natural))
+        start = cut
+    return spans
 
-    Its own Match class converts offsets through class-level state shared by all
-    threads and leaves lengths in UTF-16, so we read the raw matches instead."""
 
-    def __init__(self, url: str, options: CheckOptions, timeout: float, credentials: dict[str, str]):
-        self._TIMEOUT = timeout  # type: ignore[misc]  # the library's is a fixed 300 s
-        self._credentials = credentials
-        super().__init__(language=options.language, remote_server=url)
-        self.picky = options.picky
-        self.disabled_rules = set(options.disabled_rules)
-        self.enabled_rules = set(options.enabled_rules)
-        self.disabled_categories = set(options.disabled_categories)
+def _fit(text: str, start: int, limit: int) -> int:
+    """The largest end such that text[start:end] has at most `limit` UTF-16 units."""
+    end = min(len(text), start + limit)
+    while utf16_units(text[start:end]) > limit:
+        end -= max(1, (utf16_units(text[start:end]) - limit) // 2)
+    return max(end, start + 1)
 
-    def _create_params(self, text: str) -> dict[str, str]:
-        return {**super()._create_params(text), **self._credentials}
 
-    def check_raw(self, text: str) -> list[dict[str, Any]]:
-        url = urllib.parse.urljoin(self._url, "check")
-        response = self._query_server(url, self._create_params(text), num_tries=1, method="post")
-        if not isinstance(response, dict) or "matches" not in response:
-            raise LanguageToolError("LanguageTool answered without matches")
-        return response["matches"]
+def _pieces(index: int, paragraph: str) -> list[_Piece]:
+    pieces = []
+    previous_natural = True
+    for start, end, natural in split_paragraph(paragraph):
+        chunk = paragraph[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            pieces.append(_Piece(index, start + lead, stripped, not previous_natural, not natural))
+        previous_natural = natural
+    return pieces
+
+
+def _batches(pieces: list[_Piece], limit: int) -> list[list[_Piece]]:
+    """Consecutive pieces grouped into requests of at most `limit` units."""
+    batches: list[list[_Piece]] = []
+    size = 0
+    for piece in pieces:
+        units = utf16_units(piece.text)
+        if batches and size + len(PARAGRAPH_JOINER) + units <= limit:
+            batches[-1].append(piece)
+            size += len(PARAGRAPH_JOINER) + units
+        else:
+            batches.append([piece])
+            size = units
+    return batches
+
+
+def _is_cross_paragraph(rule_id: str) -> bool:
+    return any(rule_id.startswith(r) if r.endswith("_") else rule_id == r for r in CROSS_PARAGRAPH_RULES)
+
+
+def _safe_text(text: str) -> str:
+    """A lone surrogate cannot be sent as UTF-8: replace it by U+FFFD, one code point
+    and one UTF-16 unit like itself, so offsets stay put."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 class LanguageToolClient:
@@ -123,77 +262,159 @@ class LanguageToolClient:
         self.url = url
         self.timeout = timeout
         self.retry_after = retry_after
+        self._check_url = f"{url.rstrip('/')}/v2/check"
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
         self._cache: LRUCache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = LRUCache(cache_size)
-        self._tools: dict[CheckOptions, _Tool] = {}
         self._lock = threading.Lock()
+        self._long_draft = threading.Semaphore(1)
         self._down_until = 0.0
         self.last_error: str | None = None
         self.stats = {"requests": 0, "paragraphs_sent": 0, "cache_hits": 0}
 
     def check_paragraphs(self, paragraphs: list[str], options: CheckOptions) -> list[list[LtMatch]]:
-        """Matches for each paragraph; only paragraphs not seen before reach the server."""
+        """Matches for each paragraph; only paragraphs not seen before reach the server.
+        Takes at most `timeout` seconds in all, however long the draft."""
         with self._lock:
             cached = [self._cache.get((options, p)) for p in paragraphs]
-        misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached) if hit is None))
+        misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached, strict=True) if hit is None))
         with self._lock:
             self.stats["cache_hits"] += len(paragraphs) - len(misses)
-        fresh = self._check_joined(misses, options) if misses else {}
+        fresh = self._check_fresh(misses, options) if misses else {}
         with self._lock:
             for paragraph, matches in fresh.items():
                 if self._cache.maxsize:  # 0 turns the cache off
                     self._cache[(options, paragraph)] = matches
-        return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached)]
+        return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached, strict=True)]
 
     def is_up(self) -> bool:
         """Asks the server now (for /readyz), rather than trusting the last check."""
         return languagetool_server.is_up(self.url, timeout=min(2.0, self.timeout))
 
-    def _check_joined(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
-        text = PARAGRAPH_JOINER.join(paragraphs)
-        matches = parse_matches(self._send(text, options), text)
-        result: dict[str, list[LtMatch]] = {}
-        start = 0
-        for paragraph in paragraphs:
-            end = start + len(paragraph)
-            inside = [m for m in matches if start <= m.start and m.end <= end]
-            result[paragraph] = [
-                LtMatch(**{**m.__dict__, "start": m.start - start, "end": m.end - start}) for m in inside
-            ]
-            start = end + len(PARAGRAPH_JOINER)
-        return {p: tuple(ms) for p, ms in result.items()}
+    def _check_fresh(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
+        with self._lock:
+            if time.monotonic() < self._down_until:
+                raise LanguageToolDown(self.last_error or "LanguageTool is down")
+        deadline = time.monotonic() + self.timeout
+        pieces = [piece for index, paragraph in enumerate(paragraphs) for piece in _pieces(index, paragraph)]
+        found: list[list[LtMatch]] = [[] for _ in paragraphs]
+        with self._lock:
+            self.stats["paragraphs_sent"] += len(paragraphs)
+        batches = _batches(pieces, REQUEST_UNITS)
+        long_draft = len(batches) > 1
+        if long_draft:
+            batches = _batches(pieces, LONG_DRAFT_REQUEST_UNITS)
+            if not self._long_draft.acquire(timeout=self.timeout / 2):
+                raise LanguageToolUnavailable(
+                    "LanguageTool is busy with another long draft; try again, or check a shorter part."
+                )
+        try:
+            for number, batch in enumerate(batches):
+                text = PARAGRAPH_JOINER.join(piece.text for piece in batch)
+                raw = self._send(text, options, None if number == 0 else deadline)
+                for index, match in _map_back(parse_matches(raw, text), batch):
+                    found[index].append(match)
+        finally:
+            if long_draft:
+                self._long_draft.release()
+        return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found, strict=True)}
 
-    def _send(self, text: str, options: CheckOptions) -> list[dict[str, Any]]:
-        tool = self._tool(options)
+    def _send(self, text: str, options: CheckOptions, deadline: float | None) -> list[dict[str, Any]]:
+        """One request. The first of a draft (deadline None) may take the full time-out,
+        so a time-out there means the server is not answering; later ones get what is
+        left of the draft's time, and running out of it is the draft's own matter."""
+        timeout = self.timeout
+        if deadline is not None:
+            timeout = min(self.timeout, deadline - time.monotonic())
+            if timeout <= 0:
+                raise LanguageToolUnavailable(
+                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
+                )
         with self._lock:
             self.stats["requests"] += 1
-            self.stats["paragraphs_sent"] += text.count(PARAGRAPH_JOINER) + 1
         try:
-            matches = tool.check_raw(text)
-        except (LanguageToolError, OSError, ValueError) as exc:
-            self._mark_down(options, exc)
+            response = self._post(self._params(text, options), timeout)
+        except requests.Timeout as exc:
+            if deadline is not None:  # cut short by this draft's own deadline
+                raise LanguageToolUnavailable(
+                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
+                ) from exc
+            self._mark_down(exc)
             raise LanguageToolDown(self.last_error) from exc
+        except requests.RequestException as exc:  # refused, reset: the server is not there
+            self._mark_down(exc)
+            raise LanguageToolDown(self.last_error) from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise LanguageToolUnavailable(
+                f"LanguageTool at {self.url} could not check this draft now (HTTP {response.status_code})."
+            )
+        if response.status_code >= 400:
+            raise LanguageToolRejected(
+                f"LanguageTool refused this draft (HTTP {response.status_code}): {_reason(response)}"
+            )
+        try:
+            matches = response.json()["matches"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LanguageToolUnavailable(f"LanguageTool at {self.url} answered without matches.") from exc
         self.last_error = None
         return matches
 
-    def _tool(self, options: CheckOptions) -> _Tool:
-        with self._lock:
-            tool = self._tools.get(options)
-            if tool is not None:
-                return tool
-            if time.monotonic() < self._down_until:
-                raise LanguageToolDown(self.last_error or "LanguageTool is down")
-        try:  # asks the server for its languages: fails fast when it is down
-            tool = _Tool(self.url, options, self.timeout, self._credentials)
-        except (LanguageToolError, OSError, ValueError) as exc:
-            self._mark_down(options, exc)
-            raise LanguageToolDown(self.last_error) from exc
-        with self._lock:
-            self._tools[options] = tool
-        return tool
+    def _post(self, params: dict[str, str], timeout: float) -> requests.Response:
+        """A new connection per request, closed by us after the answer. Kept-alive
+        connections to LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle
+        vs delayed ACK: 48 ms vs 7 ms for the same check), and `Connection: close`
+        makes it reset some connections."""
+        return requests.post(self._check_url, data=params, timeout=timeout)
 
-    def _mark_down(self, options: CheckOptions, exc: Exception) -> None:
+    def _params(self, text: str, options: CheckOptions) -> dict[str, str]:
+        disabled = [*options.disabled_rules, *(r for r in CROSS_PARAGRAPH_RULES if not r.endswith("_"))]
+        params = {"language": options.language, "text": _safe_text(text), "disabledRules": ",".join(disabled)}
+        if options.picky:
+            params["level"] = "picky"
+        if options.enabled_rules:
+            params["enabledRules"] = ",".join(options.enabled_rules)
+        if options.disabled_categories:
+            params["disabledCategories"] = ",".join(options.disabled_categories)
+        return {**params, **self._credentials}
+
+    def _mark_down(self, exc: Exception) -> None:
         with self._lock:
-            self._tools.pop(options, None)
             self._down_until = time.monotonic() + self.retry_after
             self.last_error = f"LanguageTool at {self.url} did not answer: {type(exc).__name__}"
+
+
+def _map_back(matches: list[LtMatch], batch: list[_Piece]) -> list[tuple[int, LtMatch]]:
+    """(paragraph index, match relative to that paragraph) for matches in a joined
+    batch. A match running over a joiner is kept: into the next piece when that is the
+    same paragraph, else clipped at its paragraph's end. Cross-paragraph rules and
+    edge rules at cuts inside a sentence are dropped."""
+    starts, ends = [], []
+    position = 0
+    for piece in batch:
+        starts.append(position)
+        position += len(piece.text)
+        ends.append(position)
+        position += len(PARAGRAPH_JOINER)
+    result = []
+    for match in matches:
+        if _is_cross_paragraph(match.rule_id):
+            continue
+        first = max(0, bisect.bisect_right(starts, match.start) - 1)
+        last = max(first, bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1)
+        piece = batch[first]
+        while last > first and batch[last].paragraph != piece.paragraph:
+            last -= 1
+        start = piece.offset + min(match.start - starts[first], len(piece.text))
+        end_piece = batch[last]
+        end = end_piece.offset + min(max(match.end - starts[last], 0), len(end_piece.text))
+        if piece.cut_before and match.rule_id in _START_RULES and match.start == starts[first]:
+            continue
+        if end_piece.cut_after and match.rule_id in _END_RULES and match.end >= ends[last]:
+            continue
+        result.append((piece.paragraph, replace(match, start=start, end=max(start, end))))
+    return result
+
+
+def _reason(response: requests.Response) -> str:
+    """LanguageTool's error text, first line, short (it names the limit, not the text)."""
+    text = response.text.strip().splitlines()[0] if response.text.strip() else response.reason
+    return text[:200]

@@ -1,23 +1,38 @@
-"""Starts and stops the bundled LanguageTool server (jars fetched by languagetool/pom.xml).
+"""Starts, supervises and stops the bundled LanguageTool server (jars fetched by
+languagetool/pom.xml).
 
-It listens on loopback only. Its log goes to var/languagetool-<port>.log, its pid to
-var/languagetool-<port>.pid, so `tactful languagetool stop` finds it again."""
+It listens on loopback only. `tactful languagetool start` launches a supervisor
+(`tactful languagetool supervise`, detached) that runs the Java server, asks it
+/v2/languages every few seconds, and restarts it with exponential back-off when it
+exits or stops answering; it stops the server on SIGTERM. Files in var/:
+languagetool-<port>.log (supervisor and server), languagetool-<port>.pid (the
+supervisor's pid, or the server's when started directly with start()) and
+languagetool-<port>.state (what the supervisor is doing, for `status`).
+
+`stop` only ever signals a process it can prove is ours: the pid file must name a
+live process whose /proc/<pid>/cmdline is our supervisor or our server for that port.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 WARMUP_TEXT = "Hello Dana, their is a problem with you're account. We has fixed it now. Kind regards, Sam"
+SUPERVISOR_ARGS = ["-m", "assistant.cli", "languagetool", "supervise"]
 
 
 class ServerError(RuntimeError):
@@ -39,7 +54,12 @@ def command(home: Path, port: int, heap: str, config: Path | None = None) -> lis
     if java is None:
         raise ServerError("Java is not installed; LanguageTool needs Java 17 or newer (scripts/setup.sh installs it).")
     config = config or home / "server.properties"
-    return [java, f"-Xmx{heap}", "-Xss4m", "-cp", f"{jars}/*", MAIN_CLASS, "--port", str(port), "--config", str(config)]
+    # ExitOnOutOfMemoryError: a server whose heap ran out is broken in unknown ways;
+    # ending it lets the supervisor start a clean one.
+    return [
+        java, f"-Xmx{heap}", "-Xss4m", "-XX:+ExitOnOutOfMemoryError", "-cp", f"{jars}/*", MAIN_CLASS,
+        "--port", str(port), "--config", str(config),
+    ]
 
 
 def is_up(url: str, timeout: float = 2.0) -> bool:
@@ -50,34 +70,63 @@ def is_up(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def pid_file(run_dir: Path, port: int) -> Path:
+    return run_dir / f"languagetool-{port}.pid"
+
+
+def state_file(run_dir: Path, port: int) -> Path:
+    return run_dir / f"languagetool-{port}.state"
+
+
+def log_file(run_dir: Path, port: int) -> Path:
+    return run_dir / f"languagetool-{port}.log"
+
+
 def start(
     home: Path, port: int, heap: str = "1g", run_dir: Path | None = None, wait: float = 120.0,
     config: Path | None = None,
 ) -> subprocess.Popen:
-    """Start the server, wait until it answers, and warm it up (its first check is slow).
-    `config` replaces languagetool/server.properties."""
+    """Start the server without a supervisor (tests, bench), wait until it answers, and
+    warm it up (its first check is slow). `config` replaces languagetool/server.properties."""
     run_dir = run_dir or home.parent / "var"
     run_dir.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}"
     if is_up(url):
         raise ServerError(f"Something already answers on port {port}; stop it first or pick another port.")
-    log_path = run_dir / f"languagetool-{port}.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+    process = _launch(home, port, heap, run_dir, config)
+    pid_file(run_dir, port).write_text(str(process.pid))
+    _wait_until_up(process, url, wait, log_file(run_dir, port))
+    warm_up(url)
+    return process
+
+
+def _launch(
+    home: Path, port: int, heap: str, run_dir: Path, config: Path | None, tie: bool = False
+) -> subprocess.Popen:
+    with open(log_file(run_dir, port), "ab") as log:
+        return subprocess.Popen(
+            command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # preexec_fn only in the supervisor, which runs no threads
+            start_new_session=not tie, preexec_fn=_die_with_parent if tie else None,  # noqa: PLW1509
         )
-    (run_dir / f"languagetool-{port}.pid").write_text(str(process.pid))
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the supervisor dies, however it dies (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _wait_until_up(process: subprocess.Popen, url: str, wait: float, log_path: Path) -> None:
     deadline = time.monotonic() + wait
     while not is_up(url, timeout=1.0):
         if process.poll() is not None:
             raise ServerError(f"LanguageTool exited with code {process.returncode}; see {log_path}.")
         if time.monotonic() > deadline:
-            process.terminate()
+            process.kill()
+            process.wait()
             raise ServerError(f"LanguageTool did not answer within {wait:.0f} s; see {log_path}.")
         time.sleep(0.25)
-    warm_up(url)
-    return process
 
 
 def warm_up(url: str, language: str = "en-GB", timeout: float = 120.0) -> bool:
@@ -90,23 +139,243 @@ def warm_up(url: str, language: str = "en-GB", timeout: float = 120.0) -> bool:
         return False
 
 
-def stop(port: int, run_dir: Path, wait: float = 15.0) -> bool:
-    """Stop the server started for `port`; False if none was running."""
-    pid_file = run_dir / f"languagetool-{port}.pid"
-    if not pid_file.exists():
-        return False
-    pid = int(pid_file.read_text().strip() or 0)
-    pid_file.unlink()
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
+# -- the supervisor -------------------------------------------------------------
+@dataclass
+class Supervision:
+    """How the supervisor watches the server (seconds)."""
+
+    probe_every: float = 3.0
+    unresponsive_after: float = 20.0  # no answer for this long (hung, SIGSTOP): kill, restart
+    start_wait: float = 180.0  # a starting server has this long to answer
+    backoff_first: float = 1.0
+    backoff_max: float = 60.0
+    stable_after: float = 120.0  # up this long: the next failure starts the back-off afresh
+
+
+def start_supervised(home: Path, port: int, heap: str, run_dir: Path, wait: float = 180.0) -> int:
+    """Launch `tactful languagetool supervise` detached; wait until the server answers.
+    Returns the supervisor's pid."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    url = f"http://127.0.0.1:{port}"
+    if is_up(url):
+        raise ServerError(f"Something already answers on port {port}; stop it first or pick another port.")
+    command(home, port, heap)  # fails now, with the reason, if jars or Java are missing
+    with open(log_file(run_dir, port), "ab") as log:
+        supervisor = subprocess.Popen(
+            [sys.executable, *SUPERVISOR_ARGS, "--port", str(port), "--heap", heap, "--run-dir", str(run_dir)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            cwd=home.parent, env={**os.environ, "TACTFUL_LANGUAGETOOL_HOME": str(home)},
+        )
+    pid_file(run_dir, port).write_text(str(supervisor.pid))
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.1)
-    os.kill(pid, signal.SIGKILL)
-    return True
+    while not is_up(url, timeout=1.0):
+        if supervisor.poll() is not None:
+            raise ServerError(
+                f"The LanguageTool supervisor exited ({supervisor.returncode}); see {log_file(run_dir, port)}."
+            )
+        if time.monotonic() > deadline:
+            raise ServerError(
+                f"LanguageTool did not answer within {wait:.0f} s; its supervisor keeps trying "
+                f"(pid {supervisor.pid}); see {log_file(run_dir, port)}."
+            )
+        time.sleep(0.5)
+    return supervisor.pid
+
+
+def supervise(
+    home: Path, port: int, heap: str, run_dir: Path, config: Path | None = None,
+    supervision: Supervision | None = None,
+) -> int:
+    """Run the server until SIGTERM/SIGINT, restarting it when it exits or hangs."""
+    timing = supervision or Supervision()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    url = f"http://127.0.0.1:{port}"
+    stopping = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    pid_file(run_dir, port).write_text(str(os.getpid()))
+    restarts, backoff = 0, timing.backoff_first
+
+    def say(message: str) -> None:
+        print(f"[supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", flush=True)
+
+    while not stopping:
+        _write_state(run_dir, port, "starting", restarts=restarts)
+        process = _launch(home, port, heap, run_dir, config, tie=True)
+        say(f"started LanguageTool (pid {process.pid}) on {url}")
+        began = time.monotonic()
+        last_answer = None
+        reason = ""
+        while not stopping:
+            if process.poll() is not None:
+                reason = f"exited with code {process.returncode}"
+                break
+            now = time.monotonic()
+            if is_up(url, timeout=min(2.0, timing.probe_every)):
+                if last_answer is None:
+                    say("LanguageTool answers; warming up")
+                    warm_up(url, timeout=60.0)
+                    _write_state(run_dir, port, "up", restarts=restarts, java_pid=process.pid)
+                last_answer = time.monotonic()
+            elif last_answer is not None and now - last_answer > timing.unresponsive_after:
+                reason = f"did not answer for {now - last_answer:.0f} s"
+                break
+            elif last_answer is None and now - began > timing.start_wait:
+                reason = f"did not answer within {timing.start_wait:.0f} s of starting"
+                break
+            _sleep_unless(lambda: stopping, timing.probe_every)
+        _end(process)
+        if stopping:
+            break
+        restarts += 1
+        if last_answer is not None and time.monotonic() - began > timing.stable_after:
+            backoff = timing.backoff_first
+        say(f"LanguageTool {reason}; restart {restarts} in {backoff:.0f} s")
+        _write_state(run_dir, port, "restarting", restarts=restarts, reason=reason, retry_in=backoff)
+        _sleep_unless(lambda: stopping, backoff)
+        backoff = min(backoff * 2, timing.backoff_max)
+    say("stopped")
+    with contextlib.suppress(FileNotFoundError):
+        state_file(run_dir, port).unlink()
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        if int(pid_file(run_dir, port).read_text().strip()) == os.getpid():
+            pid_file(run_dir, port).unlink()
+    return 0
+
+
+def _sleep_unless(stop: object, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stop():  # type: ignore[operator]
+        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+
+
+def _end(process: subprocess.Popen, wait: float = 15.0) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGCONT)  # a stopped process cannot act on SIGTERM
+        process.terminate()
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _write_state(run_dir: Path, port: int, state: str, **details: object) -> None:
+    path = state_file(run_dir, port)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"state": state, "pid": os.getpid(), "at": time.time(), **details}))
+    temporary.replace(path)
+
+
+def status(port: int, run_dir: Path) -> tuple[str, str]:
+    """("up" | "down" | "starting" | "restarting", a line for people)."""
+    url = f"http://127.0.0.1:{port}"
+    up = is_up(url)
+    state: dict = {}
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        state = json.loads(state_file(run_dir, port).read_text())
+    supervised = bool(state) and _ours(state.get("pid", 0), port) == "supervisor"
+    if up:
+        extra = f", supervised, {state.get('restarts', 0)} restart(s)" if supervised else ""
+        return "up", f"LanguageTool on {url}: up{extra}"
+    if supervised and state.get("state") == "up":  # stopped answering a moment ago
+        return "restarting", f"LanguageTool on {url}: not answering; its supervisor restarts it if that lasts"
+    if supervised and state.get("state") in ("starting", "restarting"):
+        name = state["state"]
+        why = f" ({state['reason']}; next try within {state['retry_in']:.0f} s)" if state.get("reason") else ""
+        return name, f"LanguageTool on {url}: {name}{why}"
+    return "down", f"LanguageTool on {url}: down"
+
+
+# -- stopping, only what is ours ---------------------------------------------------
+@dataclass
+class StopResult:
+    stopped: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.stopped
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def _ours(pid: object, port: int) -> str | None:
+    """"supervisor" or "server" if `pid` is our supervisor or LanguageTool server for
+    `port`, else None."""
+    if not isinstance(pid, int) or pid <= 1 or pid == os.getpid():
+        return None
+    args = _cmdline(pid)
+    port_given = any(args[i : i + 2] == ["--port", str(port)] for i in range(len(args) - 1))
+    if not port_given:
+        return None
+    if MAIN_CLASS in args:
+        return "server"
+    if all(arg in args for arg in SUPERVISOR_ARGS[1:]):
+        return "supervisor"
+    return None
+
+
+def stop(port: int, run_dir: Path, wait: float = 20.0) -> StopResult:
+    """Stop the supervisor or server started for `port`. Signals nothing unless the
+    pid file names a live process of ours; a stale pid file is removed."""
+    path = pid_file(run_dir, port)
+    try:
+        content = path.read_text().strip()
+    except FileNotFoundError:
+        return StopResult(False, f"LanguageTool on port {port}: not started here (no pid file {path}).")
+    if not content.isdigit() or int(content) <= 1:  # never kill(0) or kill(1)
+        path.unlink()
+        return StopResult(
+            False,
+            f"LanguageTool on port {port}: the pid file {path} was empty or garbled; removed it, signalled nothing.",
+        )
+    pid = int(content)
+    try:
+        handle = os.pidfd_open(pid)  # pins the process: its pid cannot be reused while we look
+    except (ProcessLookupError, OSError):
+        path.unlink()
+        return StopResult(False, f"LanguageTool on port {port}: pid {pid} is not running (stale pid file removed).")
+    try:
+        kind = _ours(pid, port)
+        if kind is None:
+            path.unlink()
+            return StopResult(
+                False,
+                f"LanguageTool on port {port}: pid {pid} is not a LanguageTool server or supervisor of ours "
+                "(stale pid file removed); signalled nothing.",
+            )
+        signal.pidfd_send_signal(handle, signal.SIGCONT)
+        signal.pidfd_send_signal(handle, signal.SIGTERM)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.1)
+        if _alive(pid):
+            signal.pidfd_send_signal(handle, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    finally:
+        os.close(handle)
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    return StopResult(True, f"LanguageTool on port {port}: stopped ({kind} pid {pid}).")
+
+
+def _alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False

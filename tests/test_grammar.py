@@ -1,12 +1,23 @@
 """Grammar against the real LanguageTool server."""
 
+import random
+
 import pytest
 
 from assistant.checks.base import NotApplicable
 from assistant.checks.grammar import language_for
-from assistant.languagetool_client import CheckOptions, LanguageToolClient, parse_matches, utf16_to_codepoints
+from assistant.languagetool_client import (
+    CheckOptions,
+    LanguageToolClient,
+    parse_matches,
+    utf16_to_codepoints,
+)
 
 EMOJI_DRAFT = "Hi Dana 😀👍 Their is a problem with you're account."
+# The worst case of issue "Harden the foundation": 49,999 characters, no sentence end.
+_WORDS = ["Their", "is", "a", "problem", "with", "you're", "acount", "and", "teh", "order", "we", "has",
+          "recieved", "yesterday"]
+RUN_ON = " ".join(random.Random(1).choices(_WORDS, k=12_000))[:49_999]
 
 
 def grammar(report):
@@ -92,7 +103,7 @@ def test_matches_land_in_the_right_paragraph(languagetool_url):
     paragraphs = ["All good here.", "😀 I has a question.", "Their is one more."]
     results = client.check_paragraphs(paragraphs, CheckOptions(language="en-US"))
     assert results[0] == []
-    for paragraph, matches in zip(paragraphs[1:], results[1:]):
+    for paragraph, matches in zip(paragraphs[1:], results[1:], strict=True):
         assert matches and all(0 <= m.start < m.end <= len(paragraph) for m in matches)
     assert paragraphs[1][results[1][0].start:results[1][0].end] == "has"
 
@@ -111,3 +122,257 @@ def test_disabled_rules_reach_languagetool(languagetool_url):
     disabled = client.check_paragraphs(text, CheckOptions(disabled_rules=("OXFORD_SPELLING_Z_NOT_S",)))[0]
     assert "OXFORD_SPELLING_Z_NOT_S" in {m.rule_id for m in enabled}
     assert "OXFORD_SPELLING_Z_NOT_S" not in {m.rule_id for m in disabled}
+
+
+# -- one request never degrades another (shared state is a contract) -------------
+class FakeLanguageTool:
+    """A stand-in server on a free loopback port: /v2/languages answers, /v2/check
+    answers `answer(text)` -> (status, JSON-able body)."""
+
+    def __init__(self, answer):
+        import http.server
+        import json
+        import threading
+        import urllib.parse
+
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self._reply(200, [{"name": "English (GB)", "code": "en", "longCode": "en-GB"}])
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+                text = form.get("text", [""])[0]
+                seen.append(text)
+                self._reply(*answer(text))
+
+            def _reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def lt_match(offset, length, rule="X"):
+    return {"offset": offset, "length": length, "message": "m", "replacements": [],
+            "rule": {"id": rule, "category": {"id": "C"}, "issueType": "grammar"}}
+
+
+def test_a_draft_languagetool_refuses_costs_only_that_draft():
+    def answer(text):
+        if "REFUSE" in text:
+            return 413, {"error": "Your text exceeds the limit"}
+        return 200, {"matches": []}
+
+    fake = FakeLanguageTool(answer)
+    try:
+        client = LanguageToolClient(fake.url, timeout=5, retry_after=60)
+        with pytest.raises(Exception) as refused:
+            client.check_paragraphs(["REFUSE this one."], CheckOptions())
+        assert "Down" not in type(refused.value).__name__
+        assert client.check_paragraphs(["Another agent's draft."], CheckOptions()) == [[]]
+    finally:
+        fake.close()
+
+
+def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings):
+    """Through the grammar check: a 4xx is that draft's `skipped`, never `unavailable`
+    for the next agent."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.services import build_services
+
+    def answer(text):
+        if "REFUSE" in text:
+            return 413, {"error": "Your text exceeds the limit"}
+        return 200, {"matches": [lt_match(0, 5, "THEIR_IS")]}
+
+    fake = FakeLanguageTool(answer)
+    settings = settings.model_copy(update={"languagetool_url": fake.url, "languagetool_retry_after": 60})
+    services = build_services(settings)
+    try:
+        with TestClient(create_app(services=services)) as api:
+            refused = api.post("/v1/check", json={"text": "REFUSE this reply, please.", "channel": "email"}).json()
+            assert refused["checks"]["grammar"]["status"] == "skipped"
+            assert "refused" in refused["checks"]["grammar"]["detail"]
+            assert refused["checks"]["readability"]["status"] == "ok"
+            other = api.post("/v1/check", json={"text": "Their is a problem.", "channel": "email"}).json()
+            assert other["checks"]["grammar"]["status"] == "ok"
+            assert [f["excerpt"] for f in other["findings"] if f["check"] == "grammar"] == ["Their"]
+    finally:
+        services.close()
+        fake.close()
+
+
+def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    [matches] = client.check_paragraphs(["Hi \ud800 Dana, their is a problem."], CheckOptions())
+    assert "their" in {"Hi \ud800 Dana, their is a problem."[m.start:m.end] for m in matches}
+    assert client.check_paragraphs(["Their is another draft."], CheckOptions())[0]
+
+
+def test_a_match_over_the_joiner_is_mapped_back_not_dropped():
+    # LanguageTool sees "First part.\n\nSecond part." and reports a match from "part."
+    # into "Second": it belongs to the paragraph it starts in.
+    fake = FakeLanguageTool(lambda text: (200, {"matches": [lt_match(6, 9)]}))
+    try:
+        client = LanguageToolClient(fake.url, timeout=5)
+        first, second = client.check_paragraphs(["First part.", "Second part."], CheckOptions())
+        assert [(m.start, m.end) for m in first] == [(6, 11)] and second == []
+    finally:
+        fake.close()
+
+
+def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_url):
+    from assistant import languagetool_client
+
+    emoji = "😀" * 50_000  # 100,000 UTF-16 units
+    run_on = RUN_ON
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    for paragraph in (emoji, run_on):
+        [matches] = client.check_paragraphs([paragraph], CheckOptions())
+        assert all(0 <= m.start <= m.end <= len(paragraph) for m in matches)
+    assert {run_on[m.start:m.end] for m in matches} >= {"Their", "acount", "teh", "recieved"}
+    for paragraph in (emoji, run_on, "Short. " * 3000):
+        for start, end, _ in languagetool_client.split_paragraph(paragraph):
+            assert languagetool_client.utf16_units(paragraph[start:end]) <= languagetool_client.PIECE_UNITS
+
+
+def max_text_length() -> int:
+    """maxTextLength of languagetool/server.properties: UTF-16 units, as Java counts."""
+    from assistant.settings import PROJECT_ROOT
+
+    lines = (PROJECT_ROOT / "languagetool" / "server.properties").read_text().splitlines()
+    return int(next(line.split("=", 1)[1] for line in lines if line.startswith("maxTextLength=")))
+
+
+def test_no_request_exceeds_the_limit_in_utf16_units():
+    fake = FakeLanguageTool(lambda text: (200, {"matches": []}))
+    try:
+        client = LanguageToolClient(fake.url, timeout=30)
+        drafts = [["😀" * 50_000], [RUN_ON], ["Short one. " * 2_000, "😀 " * 20_000, "Tail."]]
+        for paragraphs in drafts:
+            client.check_paragraphs(paragraphs, CheckOptions())
+        sizes = [len(text.encode("utf-16-le")) // 2 for text in fake.seen]
+        assert max(sizes) <= max_text_length(), max(sizes)
+        assert sum(sizes) >= 100_000 + 49_999  # everything was sent, nothing dropped
+    finally:
+        fake.close()
+
+
+def corpus_paragraphs():
+    import json
+
+    from assistant.settings import PROJECT_ROOT
+    from assistant.text import prepare_draft
+
+    with open(PROJECT_ROOT / "bench" / "corpus" / "replies.jsonl", encoding="utf-8") as lines:
+        items = [json.loads(line) for line in lines if line.strip()]
+    return [[p for _, p in prepare_draft(item["text"], item["format"]).paragraphs] for item in items]
+
+
+@pytest.mark.parametrize("picky", [False, True], ids=["default", "picky"])
+def test_the_paragraph_cache_never_changes_results(languagetool_url, picky):
+    """Cold, warm, and warmed by other combinations of the same paragraphs: one answer."""
+    options = CheckOptions(picky=picky, disabled_rules=("WHITESPACE_RULE", "EN_QUOTES"))
+    differences = []
+    for paragraphs in corpus_paragraphs():
+        cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, options)
+        warm_client = LanguageToolClient(languagetool_url, timeout=30)
+        for p in paragraphs[1::2]:  # every other paragraph alone first
+            warm_client.check_paragraphs([p], options)
+        partly_warm = warm_client.check_paragraphs(paragraphs, options)
+        warm = warm_client.check_paragraphs(paragraphs, options)
+        reversed_cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(
+            paragraphs[::-1], options
+        )[::-1]
+        for name, result in (("partly warm", partly_warm), ("warm", warm), ("reversed", reversed_cold)):
+            if result != cold:
+                differences.append((name, paragraphs[0][:30]))
+    assert differences == []
+
+
+def test_a_burst_with_monster_drafts_degrades_no_one_else(services, languagetool_url):
+    """Twelve drafts at once through the API; three are the worst one request can send
+    (50,000 emoji, the 49,999-character run-on, a lone surrogate). Every other draft
+    gets its grammar checked, and LanguageTool is still there afterwards. Admission is
+    opened wide so that all twelve reach LanguageTool at once (by default the API
+    checks two and refuses what would wait long: that is its test, not this one)."""
+    import dataclasses
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    from assistant import languagetool_server
+    from assistant.api.app import create_app
+
+    wide = services.settings.model_copy(update={"checks_at_once": 12, "checks_queued": 12, "check_max_wait": 300})
+    app = create_app(services=dataclasses.replace(services, settings=wide))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        corpus = [" ".join(p) for p in corpus_paragraphs()[:9]]
+        monsters = {"emoji": "😀" * 50_000, "run-on": RUN_ON, "surrogate": "Hi Dana, \ud800 their is a problem."}
+        drafts = [(f"normal {i}", text) for i, text in enumerate(corpus)] + list(monsters.items())
+
+        def post(item):
+            name, text = item
+            # UTF-8 keeps 50,000 emoji under the body limit; a lone surrogate fits only as \ud800.
+            body = json.dumps({"text": text, "channel": "email"}, ensure_ascii=name == "surrogate")
+            return name, client.post("/v1/check", content=body.encode(), headers={"Content-Type": "application/json"})
+
+        with ThreadPoolExecutor(len(drafts)) as pool:
+            responses = dict(pool.map(post, drafts))
+        for name, response in responses.items():
+            if name.startswith("normal"):
+                assert response.status_code == 200 and response.json()["checks"]["grammar"]["status"] == "ok", name
+        for name in ("emoji", "run-on"):
+            assert responses[name].status_code == 200, name
+            assert responses[name].json()["checks"]["grammar"]["status"] in {"ok", "unavailable", "skipped", "error"}
+        assert responses["surrogate"].status_code in (200, 422), responses["surrogate"].status_code
+        assert languagetool_server.is_up(languagetool_url, timeout=10)
+        after = client.post("/v1/check", json={"text": "Their is one more draft.", "channel": "email"})
+        assert after.json()["checks"]["grammar"]["status"] == "ok"
+
+
+def test_a_burst_through_one_client_degrades_no_one_else(languagetool_url):
+    """The same through the shared LanguageToolClient, where the shared state lives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant import languagetool_server
+    from assistant.languagetool_client import LanguageToolDown
+
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    options = CheckOptions(disabled_rules=("WHITESPACE_RULE",))
+    monsters = [["😀" * 50_000], [RUN_ON], ["Hi Dana, \ud800 their is a problem."]]
+    drafts = corpus_paragraphs()[:9] + monsters
+
+    def check(paragraphs):
+        try:
+            return client.check_paragraphs(paragraphs, options)
+        except Exception as exc:  # noqa: BLE001 - which one is the point
+            return exc
+
+    with ThreadPoolExecutor(len(drafts)) as pool:
+        results = list(pool.map(check, drafts))
+    for paragraphs, result in zip(drafts[:9], results[:9], strict=True):
+        assert isinstance(result, list) and len(result) == len(paragraphs), result
+    assert not any(isinstance(result, LanguageToolDown) for result in results), results
+    assert isinstance(results[-1], list) and results[-1][0]  # the surrogate draft was checked
+    assert languagetool_server.is_up(languagetool_url, timeout=10)
+    assert client.check_paragraphs(["Their is one more draft."], options)[0]

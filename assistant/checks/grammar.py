@@ -7,7 +7,13 @@ import re
 from pydantic import Field
 
 from ..guide import Section
-from ..languagetool_client import CheckOptions, LanguageToolClient, LanguageToolDown, LtMatch
+from ..languagetool_client import (
+    CheckOptions,
+    LanguageToolClient,
+    LanguageToolRejected,
+    LanguageToolUnavailable,
+    LtMatch,
+)
 from ..model import Context, Finding, Severity
 from ..resources import Resources
 from ..text import Draft
@@ -67,8 +73,10 @@ class GrammarCheck(Check):
         paragraphs = draft.paragraphs
         try:
             per_paragraph = self.client.check_paragraphs([p for _, p in paragraphs], request)
-        except LanguageToolDown as exc:
+        except LanguageToolUnavailable as exc:  # down, busy or too slow: try again later
             raise Unavailable(str(exc)) from exc
+        except LanguageToolRejected as exc:  # this draft only, e.g. too long for the server
+            raise NotApplicable(str(exc)) from exc
         ignored = _ignored_words(options, context)
         findings = []
         for (offset, _), matches in zip(paragraphs, per_paragraph):
