@@ -186,7 +186,7 @@ def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Ti
 # -- phase 2: LanguageTool alone -------------------------------------------------
 def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings) -> None:
     """One direct `/v2/check` per text, as the grammar check sends it: a new connection
-    per call (as language-tool-python makes), the default guide's disabled rules."""
+    per call (as the grammar check makes), the default guide's disabled rules."""
     disabled = ",".join(default_guide().sections["grammar"].disabled_rules)
     for text in texts:
         began = time.perf_counter()
