@@ -376,3 +376,10 @@ def test_a_burst_through_one_client_degrades_no_one_else(languagetool_url):
     assert isinstance(results[-1], list) and results[-1][0]  # the surrogate draft was checked
     assert languagetool_server.is_up(languagetool_url, timeout=10)
     assert client.check_paragraphs(["Their is one more draft."], options)[0]
+
+
+def test_crlf_mail_gets_the_same_findings_as_lf(check):
+    lines = ["Hi Dana,", "Their is a problem with you're account.", "I has checked it.", "Kind regards,", "Sam"]
+    lf, crlf = check("\n".join(lines)), check("\r\n".join(lines))
+    assert [(f["rule"], f["excerpt"]) for f in grammar(crlf)] == [(f["rule"], f["excerpt"]) for f in grammar(lf)]
+    assert {f["excerpt"] for f in grammar(lf)} >= {"has", "you're"}

@@ -72,14 +72,14 @@ class GrammarCheck(Check):
         )
         paragraphs = draft.paragraphs
         try:
-            per_paragraph = self.client.check_paragraphs([p for _, p in paragraphs], request)
+            per_paragraph = self.client.check_paragraphs([_as_lf(p) for _, p in paragraphs], request)
         except LanguageToolUnavailable as exc:  # down, busy or too slow: try again later
             raise Unavailable(str(exc)) from exc
         except LanguageToolRejected as exc:  # this draft only, e.g. too long for the server
             raise NotApplicable(str(exc)) from exc
         ignored = _ignored_words(options, context)
         findings = []
-        for (offset, _), matches in zip(paragraphs, per_paragraph):
+        for (offset, _), matches in zip(paragraphs, per_paragraph, strict=True):
             for match in matches:
                 start, end = offset + match.start, offset + match.end
                 excerpt = draft.text[start:end]
@@ -87,6 +87,12 @@ class GrammarCheck(Check):
                     continue
                 findings.append(_finding(draft, match, (start, end), options.severity))
         return Outcome(findings=findings, metrics={"language": request.language})
+
+
+def _as_lf(paragraph: str) -> str:
+    """Line breaks as LanguageTool reads them best, keeping every offset: it misreads a
+    CRLF inside a paragraph (Outlook, helpdesk exports) and finds less than with LF."""
+    return paragraph.replace("\r\n", "\n ").replace("\r", "\n")
 
 
 def _ignored_words(options: GrammarOptions, context: Context) -> set[str]:
