@@ -3,6 +3,7 @@ them, validated and compiled at load. A broken rule fails with `file:line: field
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,12 @@ def validate_rule(data: dict[str, Any], path: Path | str, node: Any = None) -> R
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"][1:])  # [0] is the union's tag
-            where = ".".join(str(p) for p in loc) or "rule"
             message = error["msg"].removeprefix("Value error, ")
+            located = re.match(r"@([\w-]+)\.(\d+): ", message)
+            if located:  # a pattern that does not compile: the item's own line
+                loc = (*loc, located.group(1), int(located.group(2)))
+                message = message[located.end():]
+            where = ".".join(str(p) for p in loc) or "rule"
             problems.append(f"{path}:{_line(node, loc)}: {where}: {message}")
         raise RuleError("\n".join(problems)) from exc
     return rule

