@@ -5,8 +5,8 @@ top-level key is a section owned by the check of that name, which validates it."
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml

@@ -53,7 +53,7 @@ def shipped_rules() -> list[tuple[str, str, object]]:
 
 def test_every_shipped_rule_has_examples_both_ways_and_cites_criteria():
     assert shipped_rules()
-    for guide_id, name, rule in shipped_rules():
+    for _guide_id, name, rule in shipped_rules():
         assert rule.examples and rule.examples.fire and rule.examples.not_fire, name
         assert rule.criteria, name
 

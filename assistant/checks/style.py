@@ -37,7 +37,9 @@ class StyleOptions(Section):
         default_factory=list, description="Vale style package folders to include, relative to the guide folder"
     )
     disabled: list[str] = Field(default_factory=list, description="rule names to switch off (inherited ones too)")
-    levels: dict[str, Level] = Field(default_factory=dict, description="rule name -> level that replaces the rule's own")
+    levels: dict[str, Level] = Field(
+        default_factory=dict, description="rule name -> level that replaces the rule's own"
+    )
     spelling: Literal["locale", "british", "american", "off"] = Field(
         "locale", description="which spelling to hold replies to; `locale` follows the request's locale"
     )
@@ -77,7 +79,9 @@ class StyleOptions(Section):
                 ignorecase=True, swap={_brand_pattern(b): b for b in self.brands}, criteria=["DEAL.K8", "DEAL.P20"],
             )
         if self.terms:
-            swap = {"|".join(re.escape(w) for w in words): preferred for preferred, words in self.terms.items() if words}
+            swap = {
+                "|".join(re.escape(w) for w in words): preferred for preferred, words in self.terms.items() if words
+            }
             generated["style.Terms"] = Substitution(
                 extends="substitution", message="Use '%s' instead of '%s'.", level="warning", ignorecase=True,
                 nonword=True, swap={rf"\b(?:{k})\b": v for k, v in swap.items()}, criteria=["DEAL.P12", "DEAL.K8"],
@@ -89,7 +93,8 @@ class StyleOptions(Section):
         """The rules that run for a request in `locale`, by name."""
         rules: dict[str, Rule] = {name: rule for name, rule in self.rules.items() if name not in self.disabled}
         rules.update({name: rule for name, rule in self._generated.items() if name not in self.disabled})
-        variant = variant_for(locale) if self.spelling == "locale" else (None if self.spelling == "off" else self.spelling)
+        fixed = None if self.spelling == "off" else self.spelling
+        variant = variant_for(locale) if self.spelling == "locale" else fixed
         if variant and "style.Spelling" not in self.disabled:
             rules["style.Spelling"] = spelling_rule(variant)
         return rules

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal, Protocol, Union
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -726,8 +726,7 @@ class SequenceRule(Rule):
 
 
 AnyRule = Annotated[
-    Union[Existence, Substitution, Occurrence, Repetition, Consistency, Conditional, Capitalization, Metric,
-          SequenceRule],
+    Existence | Substitution | Occurrence | Repetition | Consistency | Conditional | Capitalization | Metric | SequenceRule,
     Field(discriminator="extends"),
 ]
 RULE_TYPES = ("existence", "substitution", "occurrence", "repetition", "consistency", "conditional",
