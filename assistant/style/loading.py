@@ -43,7 +43,8 @@ def validate_rule(data: dict[str, Any], path: Path | str, node: Any = None) -> R
     if extends not in RULE_TYPES:
         line = _line(node, ("extends",))
         if extends in UNSUPPORTED_TYPES:
-            raise RuleError(f"{path}:{line}: extends: {extends!r} is not supported here ({UNSUPPORTED_TYPES[extends]}).")
+            why = UNSUPPORTED_TYPES[extends]
+            raise RuleError(f"{path}:{line}: extends: {extends!r} is not supported here ({why}).")
         raise RuleError(f"{path}:{line}: extends: must be one of {', '.join(RULE_TYPES)}; got {extends!r}.")
     try:
         rule: Rule = RULE_ADAPTER.validate_python(data)
@@ -73,7 +74,8 @@ def _line(node: Any, loc: tuple[Any, ...]) -> int:
             for key, value in node.value:
                 if key.value == str(part):
                     node = value
-                    line = key.start_mark.line + 1 if not isinstance(value, yaml.ScalarNode) else value.start_mark.line + 1
+                    at = value if isinstance(value, yaml.ScalarNode) else key
+                    line = at.start_mark.line + 1
                     break
             else:
                 return line

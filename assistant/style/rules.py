@@ -726,7 +726,8 @@ class SequenceRule(Rule):
 
 
 AnyRule = Annotated[
-    Existence | Substitution | Occurrence | Repetition | Consistency | Conditional | Capitalization | Metric | SequenceRule,
+    Existence | Substitution | Occurrence | Repetition | Consistency | Conditional | Capitalization | Metric
+    | SequenceRule,
     Field(discriminator="extends"),
 ]
 RULE_TYPES = ("existence", "substitution", "occurrence", "repetition", "consistency", "conditional",

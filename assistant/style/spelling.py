@@ -3,7 +3,8 @@ the two differ (-ise/-ize, -our/-or, -re/-er, -ce/-se, doubled consonants, and a
 words of their own), built as substitution rules so they share the engine's matching.
 
 Words that are correct in both or differ by meaning (practice/practise, licence/license,
-program, check/cheque, tire, dialog, judgment, inquiry) are left out: a rule that fires on correct text costs more than it saves."""
+program, check/cheque, tire, dialog, judgment, inquiry) are left out: a rule that fires on
+correct text costs more than it saves."""
 
 from __future__ import annotations
 
