@@ -244,3 +244,29 @@ def test_vale_package_included_by_path(tmp_path):
     options: StyleOptions = load_guides(PROJECT_ROOT / "style_guides", guide_sections(), extra=[guide])[
         "writer"].sections["style"]
     assert "write-good.Weasel" in options.rules
+
+
+# -- the admin API ------------------------------------------------------------------
+def test_guides_api(client):
+    listed = client.get("/v1/guides").json()
+    assert {g["id"] for g in listed} >= {"default", "utilities-uk"}
+    detail = client.get("/v1/guides/utilities-uk").json()
+    rules = detail["sections"]["style"]["rules"]
+    assert rules["utilities-uk.Jargon"]["extends"] == "substitution"
+    assert "default.PlainWords" in rules and detail["extends"] == "default"
+    missing = client.get("/v1/guides/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert "nope" not in missing.json()["detail"]
+    assert client.get("/v1/guides/" + "x" * 101).status_code == 422
+
+
+def test_a_check_gets_style_findings_without_duplicating_grammar(check):
+    report = check("Hi Sam,\n\nI will organize the refund by e-mail today.\n\nKind regards,\nPriya")
+    style = [f for f in report["findings"] if f["check"] == "style"]
+    assert {(f["excerpt"], tuple(f["suggestions"])) for f in style} >= {("organize", ("organise",)),
+                                                                        ("e-mail", ("email",))}
+    spans = [(f["start"], f["end"]) for f in style]
+    for finding in report["findings"]:
+        if finding["check"] == "grammar" and finding["start"] is not None:
+            assert not any(s < finding["end"] and finding["start"] < e for s, e in spans), finding
