@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .rules import Alert, Memory, Rule, Token
+from .rules import Alert, Memory, Rule, Token, text_words
 
 Span = tuple[int, int]
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
@@ -27,10 +27,20 @@ class Document:
 @dataclass
 class BlockView:
     text: str
-    sentences: int = 1
+    sentences: int | None = None
     tokens: list[Token] = field(default_factory=list)
 
+    _words: tuple[frozenset[str], frozenset[str]] | None = None
+
+    def word_set(self, ignorecase: bool) -> frozenset[str]:
+        """The block's words (lower case when `ignorecase`), for rules that skip work."""
+        if self._words is None:
+            self._words = text_words(self.text)
+        return self._words[1] if ignorecase else self._words[0]
+
     def sentence_count(self) -> int:
+        if self.sentences is None:
+            self.sentences = count_sentences(self.text)
         return self.sentences
 
 
@@ -50,17 +60,25 @@ def count_sentences(text: str) -> int:
 
 
 def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
-    memories: dict[str, Memory] = {}
+    """Every alert of every rule. A rule made of word lists is skipped when none of its
+    first words is in the text (a set lookup instead of a scan: most rules of a large
+    guide have nothing to find in a short reply)."""
+    words, lower = text_words(doc.text)
+    views: dict[tuple[int, int], BlockView] = {}
     for name, rule in rules.items():
-        memory = memories.setdefault(name, Memory())
+        needed, ignorecase = rule.needs()
+        if needed is not None and needed.isdisjoint(lower if ignorecase else words):
+            continue
+        memory = Memory()
         for start, end in doc.blocks.get(rule.scope_name, ()):
             chunk = doc.text[start:end]
             if not chunk.strip():
                 continue
-            tokens = doc.tokens((start, end)) if (rule.uses_tags and doc.tokens) else []
-            view = BlockView(chunk, count_sentences(chunk), [
-                Token(t.text, t.tag, t.start - start, t.end - start) for t in tokens
-            ])
+            if rule.uses_tags:
+                tokens = doc.tokens((start, end)) if doc.tokens else []
+                view = BlockView(chunk, None, [Token(t.text, t.tag, t.start - start, t.end - start) for t in tokens])
+            else:
+                view = views.get((start, end)) or views.setdefault((start, end), BlockView(chunk))
             for alert in rule.run(view, memory):
                 yield Hit(name, rule, alert, start + alert.start, start + alert.end)
 

@@ -55,6 +55,8 @@ class Block(Protocol):
 
     def sentence_count(self) -> int: ...
 
+    def word_set(self, ignorecase: bool) -> frozenset[str]: ...
+
 
 @dataclass
 class Memory:
@@ -137,6 +139,12 @@ class Rule(BaseModel):
     examples: Examples | None = None
 
     uses_tags: ClassVar[bool] = False
+    # First words of which at least one must be in the text for the rule to match (lower
+    # case when `ignorecase`); None when the rule cannot say (patterns, `raw`, `nonword`).
+    _needs: frozenset[str] | None = PrivateAttr(default=None)
+
+    def needs(self) -> tuple[frozenset[str] | None, bool]:
+        return self._needs, bool(getattr(self, "ignorecase", False))
 
     @property
     def scope_name(self) -> str:
@@ -173,6 +181,131 @@ def _token_list(tokens: list[str]) -> list[str]:
     return [t for t in tokens if t.strip()]
 
 
+_LITERAL = re.compile(r"[\w '’,;:!&/\"-]+")
+_MAX_EXPANSION = 64
+
+
+def is_literal(token: str) -> bool:
+    """A token with no regular-expression syntax: a word or phrase."""
+    return _LITERAL.fullmatch(token) is not None
+
+
+def expand(pattern: str) -> list[str] | None:
+    """The literal strings a pattern of literals, `(?:a|b)` groups and `?` stands for
+    ("(?:bunch|group) of crows?" -> 4 phrases), or None for anything else (or too many)."""
+    try:
+        out, at = _expand_alternatives(pattern, 0)
+    except ValueError:
+        return None
+    return out if at == len(pattern) and out is not None else None
+
+
+def _expand_alternatives(p: str, at: int) -> tuple[list[str], int]:
+    options: list[str] = []
+    while True:
+        branch, at = _expand_sequence(p, at)
+        options.extend(branch)
+        if len(options) > _MAX_EXPANSION:
+            raise ValueError("too many")
+        if at < len(p) and p[at] == "|":
+            at += 1
+            continue
+        return options, at
+
+
+def _expand_sequence(p: str, at: int) -> tuple[list[str], int]:
+    results = [""]
+    while at < len(p) and p[at] not in "|)":
+        if p.startswith("(?:", at):
+            inner, at = _expand_alternatives(p, at + 3)
+            if at >= len(p) or p[at] != ")":
+                raise ValueError("unclosed")
+            at += 1
+        elif is_literal(p[at]):
+            inner, at = [p[at]], at + 1
+        elif p[at] == "\\" and at + 1 < len(p) and p[at + 1] in ".()[]?*+|{}$^\\":
+            inner, at = [p[at + 1]], at + 2
+        else:
+            raise ValueError("not a literal pattern")
+        if at < len(p) and p[at] == "?":
+            inner, at = [*inner, ""], at + 1
+        if at < len(p) and p[at] in "*+{":
+            raise ValueError("repetition")
+        results = [r + i for r in results for i in inner]
+        if len(results) > _MAX_EXPANSION:
+            raise ValueError("too many")
+    return results, at
+
+
+def literal_forms(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`tokens` split into literal strings (patterns expanded where they can be) and the
+    patterns that stay patterns."""
+    literals, patterns = [], []
+    for token in tokens:
+        forms = [token] if is_literal(token) else expand(token)
+        if forms and all(f.strip() for f in forms):
+            literals.extend(forms)
+        else:
+            patterns.append(token)
+    return literals, patterns
+
+
+def trie_pattern(words: Sequence[str]) -> str:
+    """One pattern for many literal words, as a trie ("cancel(?:led|ling)"): Python's
+    engine tries an alternation's branches one by one at each position, so 700 spellings
+    as `a|b|c...` cost 700 tries per character; a trie costs about one. Where one word is a
+    prefix of another, the longer one is preferred."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
+_FIRST_WORD = re.compile(r"[\w'’]+")
+
+
+def first_words(tokens: Sequence[str], ignorecase: bool) -> frozenset[str] | None:
+    """The first word of each literal token, or None if any token is not a literal that
+    starts with a word (then nothing can be ruled out by looking at the text's words)."""
+    literals, patterns = literal_forms(tokens)
+    if patterns:
+        return None
+    words = set()
+    for token in literals:
+        first = _FIRST_WORD.match(token)
+        if first is None:
+            return None
+        words.add(first.group().lower() if ignorecase else first.group())
+    return frozenset(words)
+
+
+def text_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of a text as written and in lower case: what `Rule.needs` is checked against."""
+    words = frozenset(_FIRST_WORD.findall(text))
+    return words, frozenset(w.lower() for w in words)
+
+
+def _alternation(tokens: Sequence[str], ignorecase: bool) -> str:
+    """`tokens` as one alternation: the literal ones as a trie, the others as written."""
+    literals, others = literal_forms(tokens)
+    literals = [t.lower() if ignorecase else t for t in literals]
+    parts = ([trie_pattern(literals)] if literals else []) + others
+    return "|".join(parts)
+
+
 def _exceptions_re(exceptions: list[str]) -> re.Pattern[str] | None:
     if not exceptions:
         return None
@@ -206,7 +339,9 @@ class Existence(Rule):
         check_patterns("exceptions", self.exceptions)
         tokens = _token_list(self.tokens)
         template = _WORD if (not self.nonword and tokens) else _NONWORD
-        body = template.format("|".join(tokens))
+        body = template.format(_alternation(tokens, self.ignorecase))
+        if not self.raw and not self.nonword:
+            self._needs = first_words(tokens, self.ignorecase)
         raw = "".join(self.raw)
         pattern = body + raw if self.append else raw + body
         self._pattern = compile_pattern(pattern, self.ignorecase)
@@ -270,6 +405,9 @@ class Substitution(Rule):
     pos: str = Field("", alias="POS")
 
     _pattern: re.Pattern[str] = PrivateAttr()
+    _literals: dict[str, str] = PrivateAttr(default_factory=dict)
+    _literal_needs: frozenset[str] | None = PrivateAttr(default=None)
+    _patterns_only: re.Pattern[str] | None = PrivateAttr(default=None)
     _repl: list[str] = PrivateAttr(default_factory=list)
     _except: re.Pattern[str] | None = PrivateAttr(default=None)
 
@@ -278,24 +416,60 @@ class Substitution(Rule):
         if not self.swap:
             raise ValueError("a substitution rule needs at least one `swap` entry")
         check_patterns("swap", list(self.swap))
-        groups = []
-        for key in self.swap:
+        literals: dict[str, str] = {}
+        groups, replacements = [], []
+        for key, value in self.swap.items():
             opens = key.count("(")
             if opens != key.count("(?") and opens != key.count(r"\("):
                 raise ValueError(f"swap key {key!r}: capture group not supported; use '(?:' instead of '('")
-            groups.append(f"({key})")
+            forms, _ = literal_forms([key])
+            if forms:
+                for form in forms:
+                    literals.setdefault(form.lower() if self.ignorecase else form, value)
+            else:
+                groups.append(f"({key})")
+                replacements.append(value)
         template = _NONWORD if self.nonword else _WORD
+        if groups:  # the pattern keys alone: what runs when no literal key's first word is there
+            self._patterns_only = compile_pattern(template.format("|".join(groups)), self.ignorecase)
+        if literals:  # group 1: every literal key, as one trie; looked up by the text matched
+            groups.insert(0, f"({trie_pattern(list(literals))})")
+            if not self.nonword:
+                self._literal_needs = first_words(list(literals), self.ignorecase)
         self._pattern = compile_pattern(template.format("|".join(groups)), self.ignorecase)
-        self._repl = list(self.swap.values())
+        self._literals = literals
+        self._repl = replacements
+        if not self.nonword:
+            self._needs = first_words(list(self.swap), self.ignorecase)
         self._except = _exceptions_re(self.exceptions)
         return self
 
+    def _matched(self, m: re.Match[str], literals: bool) -> tuple[int, str] | None:
+        """The group that matched and the swap value it maps to."""
+        first = 1
+        if literals:
+            if m.start(1) >= 0:
+                text = m.group(1)
+                return 1, self._literals[text.lower() if self.ignorecase else text]
+            first = 2
+        for index, value in enumerate(self._repl, start=first):
+            if m.start(index) >= 0:
+                return index, value
+        return None
+
     def run(self, block: Block, memory: Memory) -> list[Alert]:
-        alerts = []
-        for m in self._pattern.finditer(block.text):
-            for index, expected in enumerate(self._repl, start=1):
-                if m.start(index) < 0:
-                    continue
+        alerts: list[Alert] = []
+        pattern: re.Pattern[str] | None = self._pattern
+        literals = bool(self._literals)
+        needs = self._literal_needs
+        if literals and needs is not None and needs.isdisjoint(block.word_set(self.ignorecase)):
+            pattern, literals = self._patterns_only, False  # Vale's result: no literal key can match
+        if pattern is None:
+            return alerts
+        for m in pattern.finditer(block.text):
+            found = self._matched(m, literals)
+            if found is not None:
+                index, expected = found
                 observed = m.group(index).strip()
                 if _same_token(expected, observed, self.ignorecase) or _excepted(self._except, observed):
                     continue
@@ -393,7 +567,7 @@ class Consistency(Rule):
     ignorecase: bool = False
     nonword: bool = False
 
-    _steps: list[tuple[re.Pattern[str], tuple[str, str]]] = PrivateAttr(default_factory=list)
+    _steps: list[tuple[re.Pattern[str], tuple[str, str], frozenset[str] | None]] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _compile(self) -> Consistency:
@@ -401,12 +575,15 @@ class Consistency(Rule):
         for count, (first, second) in enumerate(self.either.items()):
             subs = (f"v{2 * count}", f"v{2 * count + 1}")
             pattern = template.format(f"(?P<{subs[0]}>{first})|(?P<{subs[1]}>{second})")
-            self._steps.append((compile_pattern(pattern, self.ignorecase), subs))
+            needs = None if self.nonword else first_words([first, second], self.ignorecase)
+            self._steps.append((compile_pattern(pattern, self.ignorecase), subs, needs))
         return self
 
     def run(self, block: Block, memory: Memory) -> list[Alert]:
         alerts = []
-        for pattern, subs in self._steps:
+        for pattern, subs, needs in self._steps:
+            if needs is not None and needs.isdisjoint(block.word_set(self.ignorecase)):
+                continue  # neither spelling is in this block
             last: tuple[int, int] | None = None
             for m in pattern.finditer(block.text):
                 for name in subs:
