@@ -270,3 +270,27 @@ def test_a_check_gets_style_findings_without_duplicating_grammar(check):
     for finding in report["findings"]:
         if finding["check"] == "grammar" and finding["start"] is not None:
             assert not any(s < finding["end"] and finding["start"] < e for s, e in spans), finding
+
+
+@pytest.mark.parametrize("text, locale, excerpt, suggestion", [
+    ("We will call on 11/25/2026 at 10am.", "en-GB", "11/25/2026", "25 November 2026"),
+    ("We will call on November 25, 2026.", "en-GB", "November 25, 2026", "25 November 2026"),
+    ("We will call on 25 November 2026.", "en-US", "25 November 2026", "November 25, 2026"),
+    ("The refund is 1.234,50 in total.", "en-GB", "1.234,50", "1,234.5"),
+    ("The refund is 10£ today.", "en-GB", "10£", "£10.00"),
+    ("The refund is GBP 25.50 today.", "en-GB", "GBP 25.50", "£25.50"),
+    ("The engineer comes at 14:30pm.", "en-GB", "14:30pm", "14:30"),
+])
+def test_formats_follow_the_locale(pipeline, text, locale, excerpt, suggestion):
+    findings = style(pipeline, text, locale=locale)
+    found = [(f.excerpt, f.suggestions) for f in findings if f.rule == "style.style.Formats"]
+    assert found == [(excerpt, [suggestion])]
+
+
+@pytest.mark.parametrize("text, locale", [
+    ("We will call on 03/04/2026, 25 November 2026, at 14:30 or 2:30pm, for £10.50 or 1,234.56.", "en-GB"),
+    ("We will call on November 25, 2026 for $10.", "en-US"),
+    ("Your reference is https://example.com/11/25/2026 and #11252026.", "en-GB"),
+])
+def test_formats_leave_the_locales_own_forms_alone(pipeline, text, locale):
+    assert [f for f in style(pipeline, text, locale=locale) if f.rule == "style.style.Formats"] == []

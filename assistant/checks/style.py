@@ -16,6 +16,7 @@ from pydantic import Field, PrivateAttr, model_validator
 from ..guide import GuideError, Section
 from ..model import Context, Severity
 from ..style.engine import Document, Hit, run_rules
+from ..style.formats import format_alerts
 from ..style.loading import read_package, read_rules_folder
 from ..style.rules import AnyRule, Level, Rule, Substitution, Token
 from ..style.spelling import spelling_rule, variant_for
@@ -47,6 +48,7 @@ class StyleOptions(Section):
     terms: dict[str, list[str]] = Field(
         default_factory=dict, description="preferred term -> words to replace with it (case-insensitive)"
     )
+    formats: bool = Field(True, description="dates, numbers, times and money in the locale's form (babel)")
 
     _generated: dict[str, Rule] = PrivateAttr(default_factory=dict)
 
@@ -117,6 +119,13 @@ class StyleCheck(Check):
         findings = []
         for hit in run_rules(rules, doc):
             findings.append(self.finding(draft, hit, options))
+        if options.formats and "style.Formats" not in options.disabled:
+            for alert in format_alerts(doc.text, context.locale or "en-GB"):
+                findings.append(make_finding(
+                    draft, check="style", rule="style.style.Formats", severity=Severity.suggestion,
+                    message=alert.message, span=(alert.start, alert.end), suggestions=alert.suggestions,
+                    criteria=["DEAL.P12", "DEAL.K8"], details={"vale_rule": "style.Formats"},
+                ))
         return Outcome(findings=findings, metrics={"rules": len(rules)})
 
     @staticmethod
