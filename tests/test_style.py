@@ -294,3 +294,10 @@ def test_formats_follow_the_locale(pipeline, text, locale, excerpt, suggestion):
 ])
 def test_formats_leave_the_locales_own_forms_alone(pipeline, text, locale):
     assert [f for f in style(pipeline, text, locale=locale) if f.rule == "style.style.Formats"] == []
+
+
+def test_paragraph_length_per_channel(pipeline):
+    paragraph = " ".join(["We have checked your account and the refund is on its way."] * 6)  # 72 words
+    on_chat = style(pipeline, paragraph, channel="chat")
+    assert [f.details["limit"] for f in on_chat if f.rule == "style.style.ParagraphLength"] == [60]
+    assert not [f for f in style(pipeline, paragraph, channel="email") if f.rule == "style.style.ParagraphLength"]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from ..guide import GuideError, Section
-from ..model import Context, Severity
+from ..model import Channel, Context, Severity
 from ..style.engine import Document, Hit, run_rules
 from ..style.formats import format_alerts
 from ..style.loading import read_package, read_rules_folder
@@ -47,6 +47,9 @@ class StyleOptions(Section):
     brands: list[str] = Field(default_factory=list, description="brand and product names, as they must be written")
     terms: dict[str, list[str]] = Field(
         default_factory=dict, description="preferred term -> words to replace with it (case-insensitive)"
+    )
+    paragraph_words: dict[Channel, int] = Field(
+        default_factory=dict, description="channel -> most words a paragraph may have (sentences: readability)"
     )
     formats: bool = Field(True, description="dates, numbers, times and money in the locale's form (babel)")
 
@@ -119,6 +122,18 @@ class StyleCheck(Check):
         findings = []
         for hit in run_rules(rules, doc):
             findings.append(self.finding(draft, hit, options))
+        limit = options.paragraph_words.get(context.channel)
+        if limit and "style.ParagraphLength" not in options.disabled:
+            for start, chunk in draft.paragraphs:
+                words = len(chunk.split())
+                if words > limit:
+                    findings.append(make_finding(
+                        draft, check="style", rule="style.style.ParagraphLength", severity=Severity.suggestion,
+                        message=f"This paragraph has {words} words; on {context.channel.value} keep to {limit} or "
+                                "fewer: split it.",
+                        span=(start, start + len(chunk)), criteria=["DEAL.K16", "DEAL.K23"],
+                        details={"words": words, "limit": limit},
+                    ))
         if options.formats and "style.Formats" not in options.disabled:
             for alert in format_alerts(doc.text, context.locale or "en-GB"):
                 findings.append(make_finding(
