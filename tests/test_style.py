@@ -301,3 +301,12 @@ def test_paragraph_length_per_channel(pipeline):
     on_chat = style(pipeline, paragraph, channel="chat")
     assert [f.details["limit"] for f in on_chat if f.rule == "style.style.ParagraphLength"] == [60]
     assert not [f for f in style(pipeline, paragraph, channel="email") if f.rule == "style.style.ParagraphLength"]
+
+
+def test_style_wins_over_grammar_on_the_same_span(check):
+    text = "We have changed the colour of your dashboard."
+    both = check(text, locale="en-US")
+    style_hits = [f for f in both["findings"] if f["check"] == "style" and f["excerpt"] == "colour"]
+    assert [f["suggestions"] for f in style_hits] == [["color"]]
+    assert not [f for f in both["findings"] if f["check"] == "grammar" and f["excerpt"] == "colour"]
+    assert style_hits[0]["details"]["grammar_rule"].startswith("grammar.")
