@@ -182,6 +182,15 @@ def test_occurrence_repetition_consistency_conditional_capitalization_metric():
         ("One two three four.", "4.00")]
 
 
+def test_limit_caps_the_alerts_of_a_rule():
+    from assistant.style.engine import Document, run_rules
+
+    rule = validate_rule({"extends": "existence", "message": "%s", "limit": 2, "tokens": ["very"]}, "t.yml")
+    text = "very very good, very nice, very"
+    hits = list(run_rules({"t.Very": rule}, Document(text, {"text": [(0, len(text))]})))
+    assert len(hits) == 2
+
+
 def test_sequence_matches_tags():
     from assistant.style.rules import Token
 

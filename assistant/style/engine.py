@@ -70,7 +70,10 @@ def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
         if needed is not None and needed.isdisjoint(lower if ignorecase else words):
             continue
         memory = Memory()
+        left = rule.limit or -1  # Vale's `limit`: at most this many alerts of the rule per document
         for start, end in doc.blocks.get(rule.scope_name, ()):
+            if left == 0:
+                break
             chunk = doc.text[start:end]
             if not chunk.strip():
                 continue
@@ -80,6 +83,9 @@ def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
             else:
                 view = views.get((start, end)) or views.setdefault((start, end), BlockView(chunk))
             for alert in rule.run(view, memory):
+                if left == 0:
+                    break
+                left -= 1
                 yield Hit(name, rule, alert, start + alert.start, start + alert.end)
 
 
