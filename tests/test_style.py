@@ -122,8 +122,8 @@ def test_child_guide_inherits_and_adds_rules():
 
 def test_utilities_jargon_gets_plain_wording(pipeline):
     findings = style(pipeline, "Your MPAN is on the bill.", "utilities-uk")
-    assert [f.suggestions for f in findings if f.rule == "style.utilities-uk.Jargon"] == [
-        ["electricity supply number"]]
+    assert [(f.rule, f.suggestions, f.details.get("also")) for f in findings] == [
+        ("style.utilities-uk.Jargon", ["electricity supply number"], ["style.default.Acronyms"])]
 
 
 def test_levels_map_to_severity_and_can_be_overridden(pipeline, tmp_path):

@@ -141,7 +141,7 @@ class StyleCheck(Check):
                     message=alert.message, span=(alert.start, alert.end), suggestions=alert.suggestions,
                     criteria=["DEAL.P12", "DEAL.K8"], details={"vale_rule": "style.Formats"},
                 ))
-        return Outcome(findings=findings, metrics={"rules": len(rules)})
+        return Outcome(findings=_one_per_span(findings), metrics={"rules": len(rules)})
 
     @staticmethod
     def document(draft: Draft) -> Document:
@@ -173,6 +173,33 @@ class StyleCheck(Check):
             draft, check="style", rule=f"style.{hit.name}", severity=SEVERITY[level], message=hit.alert.message,
             span=span, suggestions=hit.alert.suggestions, criteria=rule.criteria or ["DEAL.P12"], details=details,
         )
+
+
+_RANK = {Severity.blocker: 0, Severity.warning: 1, Severity.suggestion: 2}
+
+
+def _one_per_span(findings: list[Any]) -> list[Any]:
+    """Two rules on exactly the same words ("MPAN": jargon, and an unexplained acronym)
+    make one finding: the more severe, then the one with a replacement; the other rules
+    are named in its details."""
+    best: dict[tuple[int | None, int | None], Any] = {}
+    order = []
+    for finding in findings:
+        key = (finding.start, finding.end)
+        if finding.start is None:
+            order.append(finding)
+            continue
+        held = best.get(key)
+        if held is None:
+            best[key] = finding
+            order.append(key)
+            continue
+        if (_RANK[finding.severity], not finding.suggestions) < (_RANK[held.severity], not held.suggestions):
+            finding.details.setdefault("also", []).append(held.rule)
+            best[key] = finding
+        else:
+            held.details.setdefault("also", []).append(finding.rule)
+    return [best[item] if isinstance(item, tuple) else item for item in order]
 
 
 def _tokens(draft: Draft) -> Any:
