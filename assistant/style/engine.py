@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .rules import Alert, Memory, Rule, Token, text_words
+from .rules import Alert, Memory, Rule, Token, text_words, word_starts
 
 Span = tuple[int, int]
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
@@ -31,6 +31,13 @@ class BlockView:
     tokens: list[Token] = field(default_factory=list)
 
     _words: tuple[frozenset[str], frozenset[str]] | None = None
+    _starts: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+
+    def word_index(self, ignorecase: bool) -> dict[str, list[int]]:
+        """Where each word starts (keys in lower case when `ignorecase`)."""
+        if self._starts is None:
+            self._starts = word_starts(self.text)
+        return self._starts[1] if ignorecase else self._starts[0]
 
     def word_set(self, ignorecase: bool) -> frozenset[str]:
         """The block's words (lower case when `ignorecase`), for rules that skip work."""
@@ -66,12 +73,12 @@ def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
     words, lower = text_words(doc.text)
     views: dict[tuple[int, int], BlockView] = {}
     for name, rule in rules.items():
-        needed, ignorecase = rule.needs()
+        needed, ignorecase, scope, limit = _plan(rule)
         if needed is not None and needed.isdisjoint(lower if ignorecase else words):
             continue
         memory = Memory()
-        left = rule.limit or -1  # Vale's `limit`: at most this many alerts of the rule per document
-        for start, end in doc.blocks.get(rule.scope_name, ()):
+        left = limit or -1  # Vale's `limit`: at most this many alerts of the rule per document
+        for start, end in doc.blocks.get(scope, ()):
             if left == 0:
                 break
             chunk = doc.text[start:end]
@@ -87,6 +94,19 @@ def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
                     break
                 left -= 1
                 yield Hit(name, rule, alert, start + alert.start, start + alert.end)
+
+
+_PLANS: dict[int, tuple[Rule, tuple[frozenset[str] | None, bool, str, int]]] = {}
+
+
+def _plan(rule: Rule) -> tuple[frozenset[str] | None, bool, str, int]:
+    """What run_rules asks of a rule before running it, worked out once per rule (rules
+    live as long as their guide; the rule is kept with its plan so its id stays its own)."""
+    held = _PLANS.get(id(rule))
+    if held is None or held[0] is not rule:
+        needed, ignorecase = rule.needs()
+        held = _PLANS[id(rule)] = (rule, (needed, ignorecase, rule.scope_name, rule.limit))
+    return held[1]
 
 
 def paragraphs(text: str) -> list[Span]:

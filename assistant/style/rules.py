@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal, Protocol
@@ -56,6 +56,8 @@ class Block(Protocol):
     def sentence_count(self) -> int: ...
 
     def word_set(self, ignorecase: bool) -> frozenset[str]: ...
+
+    def word_index(self, ignorecase: bool) -> dict[str, list[int]]: ...
 
 
 @dataclass
@@ -274,7 +276,7 @@ def trie_pattern(words: Sequence[str]) -> str:
     return emit(trie)
 
 
-_FIRST_WORD = re.compile(r"[\w'’]+")
+_FIRST_WORD = re.compile(r"\w+")  # the runs `\b` sees: a match of a word-bounded literal starts one
 
 
 def first_words(tokens: Sequence[str], ignorecase: bool) -> frozenset[str] | None:
@@ -296,6 +298,34 @@ def text_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words of a text as written and in lower case: what `Rule.needs` is checked against."""
     words = frozenset(_FIRST_WORD.findall(text))
     return words, frozenset(w.lower() for w in words)
+
+
+def word_starts(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each word of `text` starts, by the word as written and in lower case."""
+    exact: dict[str, list[int]] = {}
+    lower: dict[str, list[int]] = {}
+    for m in _FIRST_WORD.finditer(text):
+        exact.setdefault(m.group(), []).append(m.start())
+        lower.setdefault(m.group().lower(), []).append(m.start())
+    return exact, lower
+
+
+def candidate_matches(pattern: re.Pattern[str], block: Block, needs: frozenset[str],
+                      ignorecase: bool) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(block.text)` finds, for a word-bounded pattern of literals
+    whose every match starts with one of `needs`: tried only where those words start
+    (Python's engine would otherwise try every character; with IGNORECASE it cannot
+    even skip ahead to a literal prefix)."""
+    index = block.word_index(ignorecase)
+    starts = sorted({at for word in needs & index.keys() for at in index[word]})
+    text, done = block.text, 0
+    for at in starts:
+        if at < done:
+            continue
+        m = pattern.match(text, at)
+        if m is not None and m.end() > m.start():
+            done = m.end()
+            yield m
 
 
 def _alternation(tokens: Sequence[str], ignorecase: bool) -> str:
@@ -350,11 +380,15 @@ class Existence(Rule):
 
     def run(self, block: Block, memory: Memory) -> list[Alert]:
         alerts = []
-        for m in self._pattern.finditer(block.text):
+        own = self.__pydantic_private__ or {}  # one lookup: pydantic's per-attribute path costs µs each
+        needs, pattern, excepted = own["_needs"], own["_pattern"], own["_except"]
+        found = (candidate_matches(pattern, block, needs, self.ignorecase) if needs is not None
+                 else pattern.finditer(block.text))
+        for m in found:
             if m.end() == m.start():
                 continue
             observed = m.group().strip()
-            if _excepted(self._except, observed):
+            if _excepted(excepted, observed):
                 continue
             alerts.append(Alert(m.start(), m.end(), format_message(self.message, m.group()), m.group(),
                                 self.suggestions_for()))
@@ -459,14 +493,17 @@ class Substitution(Rule):
 
     def run(self, block: Block, memory: Memory) -> list[Alert]:
         alerts: list[Alert] = []
-        pattern: re.Pattern[str] | None = self._pattern
-        literals = bool(self._literals)
-        needs = self._literal_needs
+        own = self.__pydantic_private__ or {}  # one lookup: pydantic's per-attribute path costs µs each
+        pattern: re.Pattern[str] | None = own["_pattern"]
+        literals = bool(own["_literals"])
+        needs, patterns_only = own["_literal_needs"], own["_patterns_only"]
         if literals and needs is not None and needs.isdisjoint(block.word_set(self.ignorecase)):
-            pattern, literals = self._patterns_only, False  # Vale's result: no literal key can match
+            pattern, literals = patterns_only, False  # Vale's result: no literal key can match
         if pattern is None:
             return alerts
-        for m in pattern.finditer(block.text):
+        found = (candidate_matches(pattern, block, needs, self.ignorecase)
+                 if literals and needs is not None and patterns_only is None else pattern.finditer(block.text))
+        for m in found:
             found = self._matched(m, literals)
             if found is not None:
                 index, expected = found
