@@ -501,14 +501,14 @@ class Substitution(Rule):
             pattern, literals = patterns_only, False  # Vale's result: no literal key can match
         if pattern is None:
             return alerts
-        found = (candidate_matches(pattern, block, needs, self.ignorecase)
-                 if literals and needs is not None and patterns_only is None else pattern.finditer(block.text))
-        for m in found:
+        matches = (candidate_matches(pattern, block, needs, self.ignorecase)
+                   if literals and needs is not None and patterns_only is None else pattern.finditer(block.text))
+        for m in matches:
             found = self._matched(m, literals)
             if found is not None:
                 index, expected = found
                 observed = m.group(index).strip()
-                if _same_token(expected, observed, self.ignorecase) or _excepted(self._except, observed):
+                if _same_token(expected, observed, self.ignorecase) or _excepted(own["_except"], observed):
                     continue
                 message = self.message
                 options = expected.split("|")
