@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="the draft: a file, or - for standard input")
     check.add_argument("--channel", help="email, chat, sms, social_public, ... (default: email, or the context's)")
     check.add_argument("--context", type=Path, help="a JSON file with Context fields (customer, ticket, ...)")
-    check.add_argument("--guide", help="style guide id (default: the service default)")
+    check.add_argument("--guide", help="style guide id, or a guide folder anywhere (default: the service default)")
     check.add_argument("--locale", help="e.g. en-GB, en-US (default: the guide's)")
     check.add_argument("--format", choices=["text", "html"], help="default: html for .html/.htm files, else text")
     check.add_argument("--checks", help="comma-separated subset, e.g. grammar,readability")
@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     lt.add_argument("--heap", help="Java heap, e.g. 1g (default: TACTFUL_LANGUAGETOOL_HEAP)")
     lt.add_argument("--run-dir", type=Path, help="where its log, pid and state files go (default: var/)")
     lt.set_defaults(run=_languagetool)
+
+    guides = commands.add_parser("guides", help="style guides: validate them")
+    guides.add_argument("action", choices=["lint"])
+    guides.add_argument("path", nargs="?", type=Path, help="a guide folder (default: every guide in guides_dir)")
+    guides.set_defaults(run=_guides)
     return parser
 
 
@@ -79,6 +84,9 @@ def _check(args: argparse.Namespace) -> int:
     from .services import build_services
 
     settings = Settings()
+    if args.guide and Path(args.guide).is_dir():  # a guide folder anywhere on disk
+        settings.extra_guides = [*settings.extra_guides, Path(args.guide)]
+        context = context.model_copy(update={"guide": Path(args.guide).resolve().name})
     if sys.stderr.isatty():
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
@@ -163,6 +171,27 @@ def _summary(report: Report) -> str:
               if readability else "")
     summary = f"verdict: {report.verdict.value} ({found}; {report.metrics.get('words', 0)} words{scores})"
     return "\n".join([summary] + notes)
+
+
+# -- tactful guides lint ------------------------------------------------------
+def _guides(args: argparse.Namespace) -> int:
+    """Load the guides (and the folder given) as the service would; print each problem
+    as file:line: field: what is wrong. Exit 1 when any guide fails."""
+    from .checks import guide_sections
+    from .guide import GuideError, load_guides
+
+    settings = Settings()
+    extra = [*settings.extra_guides, *([args.path] if args.path else [])]
+    try:
+        guides = load_guides(settings.guides_dir, guide_sections(), extra)
+    except GuideError as exc:
+        print(str(exc))
+        return EXIT_BLOCK
+    shown = [args.path.resolve().name] if args.path else sorted(guides)
+    for guide_id in shown:
+        rules = guides[guide_id].sections["style"].rules
+        print(f"{guide_id}: ok ({len(rules)} style rules)")
+    return EXIT_OK
 
 
 # -- tactful serve ------------------------------------------------------------

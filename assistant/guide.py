@@ -5,8 +5,8 @@ top-level key is a section owned by the check of that name, which validates it."
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import yaml
@@ -26,6 +26,12 @@ class Section(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    @classmethod
+    def prepare(cls, data: dict[str, Any], folder: Path) -> dict[str, Any]:
+        """The section as written in the guide in `folder`, before `extends` merges it: a
+        section that reads files beside guide.yaml (the style check's rules/) does it here."""
+        return data
+
 
 class Guide(BaseModel):
     """A resolved guide: its own fields, and each check's validated section."""
@@ -44,15 +50,28 @@ _OWN_FIELDS = set(Guide.model_fields) - {"sections"}
 SectionModels = Mapping[str, type[Section]]
 
 
-def load_guides(folder: Path, sections: SectionModels) -> dict[str, Guide]:
-    """Every guide under `folder`, with `extends` resolved (child values win), each
+def load_guides(folder: Path, sections: SectionModels, extra: Sequence[Path] = ()) -> dict[str, Guide]:
+    """Every guide under `folder`, and each guide folder in `extra` (anywhere on disk; it
+    may extend a guide under `folder`), with `extends` resolved (child values win), each
     section validated by the model of the check that owns it."""
     raw: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.glob("*/guide.yaml")):
-        raw[path.parent.name] = _read_yaml(path)
+    paths: dict[str, Path] = {}
+    for path in [*sorted(folder.glob("*/guide.yaml")), *(Path(p) / "guide.yaml" for p in extra)]:
+        if not path.is_file():
+            raise GuideError(f"{path}: no such guide (a guide folder holds guide.yaml).")
+        raw[path.parent.name] = _prepare(_read_yaml(path), path.parent, sections)
+        paths[path.parent.name] = path
     if not raw:
         raise GuideError(f"No style guides found in {folder} (expected <id>/guide.yaml).")
-    return {guide_id: _build(guide_id, raw, folder, sections) for guide_id in raw}
+    return {guide_id: _build(guide_id, raw, paths[guide_id], sections) for guide_id in raw}
+
+
+def _prepare(data: dict[str, Any], folder: Path, sections: SectionModels) -> dict[str, Any]:
+    for name, model in sections.items():
+        prepared = model.prepare(dict(data.get(name) or {}), folder)
+        if prepared or name in data:
+            data[name] = prepared
+    return data
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -68,9 +87,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _build(guide_id: str, raw: dict[str, dict[str, Any]], folder: Path, sections: SectionModels) -> Guide:
+def _build(guide_id: str, raw: dict[str, dict[str, Any]], path: Path, sections: SectionModels) -> Guide:
     merged = _resolve(guide_id, raw, [])
-    path = folder / guide_id / "guide.yaml"
     unknown = sorted(set(merged) - _OWN_FIELDS - set(sections))
     if unknown:
         known = ", ".join(sorted(_OWN_FIELDS | set(sections)))

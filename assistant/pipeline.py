@@ -150,6 +150,7 @@ class Pipeline:
             findings.extend(outcome.findings)
             if outcome.metrics:
                 metrics[name] = outcome.metrics
+        findings = drop_duplicates(findings)
         findings.sort(key=finding_order)
         return Report(
             verdict=verdict_for(findings),
@@ -160,6 +161,24 @@ class Pipeline:
             text=draft.text,
             took_ms=round((time.perf_counter() - began) * 1000, 1),
         )
+
+
+def drop_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: where a style finding and a grammar finding overlap, the
+    style one (the organisation's own rule, the more specific) wins; the grammar rule is
+    named in its details."""
+    styled = [f for f in findings if f.check == "style" and f.start is not None]
+    if not styled:
+        return findings
+    kept = []
+    for finding in findings:
+        if finding.check == "grammar" and finding.start is not None and finding.end is not None:
+            winner = next((s for s in styled if s.start < finding.end and finding.start < s.end), None)  # type: ignore[operator]
+            if winner is not None:
+                winner.details.setdefault("grammar_rule", finding.rule)
+                continue
+        kept.append(finding)
+    return kept
 
 
 @dataclass

@@ -54,7 +54,7 @@ def build_services(settings: Settings | None = None) -> Services:
     resources = Resources(settings)
     checks = build_checks(resources)
     nlp = load_nlp(settings.spacy_model, set().union(*(check.spacy_pipes for check in checks)))
-    guides = load_guides(settings.guides_dir, guide_sections())
+    guides = load_guides(settings.guides_dir, guide_sections(), settings.extra_guides)
     if settings.default_guide not in guides:
         raise GuideError(
             f"TACTFUL_DEFAULT_GUIDE is {settings.default_guide!r}, but {settings.guides_dir} holds only: "

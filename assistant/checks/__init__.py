@@ -18,6 +18,7 @@ from .readability import ReadabilityCheck
 from .structure import StructureCheck
 from .tone import ToneCheck
 from .sla import SlaCheck
+from .style import StyleCheck
 
 __all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
 
@@ -29,6 +30,7 @@ CHECKS: list[type[Check]] = [
     StructureCheck,
     SlaCheck,
     ChannelsCheck,
+    StyleCheck,
 ]
 
 

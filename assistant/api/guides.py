@@ -1,0 +1,70 @@
+"""`GET /v1/guides`, `GET /v1/guides/{guide_id}`: the loaded style guides, resolved
+(`extends` merged, every section validated, style rules included). Thin: read, map."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from ..guide import Guide
+from .problems import ProblemError
+from .routes import ANY_ROUTE, Responses, ServicesDep, _problem
+from .schemas import ID_CHARS
+
+router = APIRouter(tags=["guides"])
+GUIDE_PROBLEMS: Responses = dict(sorted((ANY_ROUTE | {
+    404: _problem("No guide has this id; `detail` lists the known ones."),
+    422: _problem("The id is not a guide id (too long); `errors` names the field."),
+}).items()))
+
+
+class GuideSummary(BaseModel):
+    id: str
+    version: str
+    name: str
+    locale: str
+    extends: str | None = None
+    style_rules: int = Field(description="How many house-style rules the guide runs (inherited ones included).")
+
+
+class GuideDetail(BaseModel):
+    id: str
+    version: str
+    name: str
+    locale: str
+    extends: str | None = None
+    sections: dict[str, Any] = Field(description="Each check's section, resolved; `style.rules` holds every rule.")
+
+
+def _summary(guide: Guide) -> GuideSummary:
+    style = guide.sections.get("style")
+    return GuideSummary(
+        id=guide.id, version=guide.version, name=guide.name, locale=guide.locale, extends=guide.extends,
+        style_rules=len(style.rules) if style is not None else 0,
+    )
+
+
+@router.get("/v1/guides", response_model=list[GuideSummary], responses=ANY_ROUTE)
+def list_guides(services: ServicesDep) -> list[GuideSummary]:
+    """The style guides this service knows, by id."""
+    return [_summary(guide) for _, guide in sorted(services.pipeline.guides.items())]
+
+
+@router.get("/v1/guides/{guide_id}", response_model=GuideDetail, responses=GUIDE_PROBLEMS)
+def get_guide(guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], services: ServicesDep) -> GuideDetail:
+    """One guide, resolved: its own fields and every check's section, style rules included."""
+    guide = services.pipeline.guides.get(guide_id)
+    if guide is None:
+        known = ", ".join(sorted(services.pipeline.guides))
+        raise ProblemError(404, f"No such guide; known guides: {known}.")
+    sections = {
+        name: section.model_dump(mode="json", by_alias=True) if isinstance(section, BaseModel) else section
+        for name, section in guide.sections.items()
+    }
+    return GuideDetail(
+        id=guide.id, version=guide.version, name=guide.name, locale=guide.locale, extends=guide.extends,
+        sections=sections,
+    )
