@@ -63,7 +63,7 @@ PROTECTED_PATTERNS = (
 # first name after ^ or a dash, often on the same line as the last sentence: "@dana_k
 # Your refund is on its way. ^JK". The handles are addressing, the sign-off a signature.
 _SOCIAL = frozenset({Channel.social_public, Channel.social_private})
-_HANDLE = re.compile(r"(?<![\w@./])@\w{1,30}")
+_HANDLE = re.compile(r"(?<![\w@./])@\w(?:[\w.]{0,28}\w)?")  # X: 15 word characters; Instagram: 30, dots too
 _SOCIAL_SIGN_OFF = re.compile(r"(?:^|(?<=\s))(?:\^ ?|[-–—~] ?)[A-Z][A-Za-z]{0,14}\.?(?=\s*\Z)")
 
 _BLOCK_BREAKS = {  # tag -> newlines around it

@@ -94,10 +94,10 @@ def test_without_a_social_channel_the_draft_is_read_as_before(channel):
     assert draft.signature == [] and not draft.overlaps_protected(0, 5)
 
 
-def test_an_email_address_is_not_a_handle():
-    text = "@dana Write to help@acme.example and we'll reply. ^JK"
+def test_an_email_address_is_not_a_handle_and_a_handle_may_hold_dots():
+    text = "@the.real.gemma Write to help@acme.example and we'll reply. ^JK"
     draft = prepare_draft(text, channel="social_public")
-    assert [text[s:e] for s, e in draft.protected] == ["@dana", "help@acme.example"]
+    assert [text[s:e] for s, e in draft.protected] == ["@the.real.gemma", "help@acme.example"]
 
 
 def test_no_spelling_findings_on_handles_or_sign_offs(check):
