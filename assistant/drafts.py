@@ -74,7 +74,7 @@ def check_draft(
 ) -> Report:
     """The Report on one draft, or DraftRefused before any check runs."""
     validate_draft(pipeline, text, context, only, max_chars=max_chars)
-    return pipeline.run(prepare_draft(text, fmt), context, only)
+    return pipeline.run(prepare_draft(text, fmt, context.channel), context, only)
 
 
 def _unencodable(path: str, value: Any) -> str | None:

@@ -21,6 +21,8 @@ from html.entities import html5
 from html.parser import HTMLParser
 from typing import Any, Literal
 
+from .model import Channel
+
 Format = Literal["text", "html"]
 Kind = Literal["own", "quoted", "signature"]
 Span = tuple[int, int]
@@ -56,6 +58,13 @@ PROTECTED_PATTERNS = (
     re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b"),  # AB-12345
     re.compile(r"\b[A-Z]{2,}\d{3,}\b"),  # INC0012345
 )
+
+# Social replies address the customer by @handle and close with the agent's initials or
+# first name after ^ or a dash, often on the same line as the last sentence: "@dana_k
+# Your refund is on its way. ^JK". The handles are addressing, the sign-off a signature.
+_SOCIAL = frozenset({Channel.social_public, Channel.social_private})
+_HANDLE = re.compile(r"(?<![\w@./])@\w(?:[\w.]{0,28}\w)?")  # X: 15 word characters; Instagram: 30, dots too
+_SOCIAL_SIGN_OFF = re.compile(r"(?:^|(?<=\s))(?:\^ ?|[-–—~] ?)[A-Z][A-Za-z]{0,14}\.?(?=\s*\Z)")
 
 _BLOCK_BREAKS = {  # tag -> newlines around it
     "p": 2, "h1": 2, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2, "ul": 2, "ol": 2,
@@ -148,19 +157,33 @@ class Draft:
         return "".join(chars)
 
 
-def prepare_draft(source: str, fmt: Format = "text") -> Draft:
+def prepare_draft(source: str, fmt: Format = "text", channel: Channel | str | None = None) -> Draft:
+    """The Draft of `source`. Given the `channel`, its conventions too: on social channels
+    @handles are protected and a trailing "^JK" or "-Becky" is the signature."""
     if fmt == "html":
         text, starts, ends, marked = html_to_text(source)
     else:
         text, starts, ends, marked = source, None, None, {}
     quoted, signature = _foreign_spans(text, marked)
+    spans = [m.span() for pattern in PROTECTED_PATTERNS for m in pattern.finditer(text)]
+    if channel is not None and Channel(channel) in _SOCIAL:
+        signature = _social_signature(text, quoted, signature)
+        spans += [m.span() for m in _HANDLE.finditer(text)]
     own = _blank(text, quoted + signature)
     # A link's path may hold a code ("/orders/#48213"): overlapping matches make one span.
-    protected = _union([m.span() for pattern in PROTECTED_PATTERNS for m in pattern.finditer(text)])
+    protected = _union(spans)
     return Draft(
         source=source, format=fmt, text=text, own_text=own, quoted=quoted,
         signature=signature, protected=protected, source_starts=starts, source_ends=ends,
     )
+
+
+def _social_signature(text: str, quoted: list[Span], signature: list[Span]) -> list[Span]:
+    """The signature with a social sign-off ("^JK", "- Becky") that ends the agent's own
+    text added: the last run of text before any quoted history."""
+    end = quoted[0][0] if quoted else len(text)
+    match = None if signature or not end else _SOCIAL_SIGN_OFF.search(text, 0, end)
+    return [match.span()] if match else signature
 
 
 def _blank(text: str, spans: list[Span]) -> str:

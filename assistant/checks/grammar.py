@@ -14,7 +14,7 @@ from ..languagetool_client import (
     LanguageToolUnavailable,
     LtMatch,
 )
-from ..model import Context, Finding, Severity
+from ..model import Channel, Context, Finding, Severity
 from ..resources import Resources
 from ..text import Draft
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
@@ -37,6 +37,16 @@ def language_for(locale: str) -> str:
     raise NotApplicable(f"LanguageTool here checks English only, not {locale!r}.")
 
 
+class ChannelGrammar(Section):
+    """What a channel relaxes or tightens, on top of the section's own settings."""
+
+    disabled_rules: list[str] = Field(default_factory=list, description="Also off on this channel.")
+    disabled_categories: list[str] = Field(default_factory=list, description="Also off on this channel.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Rule or category id -> severity on this channel; wins over `severity`."
+    )
+
+
 class GrammarOptions(Section):
     """The guide's `grammar:` section."""
 
@@ -48,6 +58,21 @@ class GrammarOptions(Section):
     severity: dict[str, Severity] = Field(
         default_factory=dict, description="LanguageTool rule or category id -> severity, e.g. TYPOS: blocker."
     )
+    channels: dict[Channel, ChannelGrammar] = Field(
+        default_factory=dict, description="Per channel: more rules off, other severities (e.g. lower-case chat)."
+    )
+
+    def for_channel(self, channel: Channel) -> GrammarOptions:
+        """These options with the channel's relaxations applied (no `channels` left)."""
+        extra = self.channels.get(channel)
+        if extra is None:
+            return self.model_copy(update={"channels": {}})
+        return self.model_copy(update={
+            "disabled_rules": [*self.disabled_rules, *extra.disabled_rules],
+            "disabled_categories": [*self.disabled_categories, *extra.disabled_categories],
+            "severity": self.severity | extra.severity,
+            "channels": {},
+        })
 
 
 class GrammarCheck(Check):
@@ -63,12 +88,13 @@ class GrammarCheck(Check):
         return cls(resources.languagetool)
 
     def run(self, draft: Draft, context: Context, options: GrammarOptions) -> Outcome:
+        options = options.for_channel(context.channel)
         request = CheckOptions(
             language=language_for(context.locale or "en-GB"),  # the pipeline fills it from the guide
             picky=options.picky,
-            disabled_rules=tuple(sorted(options.disabled_rules)),
+            disabled_rules=tuple(sorted(set(options.disabled_rules))),
             enabled_rules=tuple(sorted(options.enabled_rules)),
-            disabled_categories=tuple(sorted(options.disabled_categories)),
+            disabled_categories=tuple(sorted(set(options.disabled_categories))),
         )
         paragraphs = draft.paragraphs
         try:
@@ -85,8 +111,18 @@ class GrammarCheck(Check):
                 excerpt = draft.text[start:end]
                 if draft.overlaps_protected(start, end) or _is_ignored(match, excerpt, ignored):
                     continue
+                if match.rule_id == "YOUR" and _YOUR_NOUN_SUBJECT.match(draft.text, end):
+                    continue
                 findings.append(_finding(draft, match, (start, end), options.severity))
         return Outcome(findings=findings, metrics={"language": request.language})
+
+
+# LanguageTool's YOUR rule reads "I'm sorry your booking was moved" as "you're booking":
+# "your" before an -ing noun and a verb ("your billing was wrong") is right as it is.
+_YOUR_NOUN_SUBJECT = re.compile(
+    r"\s+\w+ing\s+(?:was|were|is|are|has|have|had|will|would|can|could|did|does|(?:was|is|has|did|does)n[’']t)\b",
+    re.IGNORECASE,
+)
 
 
 def _as_lf(paragraph: str) -> str:

@@ -35,7 +35,8 @@ SIGN_OFF = re.compile(
         r"have\s+a\s+(?:good|great|lovely|nice)\s+\w+",
     )
     + r"[\s,.!]*(?:\n|$)"
-    + r"|^\s*[\^~–—-]\s?[A-Z][\w.]*\s*$",  # social and chat sign-offs: ^Priya, – Sam
+    + r"|^\s*[\^~–—-]\s?[A-Z][\w.]*\s*$"  # social and chat sign-offs: ^Priya, – Sam
+    + r"|^[ \t]*(?:thanks|thank\s+you)\s+for\s+[^.!?\n,]{1,40},[ \t]*\n[ \t]*\w",  # "Thanks for your patience,\nJo"
     _I | re.MULTILINE,
 )
 
@@ -51,7 +52,11 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"(?:happy|glad|pleased|delighted)\s+to", r"let\s+(?:me|us)\s+know", r"here\s+to\s+help",
             r"feel\s+free", r"don[’']?t\s+hesitate", r"do\s+not\s+hesitate", r"you[’']?re\s+welcome",
             r"hope\s+(?:this|that|you)", r"i\s+hope", r"my\s+pleasure", r"no\s+problem", r"no\s+worries",
-            r"(?:good|great)\s+question", r"of\s+course", r"sure\s+thing", r"great\s+news", r"glad",
+            r"(?:good|great)\s+question", r"of\s+course", r"sure\s+thing", r"(?:good|great)\s+news", r"glad",
+            r"^\s*(?:great|perfect|brilliant|lovely|excellent|wonderful|fantastic)\s*[,!]",  # "Perfect, that's done"
+            # a chat agent's holding line and offers: "one moment while I check", "would you like..."
+            r"(?:one|just\s+a)\s+(?:moment|minute|second|sec)", r"bear\s+with\s+me", r"would\s+you\s+like",
+            r"(?:i|we)\s+can\s+(?:certainly\s+|definitely\s+)?help",
         ),
         _L,
     ),
@@ -69,7 +74,9 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
     ),
     "acknowledgement": re.compile(
         _words(
-            r"i\s+(?:completely\s+|fully\s+|really\s+|totally\s+)?understand", r"i\s+can\s+(?:see|imagine|understand)",
+            r"(?:i|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+)?understand",
+            r"(?:i|we)\s+can\s+(?:see|imagine|understand)",
+            r"how\s+(?:frustrating|upsetting|worrying|stressful|annoying|disappointing|inconvenient)",
             r"understandabl[ey]", r"(?:must|would)\s+(?:have\s+been|be)\s+(?:so\s+|very\s+|really\s+)?"
             r"(?:frustrating|upsetting|worrying|stressful|annoying|difficult|disappointing|inconvenient)",
             r"i\s+appreciate", r"(?:not|isn[’']?t|wasn[’']?t)\s+(?:the\s+service|good\s+enough|acceptable|what\s+you)",

