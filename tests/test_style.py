@@ -319,3 +319,8 @@ def test_style_wins_over_grammar_on_the_same_span(check):
     assert [f["suggestions"] for f in style_hits] == [["color"]]
     assert not [f for f in both["findings"] if f["check"] == "grammar" and f["excerpt"] == "colour"]
     assert style_hits[0]["details"]["grammar_rule"].startswith("grammar.")
+
+
+def test_a_gas_meter_is_british_english_too(check):
+    report = check("Please send us a photo of your gas meter showing the reading.", checks=["style"])
+    assert not [f for f in report["findings"] if f["rule"] == "style.style.Spelling"]

@@ -3,7 +3,8 @@ the two differ (-ise/-ize, -our/-or, -re/-er, -ce/-se, doubled consonants, and a
 words of their own), built as substitution rules so they share the engine's matching.
 
 Words that are correct in both or differ by meaning (practice/practise, licence/license,
-program, check/cheque, tire, dialog, judgment, inquiry) are left out: a rule that fires on
+program, check/cheque, tire, dialog, judgment, inquiry, meter — a gas meter is a meter in
+British English too) are left out: a rule that fires on
 correct text costs more than it saves."""
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ colour favour behaviour honour labour neighbour humour flavour rumour harbour en
 vapour savour armour parlour odour
 """.split()
 _OUR_ENDINGS = ("", "s", "ed", "ing", "ful", "ite", "ites", "able", "ably", "hood", "hoods", "ly", "less")
-_RE = "centre metre litre theatre fibre calibre sombre spectre lustre".split()
+_RE = "centre litre theatre fibre calibre sombre spectre lustre".split()
 _RE_ENDINGS = ("", "s", "d")
 _DOUBLED = {  # British: American
     "cancelled": "canceled", "cancelling": "canceling", "travelled": "traveled", "travelling": "traveling",
