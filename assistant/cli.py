@@ -55,6 +55,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes; each loads its own models")
     serve.set_defaults(run=_serve)
 
+    draft = commands.add_parser("draft", help="draft a reply from a template and check it")
+    draft.add_argument("template", help="the template id (see `tactful templates list`)")
+    draft.add_argument("--context", type=Path, help="a JSON file with Context fields, plus `variables` and `organisation`")
+    draft.add_argument("--channel", help="email, chat, sms, ... (default: email, or the context's)")
+    draft.add_argument("--guide", help="style guide id (default: the service default)")
+    draft.add_argument("--locale", help="e.g. en-GB (default: the guide's)")
+    draft.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a template variable (repeat)")
+    draft.add_argument("--json", action="store_true", help="print {text, missing, stale, report} as JSON")
+    draft.set_defaults(run=_draft)
+
+    templates = commands.add_parser("templates", help="list or lint the reply templates")
+    templates.add_argument("action", choices=["list", "lint"])
+    templates.add_argument("--dir", type=Path, help="the templates folder (default: TACTFUL_TEMPLATES_DIR)")
+    templates.set_defaults(run=_templates)
+
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
     lt.add_argument("action", choices=["start", "stop", "status"])
     lt.add_argument("--port", type=int, help="default: the port of TACTFUL_LANGUAGETOOL_URL")
@@ -97,15 +112,9 @@ def _read_draft(name: str) -> str:
         raise BadInput(f"cannot read {name}: {exc}") from exc
 
 
-def _context(args: argparse.Namespace) -> Context:
-    data: dict = {}
-    if args.context:
-        try:
-            data = json.loads(args.context.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadInput(f"cannot read context {args.context}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise BadInput(f"{args.context} must hold a JSON object of Context fields.")
+def _context(args: argparse.Namespace, data: dict | None = None) -> Context:
+    if data is None:
+        data = _json_object(args.context) if args.context else {}
     for field in ("channel", "guide", "locale"):
         if getattr(args, field):
             data[field] = getattr(args, field)
@@ -158,6 +167,85 @@ def _summary(report: Report) -> str:
               if readability else "")
     summary = f"verdict: {report.verdict.value} ({found}; {report.metrics.get('words', 0)} words{scores})"
     return "\n".join([summary] + notes)
+
+
+# -- tactful draft / templates ------------------------------------------------
+def _draft(args: argparse.Namespace) -> int:
+    data = _json_object(args.context) if args.context else {}
+    variables = dict(data.get("variables") or {})
+    for item in args.var:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise BadInput(f"--var takes NAME=VALUE; got no '=' in argument {args.var.index(item) + 1}")
+        variables[name.strip()] = value
+    organisation = (data.get("organisation") or {}).get("name")
+    context = _context(args, {key: value for key, value in data.items() if key not in ("variables", "organisation")})
+
+    from .drafting.compose import UnknownTemplate, draft_reply
+    from .drafting.render import RenderError, VariableRefused
+    from .drafts import DraftRefused
+    from .services import build_services
+
+    settings = Settings()
+    if sys.stderr.isatty():
+        print("Loading language models…", file=sys.stderr)
+    services = build_services(settings)
+    try:  # the same use case as POST /v1/drafts
+        drafted = draft_reply(services.templates, services.pipeline, args.template, context, variables, organisation,
+                              max_chars=settings.max_text_chars)
+    except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        services.close()
+    report = drafted.report
+    assert report is not None
+    if args.json:
+        print(json.dumps({"text": drafted.rendered.text, "format": drafted.rendered.format,
+                          "missing": drafted.rendered.missing, "stale": drafted.stale,
+                          "review_due": drafted.review_due.isoformat(), "report": report.model_dump(mode="json")},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(drafted.rendered.text, end="\n\n")
+        if drafted.rendered.missing:
+            print(f"missing: {', '.join(drafted.rendered.missing)}")
+        if drafted.stale:
+            print(f"stale: the template was due for review on {drafted.review_due.isoformat()}")
+        print(render(report, args.template, colour=sys.stdout.isatty()))
+    return EXIT_BLOCK if report.verdict == "block" else EXIT_OK
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"cannot read context {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadInput(f"{path} must hold a JSON object of Context fields.")
+    return data
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .drafting.library import LibraryError, lint_library, load_library
+
+    folder = args.dir or Settings().templates_dir
+    if args.action == "lint":
+        errors = lint_library(folder)
+        for error in errors:
+            print(error)
+        print(f"{len(errors)} problem(s)" if errors else f"{folder}: all templates pass")
+        return EXIT_BLOCK if errors else EXIT_OK
+    try:
+        library = load_library(folder)
+    except LibraryError as exc:
+        raise BadInput(f"{exc}\nRun `tactful templates lint` for every problem.") from exc
+    today = date.today()
+    for template in sorted(library.templates.values(), key=lambda t: (t.meta.topic, t.id)):
+        channels = ",".join(c.value for c in template.meta.channels)
+        stale = "  STALE" if template.is_stale(today) else ""
+        print(f"{template.meta.topic}/{template.id}  {template.meta.title}  [{channels}]{stale}")
+    return EXIT_OK
 
 
 # -- tactful serve ------------------------------------------------------------

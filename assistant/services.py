@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from . import languagetool_server
 from .checks import build_checks, guide_sections
+from .drafting.library import Library, load_library
 from .guide import GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
@@ -28,6 +29,7 @@ class Services:
     languagetool: LanguageToolClient
     nlp: Language
     pipeline: Pipeline
+    templates: Library
 
     def close(self) -> None:
         self.pipeline.close()
@@ -64,4 +66,7 @@ def build_services(settings: Settings | None = None) -> Services:
         checks, nlp, guides,
         default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
     )
-    return Services(settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline)
+    templates = load_library(settings.templates_dir)  # compiled and indexed once; LibraryError if lint fails
+    return Services(
+        settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline, templates=templates
+    )

