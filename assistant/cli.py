@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     draft = commands.add_parser("draft", help="draft a reply from a template and check it")
     draft.add_argument("template", help="the template id (see `tactful templates list`)")
-    draft.add_argument("--context", type=Path, help="a JSON file with Context fields, plus `variables` and `organisation`")
+    draft.add_argument("--context", type=Path, help="a JSON file with Context fields, `variables` and `organisation`")
     draft.add_argument("--channel", help="email, chat, sms, ... (default: email, or the context's)")
     draft.add_argument("--guide", help="style guide id (default: the service default)")
     draft.add_argument("--locale", help="e.g. en-GB (default: the guide's)")

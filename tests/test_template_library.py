@@ -3,7 +3,7 @@ examples on every channel it serves, passes Tactful's checks with no blocker."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from assistant.settings import Settings
 LIBRARY = load_library(Settings().templates_dir)
 CASES = [(t.id, c.value) for t in LIBRARY.templates.values() for c in t.meta.channels]
 # A fixed clock near the examples' dates, so the checks' date rules stay reproducible.
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 TOPICS_NEEDED = {"general", "billing", "outages", "moving", "visits"}
 
 

@@ -60,7 +60,7 @@ class MissingValue(StrictUndefined):
 
     __slots__ = ()
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # type: ignore[override]
         if self._undefined_exception is SecurityError:
             self._fail_with_undefined_error()
         name = self._undefined_name or "value"
@@ -209,7 +209,8 @@ def render_template(
     block = template.block_for(channel)
     if block is None:
         served = ", ".join(c.value for c in template.meta.channels)
-        raise VariableRefused("channel", f"template {template.id!r} has no {channel.value} variant; it serves: {served}")
+        raise VariableRefused("channel", f"template {template.id!r} has no {channel.value} variant; "
+                                         f"it serves: {served}")
     names = {
         "customer": Namespace("customer", context.customer.model_dump(exclude_none=True, exclude_defaults=True)),
         "ticket": Namespace("ticket", context.ticket.model_dump(exclude_none=True)),
@@ -227,23 +228,24 @@ def render_template(
     try:
         text = "".join(compiled.blocks[block](compiled.new_context(names)))
     except SecurityError as exc:
-        raise RenderError(f"{_where(template, exc)}: reaches outside the sandbox ({exc}); "
+        raise RenderError(f"{_where(template, compiled, exc)}: reaches outside the sandbox ({exc}); "
                           "templates may only print values and call the formatting filters") from None
     except TemplateError as exc:
-        raise RenderError(f"{_where(template, exc)}: cannot render ({exc.message or type(exc).__name__})") from None
+        reason = exc.message or type(exc).__name__
+        raise RenderError(f"{_where(template, compiled, exc)}: cannot render ({reason})") from None
     finally:
         _missing.reset(token)
     fmt = "html" if channel in template.meta.html else "text"
     return Rendered(text=_tidy(text), format=fmt, missing=missing)
 
 
-def _where(template: Template, exc: BaseException) -> str:
-    """`file:line` of the template line that failed (from Jinja's rewritten traceback)."""
+def _where(template: Template, compiled: JinjaTemplate, exc: BaseException) -> str:
+    """`file:line` of the template line that failed: the compiled code's frame, mapped back."""
     line = None
     tb = exc.__traceback__ or sys.exc_info()[2]
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
+            line = compiled.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return f"{template.path}:{template.body_line + line - 1 if line else template.body_line}"
 

@@ -82,7 +82,7 @@ class SuggestionIndex:
             return []
         scores = self.bm25.get_scores(query)
         ranked = sorted(range(len(self.templates)), key=lambda i: -scores[i])
-        suggestions = []
+        suggestions: list[Suggestion] = []
         for i in ranked:
             if scores[i] <= 0 or len(suggestions) >= limit:
                 break

@@ -207,8 +207,8 @@ def parse_template(path: Path, root: Path, environment: Any) -> tuple[Template |
     declared = set(meta.variables) | CONTEXT_NAMES
     for undeclared in sorted(find_undeclared_variables(ast) - declared):
         line = min((n.lineno for n in ast.find_all(nodes.Name) if n.name == undeclared), default=1)
-        errors.append(LintError(name, body_line + line - 1,
-                                f"undeclared variable {undeclared!r}: declare it under `variables` in the front matter"))
+        message = f"undeclared variable {undeclared!r}: declare it under `variables` in the front matter"
+        errors.append(LintError(name, body_line + line - 1, message))
     for channel in meta.channels:
         if template.block_for(channel) is None:
             errors.append(LintError(name, _key_line(raw, "channels"),
@@ -244,6 +244,7 @@ def duplicate_ids(templates: Iterable[Template]) -> list[LintError]:
     errors = []
     for template in templates:
         if template.id in seen:
-            errors.append(LintError(str(template.path), 1, f"id {template.id!r} is also used by {seen[template.id].path}"))
+            other = seen[template.id].path
+            errors.append(LintError(str(template.path), 1, f"id {template.id!r} is also used by {other}"))
         seen.setdefault(template.id, template)
     return errors
