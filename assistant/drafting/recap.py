@@ -13,7 +13,7 @@ from ..model import Author, Message
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # "I'll send", "we will arrange", "I am going to book": what the writer commits to.
 OWN_ACTION = re.compile(
-    r"\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to| can)\s+(?!not\b)(.+)",
+    r"\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to)\s+(?!not\b)(.+)",
     re.IGNORECASE)
 # "could you send", "please send", "can you confirm": what the writer asks the other side to do.
 ASKED_ACTION = re.compile(

@@ -58,7 +58,6 @@ class Variable(BaseModel):
     example: Any = Field(description="Used by lint, the library test and the docs; never sent to a customer.")
     default: Any = None
     required: bool | None = Field(None, description="Default: required unless it has a default.")
-    currency: str | None = Field(None, description="For money: ISO 4217 code (default: the guide's, GBP).")
 
     @property
     def is_required(self) -> bool:
