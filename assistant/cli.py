@@ -191,7 +191,7 @@ def _draft(args: argparse.Namespace) -> int:
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
     try:  # the same use case as POST /v1/drafts
-        drafted = draft_reply(services.templates, services.pipeline, args.template, context, variables, organisation,
+        drafted = draft_reply(services.templates.current(), services.pipeline, args.template, context, variables, organisation,
                               max_chars=settings.max_text_chars)
     except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
         raise BadInput(str(exc)) from exc

@@ -274,3 +274,27 @@ def test_the_cli_drafts_from_a_context_file(tmp_path, capsys, monkeypatch, langu
     out = json.loads(capsys.readouterr().out)
     assert out["missing"] == [] and "Jordan" in out["text"] and out["report"]["text"] == out["text"]
     assert main(["draft", "nope", "--context", str(context)]) == 2
+
+
+# -- reload -----------------------------------------------------------------------
+def test_a_changed_library_is_reloaded_and_a_broken_one_is_not(tmp_path, monkeypatch):
+    import os
+
+    from assistant.drafting import library as library_module
+
+    path = write(tmp_path, "{% block default %}one{% endblock %}")
+    live = library_module.LiveLibrary(tmp_path, check_every=1.0)
+    first = live.current()
+    assert live.current() is first  # nothing changed, and too soon to look
+    clock = [library_module.time.monotonic()]
+    monkeypatch.setattr(library_module.time, "monotonic", lambda: clock[0])
+
+    write(tmp_path, "{% block default %}two, now with suggestions{% endblock %}", template_id="second")
+    clock[0] += 2
+    reloaded = live.current()
+    assert set(reloaded.templates) == {"sample", "second"} and reloaded.index is not first.index
+
+    path.write_text(path.read_text() + "{% if %}", encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    clock[0] += 2
+    assert live.current() is reloaded  # the broken file is not taken

@@ -134,14 +134,14 @@ def _summary(template: Template, today: date) -> dict[str, Any]:
 def list_templates(services: ServicesDep) -> TemplateList:
     """Every template in the library, by topic and id, with its review state."""
     today = date.today()
-    templates = sorted(services.templates.templates.values(), key=lambda t: (t.meta.topic, t.id))
+    templates = sorted(services.templates.current().templates.values(), key=lambda t: (t.meta.topic, t.id))
     return TemplateList.model_validate({"templates": [_summary(t, today) for t in templates]})
 
 
 @router.get("/v1/templates/{template_id}", response_model=TemplateDetail, responses=ANY_ROUTE | NOT_FOUND)
 def get_template(template_id: TemplateId, services: ServicesDep) -> TemplateDetail:
     """One template: its variables (type, example, default), channel variants and source."""
-    template = services.templates.get(template_id)
+    template = services.templates.current().get(template_id)
     if template is None:
         raise ProblemError(404, "No template has this id; `GET /v1/templates` lists them.")
     meta = template.meta
@@ -165,7 +165,7 @@ async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionD
     context = body.context()
     variables = body.variables or {}
     try:
-        drafted = render_draft(services.templates, services.pipeline, body.template, context, variables,
+        drafted = render_draft(services.templates.current(), services.pipeline, body.template, context, variables,
                                body.organisation.name)
     except UnknownTemplate as exc:
         raise ProblemError(422, f"template: {exc}", errors=[{"field": "template", "message": str(exc)}]) from None
@@ -193,5 +193,5 @@ def suggest(body: SuggestRequest, services: ServicesDep) -> SuggestResponse:
     """Templates ranked for the incoming message (BM25 over intents and examples), with
     the score and the terms that matched."""
     thread = [m.text for m in body.thread if m.author == "customer"]
-    found = services.templates.index.suggest(body.message, body.channel, thread, body.limit)
+    found = services.templates.current().index.suggest(body.message, body.channel, thread, body.limit)
     return SuggestResponse.model_validate({"suggestions": [vars(s) for s in found]})

@@ -3,6 +3,9 @@ indexed for suggestion. `reload()` builds a new library (and index) when files c
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +26,7 @@ from .suggest import SuggestionIndex
 from .templates import LibraryError, LintError, Template, duplicate_ids, parse_template, template_files
 
 _LINT_ENVIRONMENT = build_environment(html=False)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,6 +52,58 @@ def load_library(folder: Path) -> Library:
     if errors:
         raise LibraryError(errors)
     return _build(folder, templates)
+
+
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(folder: Path) -> Stamp:
+    """Each template file's path, modification time and size: changes when any file does."""
+    stamps = []
+    for path in template_files(folder) if folder.is_dir() else []:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+class LiveLibrary:
+    """The library the service answers from, rebuilt (templates, compiled code and the
+    suggestion index) when a file changes, looked at most every `check_every` seconds
+    (0: never). A library that no longer lints is not taken: the last good one stays and
+    the errors are logged. Requests only ever see a whole library, old or new."""
+
+    def __init__(self, folder: Path, check_every: float = 0.0) -> None:
+        self.folder, self.check_every = folder, check_every
+        self._stamp = fingerprint(folder)
+        self._library = load_library(folder)
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def current(self) -> Library:
+        if self.check_every and time.monotonic() - self._checked >= self.check_every:
+            if self._lock.acquire(blocking=False):  # one request looks; the others answer from the last one
+                try:
+                    self._refresh()
+                finally:
+                    self._lock.release()
+        return self._library
+
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        stamp = fingerprint(self.folder)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            self._library = load_library(self.folder)
+        except LibraryError as exc:
+            log.warning("templates changed but do not load (%d problem(s)); still serving the last good library. "
+                        "Run `tactful templates lint`.", len(exc.errors))
+            return
+        log.info("templates reloaded: %d", len(self._library.templates))
 
 
 def _build(folder: Path, templates: list[Template]) -> Library:
@@ -132,4 +188,4 @@ def stale(template: Template, today: date) -> bool:
     return template.is_stale(today)
 
 
-__all__ = ["Library", "LibraryError", "example_values", "lint_library", "load_library"]
+__all__ = ["Library", "LibraryError", "LiveLibrary", "example_values", "lint_library", "load_library"]
