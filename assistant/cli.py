@@ -65,9 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--json", action="store_true", help="print {text, missing, stale, report} as JSON")
     draft.set_defaults(run=_draft)
 
-    templates = commands.add_parser("templates", help="list or lint the reply templates")
-    templates.add_argument("action", choices=["list", "lint"])
+    templates = commands.add_parser("templates", help="list, lint and version the reply templates")
+    templates.add_argument("action", choices=["list", "lint", "seed", "save", "history", "export"])
+    templates.add_argument("target", nargs="?", help="save: the template FILE; history: the template ID")
     templates.add_argument("--dir", type=Path, help="the templates folder (default: TACTFUL_TEMPLATES_DIR)")
+    templates.add_argument("--author", help="save: who made the change")
+    templates.add_argument("--note", default="", help="save: what changed and why")
     templates.set_defaults(run=_templates)
 
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
@@ -191,8 +194,8 @@ def _draft(args: argparse.Namespace) -> int:
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
     try:  # the same use case as POST /v1/drafts
-        drafted = draft_reply(services.templates.current(), services.pipeline, args.template, context, variables, organisation,
-                              max_chars=settings.max_text_chars)
+        drafted = draft_reply(services.templates.current(), services.pipeline, args.template, context, variables,
+                              organisation, max_chars=settings.max_text_chars)
     except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
         raise BadInput(str(exc)) from exc
     finally:
@@ -229,7 +232,10 @@ def _templates(args: argparse.Namespace) -> int:
 
     from .drafting.library import LibraryError, lint_library, load_library
 
-    folder = args.dir or Settings().templates_dir
+    settings = Settings()
+    folder = args.dir or settings.templates_dir
+    if args.action in ("seed", "save", "history", "export"):
+        return _template_store(args, settings, folder)
     if args.action == "lint":
         errors = lint_library(folder)
         for error in errors:
@@ -245,6 +251,40 @@ def _templates(args: argparse.Namespace) -> int:
         channels = ",".join(c.value for c in template.meta.channels)
         stale = "  STALE" if template.is_stale(today) else ""
         print(f"{template.meta.topic}/{template.id}  {template.meta.title}  [{channels}]{stale}")
+    return EXIT_OK
+
+
+def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
+    from .drafting.store import TemplateStore
+    from .drafting.templates import LibraryError
+
+    if args.action in ("save", "history") and not args.target:
+        raise BadInput(f"templates {args.action} needs {'a FILE' if args.action == 'save' else 'a template ID'}")
+    if args.action == "save" and not args.author:
+        raise BadInput("templates save needs --author: every version records who made it")
+    store = TemplateStore(settings.templates_db_url)
+    try:
+        store.migrate()
+        if args.action == "seed":
+            print(f"stored {store.seed(folder)} new template(s) from {folder}")
+        elif args.action == "export":
+            print(f"wrote {store.export(folder)} template(s) to {folder}")
+        elif args.action == "history":
+            versions = store.history(args.target)
+            if not versions:
+                raise BadInput("no such template in the store; `tactful templates seed` stores the files")
+            for v in versions:
+                print(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  {v.note}")
+        else:
+            path = Path(args.target)
+            source = _read_draft(args.target)
+            try:
+                version = store.save(path.stem, path.parent.name, source, args.author, args.note)
+            except LibraryError as exc:
+                raise BadInput(str(exc)) from exc
+            print(f"{version.template_id}: version {version.version} by {version.author}")
+    finally:
+        store.close()
     return EXIT_OK
 
 

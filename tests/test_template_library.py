@@ -36,8 +36,8 @@ def test_every_template_renders_with_its_examples_without_blockers(services, tem
     template = LIBRARY.get(template_id)
     assert template is not None
     context = example_context(channel).model_copy(update={"now": NOW})
-    drafted = draft_reply(services.templates, services.pipeline, template_id, context, example_values(template),
-                          "Example Energy", max_chars=services.settings.max_text_chars)
+    drafted = draft_reply(services.templates.current(), services.pipeline, template_id, context,
+                          example_values(template), "Example Energy", max_chars=services.settings.max_text_chars)
     assert drafted.rendered.missing == []
     assert drafted.report is not None
     blockers = [f"{f.rule}: {f.message} [{f.excerpt}]" for f in drafted.report.findings if f.severity == "blocker"]

@@ -164,14 +164,18 @@ def template_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".j2", ".jinja") and p.is_file())
 
 
-def parse_template(path: Path, root: Path, environment: Any) -> tuple[Template | None, list[LintError]]:
+def parse_template(
+    path: Path, root: Path, environment: Any, raw: str | None = None
+) -> tuple[Template | None, list[LintError]]:
     """One file → its Template, or the lint errors that stop it loading. `environment`
-    compiles the body (render.py's sandbox), so lint sees exactly what renders."""
+    compiles the body (render.py's sandbox), so lint sees exactly what renders. With
+    `raw`, that text stands for the file's (a version from the store)."""
     name = str(path.relative_to(root.parent) if root.parent in path.parents else path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [LintError(name, 1, f"cannot read: {type(exc).__name__}")]
+    if raw is None:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return None, [LintError(name, 1, f"cannot read: {type(exc).__name__}")]
     if not raw.startswith("---"):
         return None, [LintError(name, 1, "no YAML front matter: the file must open with a '---' line")]
     try:
