@@ -298,3 +298,16 @@ def test_a_changed_library_is_reloaded_and_a_broken_one_is_not(tmp_path, monkeyp
     os.utime(path, ns=(1, 1))
     clock[0] += 2
     assert live.current() is reloaded  # the broken file is not taken
+
+
+def test_an_html_variant_is_escaped_and_checked_as_html(client):
+    body = {"template": "moving-out", "channel": "email", "now": "2026-11-25T10:00:00Z", "ticket": {"id": "7"},
+            "customer": {"name": "<script>alert(1)</script>"}, "variables": {"move_date": "2026-12-12"}}
+    response = client.post("/v1/drafts", json=body)
+    assert response.status_code == 200, response.text
+    drafted = response.json()
+    assert drafted["format"] == "html" and "<p>Hello &lt;script&gt;alert(1)&lt;/script&gt;,</p>" in drafted["text"]
+    context = {"channel": "email", "now": body["now"], "ticket": body["ticket"], "customer": body["customer"]}
+    checked = client.post("/v1/check", json={"text": drafted["text"], "format": "html", **context})
+    assert _without_timings(drafted["report"]) == _without_timings(checked.json())
+    assert "<p>" not in drafted["report"]["text"]  # checked as HTML: offsets refer to the plain text

@@ -138,7 +138,7 @@ def lint_library(folder: Path) -> list[LintError]:
         return errors
     library = _build(folder, templates)
     for template in templates:
-        name = str(template.path)
+        name = template.file
         try:
             values = {n: coerce(n, v, v.example) for n, v in template.meta.variables.items()}
         except VariableRefused as exc:

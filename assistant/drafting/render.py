@@ -247,7 +247,7 @@ def _where(template: Template, compiled: JinjaTemplate, exc: BaseException) -> s
         if tb.tb_frame.f_code.co_filename == "<template>":
             line = compiled.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
-    return f"{template.path}:{template.body_line + line - 1 if line else template.body_line}"
+    return f"{template.file or template.path.name}:{template.body_line + line - 1 if line else template.body_line}"
 
 
 def _tidy(text: str) -> str:

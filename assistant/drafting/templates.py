@@ -116,6 +116,8 @@ class Template:
     path: Path
     body_line: int  # the file line where the body starts (Jinja line 1)
     blocks: frozenset[str] = frozenset()
+    file: str = ""  # the path shown in errors: from the templates folder's parent, never absolute
+
 
     @property
     def id(self) -> str:
@@ -204,7 +206,7 @@ def parse_template(
         errors.append(LintError(name, body_line + (exc.lineno or 1) - 1, f"template syntax error: {exc.message}"))
         return None, errors
     blocks = frozenset(block.name for block in ast.find_all(nodes.Block))
-    template = Template(meta=meta, source=source, path=path, body_line=body_line, blocks=blocks)
+    template = Template(meta=meta, source=source, path=path, body_line=body_line, blocks=blocks, file=name)
     for reserved in sorted(CONTEXT_NAMES & set(meta.variables)):
         errors.append(LintError(name, _key_line(raw, "variables"), f"variable {reserved!r} is a context name"))
     declared = set(meta.variables) | CONTEXT_NAMES
@@ -247,7 +249,7 @@ def duplicate_ids(templates: Iterable[Template]) -> list[LintError]:
     errors = []
     for template in templates:
         if template.id in seen:
-            other = seen[template.id].path
-            errors.append(LintError(str(template.path), 1, f"id {template.id!r} is also used by {other}"))
+            other = seen[template.id].file
+            errors.append(LintError(template.file, 1, f"id {template.id!r} is also used by {other}"))
         seen.setdefault(template.id, template)
     return errors
