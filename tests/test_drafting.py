@@ -291,12 +291,16 @@ def test_a_changed_library_is_reloaded_and_a_broken_one_is_not(tmp_path, monkeyp
 
     write(tmp_path, "{% block default %}two, now with suggestions{% endblock %}", template_id="second")
     clock[0] += 2
+    live.current()
+    live.join()
     reloaded = live.current()
     assert set(reloaded.templates) == {"sample", "second"} and reloaded.index is not first.index
 
     path.write_text(path.read_text() + "{% if %}", encoding="utf-8")
     os.utime(path, ns=(1, 1))
     clock[0] += 2
+    live.current()
+    live.join()
     assert live.current() is reloaded  # the broken file is not taken
 
 

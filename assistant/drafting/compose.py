@@ -20,7 +20,7 @@ from .templates import Template
 
 
 class UnknownTemplate(LookupError):
-    def __init__(self, library: Library) -> None:
+    def __init__(self) -> None:
         super().__init__("no such template; GET /v1/templates lists them (or `tactful templates list`)")
 
 
@@ -40,7 +40,7 @@ def render_draft(
     """The rendered text (cheap: no check runs). UnknownTemplate or VariableRefused."""
     template = library.get(template_id)
     if template is None:
-        raise UnknownTemplate(library)
+        raise UnknownTemplate()
     values = variable_values(template, variables or {})
     today = context.now.date() if context.now else date.today()
     html = context.channel in template.meta.html

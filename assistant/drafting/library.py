@@ -7,7 +7,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from jinja2 import Template as JinjaTemplate
@@ -73,7 +72,8 @@ class LiveLibrary:
     """The library the service answers from, rebuilt (templates, compiled code and the
     suggestion index) when a file changes, looked at most every `check_every` seconds
     (0: never). A library that no longer lints is not taken: the last good one stays and
-    the errors are logged. Requests only ever see a whole library, old or new."""
+    the errors are logged. The look and the rebuild run on a background thread: no request
+    waits for them, and each sees a whole library, old or new."""
 
     def __init__(self, folder: Path, check_every: float = 0.0) -> None:
         self.folder, self.check_every = folder, check_every
@@ -81,18 +81,30 @@ class LiveLibrary:
         self._library = load_library(folder)
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
     def current(self) -> Library:
         if self.check_every and time.monotonic() - self._checked >= self.check_every:
-            if self._lock.acquire(blocking=False):  # one request looks; the others answer from the last one
-                try:
-                    self._refresh()
-                finally:
-                    self._lock.release()
+            if self._lock.acquire(blocking=False):  # one look at a time; everyone answers from the last library
+                self._checked = time.monotonic()
+                self._thread = threading.Thread(target=self._refresh, name="tactful-templates", daemon=True)
+                self._thread.start()
         return self._library
 
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a look under way (tests, tools)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
     def _refresh(self) -> None:
-        self._checked = time.monotonic()
+        try:
+            self._reload_if_changed()
+        except Exception as exc:  # a bug or an unreadable folder must not stop later looks
+            log.error("looking for template changes failed: %s", type(exc).__name__)
+        finally:
+            self._lock.release()
+
+    def _reload_if_changed(self) -> None:
         stamp = fingerprint(self.folder)
         if stamp == self._stamp:
             return
@@ -182,10 +194,6 @@ def example_recap() -> object:
     return Recap(points=["Your bill for March was higher than expected."],
                  customer_actions=["send a photo of the meter reading"],
                  agent_actions=["recalculate the bill from the new reading"])
-
-
-def stale(template: Template, today: date) -> bool:
-    return template.is_stale(today)
 
 
 __all__ = ["Library", "LibraryError", "LiveLibrary", "example_values", "lint_library", "load_library"]
