@@ -193,8 +193,14 @@ def _draft(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
-    try:  # the same use case as POST /v1/drafts
-        drafted = draft_reply(services.templates.current(), services.pipeline, args.template, context, variables,
+    try:  # the same use case as POST /v1/drafts, from the library of the context's organisation (guide)
+        from .pipeline import UnknownGuide
+
+        try:
+            library = services.templates.current(services.pipeline.guide_for(context).id)
+        except UnknownGuide as exc:
+            raise DraftRefused("guide", str(exc)) from exc
+        drafted = draft_reply(library, services.pipeline, args.template, context, variables,
                               organisation, max_chars=settings.max_text_chars)
     except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
         raise BadInput(str(exc)) from exc

@@ -315,3 +315,45 @@ def test_an_html_variant_is_escaped_and_checked_as_html(client):
     checked = client.post("/v1/check", json={"text": drafted["text"], "format": "html", **context})
     assert _without_timings(drafted["report"]) == _without_timings(checked.json())
     assert "<p>" not in drafted["report"]["text"]  # checked as HTML: offsets refer to the plain text
+
+
+# -- organisations ------------------------------------------------------------------
+def test_an_organisation_sees_its_own_templates_and_never_another_s(tmp_path, client, services, monkeypatch):
+    from assistant.drafting.library import LiveLibrary
+
+    write(tmp_path, "{% block default %}Hello,\\n\\nShared wording.\\n\\nKind regards,\\nSam{% endblock %}")
+    own = tmp_path / "orgs" / "strict"
+    write(own, "{% block default %}Hello,\\n\\nStrict's own wording.\\n\\nKind regards,\\nSam{% endblock %}")
+    write(own, "{% block default %}Hello,\\n\\nOnly strict has this about a boiler.\\n\\nKind regards,\\nSam"
+               "{% endblock %}", template_id="boiler-only")
+    assert lint_library(tmp_path) == []
+    monkeypatch.setattr(services, "templates", LiveLibrary(tmp_path))
+
+    def ids(guide: str | None = None) -> list[str]:
+        response = client.get("/v1/templates", params={"guide": guide} if guide else {})
+        assert response.status_code == 200, response.text
+        return [t["id"] for t in response.json()["templates"]]
+
+    assert ids() == ids("default") == ["sample"]
+    assert ids("strict") == ["boiler-only", "sample"]
+    draft = {"template": "sample", "channel": "email", "variables": {"due": "2026-12-01", "note": "x"}}
+    assert "Strict's own wording." in client.post("/v1/drafts", json={**draft, "guide": "strict"}).json()["text"]
+    assert "Shared wording." in client.post("/v1/drafts", json=draft).json()["text"]
+    refused = client.post("/v1/drafts", json={**draft, "template": "boiler-only"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "template"
+    assert client.get("/v1/templates/boiler-only").status_code == 404
+    assert client.get("/v1/templates/boiler-only", params={"guide": "strict"}).status_code == 200
+
+    def suggested(guide: str | None = None) -> set[str]:
+        body = {"message": "Please test this", **({"guide": guide} if guide else {})}
+        return {s["id"] for s in client.post("/v1/templates/suggest", json=body).json()["suggestions"]}
+
+    assert suggested() == {"sample"} and suggested("strict") == {"sample", "boiler-only"}
+    unknown = client.get("/v1/templates", params={"guide": "nope"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "guide"
+
+
+def test_an_organisation_folder_must_be_a_guide_id(tmp_path):
+    write(tmp_path / "orgs" / "Not An Id", "{% block default %}Hi{% endblock %}")
+    [error] = lint_library(tmp_path)
+    assert error.file.endswith("orgs/Not An Id") and "guide id" in error.message

@@ -8,14 +8,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from ..drafting.compose import Draft, UnknownTemplate, render_draft
+from ..drafting.library import Library
 from ..drafting.render import RenderError, VariableRefused
 from ..drafting.templates import Template, VariableType
 from ..drafts import check_draft, validate_draft
 from ..model import Channel, Context, Report
+from ..services import Services
 from .body import JsonBodyRoute
 from .problems import ProblemError
 from .routes import ANY_ROUTE, BODY_PROBLEMS, CHECK_PROBLEMS, AdmissionDep, Responses, ServicesDep, _problem
@@ -31,6 +33,15 @@ TemplateId = Annotated[str, Path(max_length=ID_CHARS, description="The template'
 VariableValue = Annotated[str, Field(max_length=VALUE_CHARS)] | int | float | bool | list[
     Annotated[str, Field(max_length=VALUE_CHARS)]] | None
 NOT_FOUND: Responses = {404: _problem("No template has this id; `GET /v1/templates` lists them.")}
+GUIDE_PROBLEMS: Responses = ANY_ROUTE | {422: _problem("The guide is unknown, or a query parameter breaks its rules.")}
+GuideQuery = Annotated[str | None, Query(max_length=ID_CHARS, description="The organisation's guide id: its own "
+                                         "templates as well as the shared ones (default: the service's guide).")]
+
+
+def _library(services: Services, guide: str | None) -> Library:
+    """The organisation's library: the one of its guide (UnknownGuide, 422, if none)."""
+    org = services.pipeline.guide_for(Context(channel=Channel.email, guide=guide)).id
+    return services.templates.current(org)
 
 
 class Organisation(BaseModel):
@@ -107,6 +118,8 @@ class SuggestRequest(BaseModel):
     thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES,
                                     description="Earlier messages; the customer's last three count too.")
     limit: int = Field(5, ge=1, le=SUGGESTIONS)
+    guide: Annotated[str, Field(max_length=ID_CHARS)] | None = Field(
+        None, description="The organisation's guide id: its own templates as well as the shared ones.")
 
 
 class SuggestionOut(BaseModel):
@@ -130,18 +143,18 @@ def _summary(template: Template, today: date) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/templates", response_model=TemplateList, responses=ANY_ROUTE)
-def list_templates(services: ServicesDep) -> TemplateList:
-    """Every template in the library, by topic and id, with its review state."""
+@router.get("/v1/templates", response_model=TemplateList, responses=GUIDE_PROBLEMS)
+def list_templates(services: ServicesDep, guide: GuideQuery = None) -> TemplateList:
+    """Every template of the organisation's library, by topic and id, with its review state."""
     today = date.today()
-    templates = sorted(services.templates.current().templates.values(), key=lambda t: (t.meta.topic, t.id))
+    templates = sorted(_library(services, guide).templates.values(), key=lambda t: (t.meta.topic, t.id))
     return TemplateList.model_validate({"templates": [_summary(t, today) for t in templates]})
 
 
-@router.get("/v1/templates/{template_id}", response_model=TemplateDetail, responses=ANY_ROUTE | NOT_FOUND)
-def get_template(template_id: TemplateId, services: ServicesDep) -> TemplateDetail:
+@router.get("/v1/templates/{template_id}", response_model=TemplateDetail, responses=GUIDE_PROBLEMS | NOT_FOUND)
+def get_template(template_id: TemplateId, services: ServicesDep, guide: GuideQuery = None) -> TemplateDetail:
     """One template: its variables (type, example, default), channel variants and source."""
-    template = services.templates.current().get(template_id)
+    template = _library(services, guide).get(template_id)
     if template is None:
         raise ProblemError(404, "No template has this id; `GET /v1/templates` lists them.")
     meta = template.meta
@@ -165,8 +178,8 @@ async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionD
     context = body.context()
     variables = body.variables or {}
     try:
-        drafted = render_draft(services.templates.current(), services.pipeline, body.template, context, variables,
-                               body.organisation.name)
+        drafted = render_draft(_library(services, context.guide), services.pipeline, body.template, context,
+                               variables, body.organisation.name)
     except UnknownTemplate as exc:
         raise ProblemError(422, f"template: {exc}", errors=[{"field": "template", "message": str(exc)}]) from None
     except VariableRefused as exc:
@@ -182,7 +195,7 @@ async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionD
     )
 
 
-def _check(services: ServicesDep, drafted: Draft, context: Context) -> Report:
+def _check(services: Services, drafted: Draft, context: Context) -> Report:
     return check_draft(services.pipeline, drafted.rendered.text, context,
                        fmt="html" if drafted.rendered.format == "html" else "text",
                        max_chars=services.settings.max_text_chars)
@@ -194,5 +207,5 @@ async def suggest(body: SuggestRequest, services: ServicesDep) -> SuggestRespons
     the score and the terms that matched. Under a millisecond at 300 templates: it runs
     on the event loop rather than waiting for a worker thread."""
     thread = [m.text for m in body.thread if m.author == "customer"]
-    found = services.templates.current().index.suggest(body.message, body.channel, thread, body.limit)
+    found = _library(services, body.guide).index.suggest(body.message, body.channel, thread, body.limit)
     return SuggestResponse.model_validate({"suggestions": [vars(s) for s in found]})

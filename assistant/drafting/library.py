@@ -22,7 +22,16 @@ from .render import (
     render_template,
 )
 from .suggest import SuggestionIndex
-from .templates import LibraryError, LintError, Template, duplicate_ids, parse_template, template_files
+from .templates import (
+    ID,
+    ORGS_FOLDER,
+    LibraryError,
+    LintError,
+    Template,
+    duplicate_ids,
+    parse_template,
+    template_files,
+)
 
 _LINT_ENVIRONMENT = build_environment(html=False)
 log = logging.getLogger(__name__)
@@ -45,12 +54,49 @@ class Library:
         return load_library(self.folder)
 
 
+@dataclass
+class Libraries:
+    """The shared library, and for each organisation (a guide id with a folder under
+    `orgs/`) the shared templates plus its own, which replace shared ones of the same id.
+    An organisation only ever sees its own library: another's templates are not in it."""
+
+    shared: Library
+    orgs: dict[str, Library]
+
+    def for_org(self, org: str | None) -> Library:
+        return self.orgs.get(org, self.shared) if org else self.shared
+
+
 def load_library(folder: Path) -> Library:
-    """Every template under `folder`, compiled and indexed; LibraryError if any fails lint."""
-    templates, errors = _parse_all(folder)
-    if errors:
-        raise LibraryError(errors)
-    return _build(folder, templates)
+    """The shared templates under `folder`, compiled and indexed; LibraryError if any
+    template (an organisation's too) fails lint."""
+    return load_libraries(folder).shared
+
+
+def load_libraries(folder: Path) -> Libraries:
+    shared, errors = _parse_all(folder)
+    own, org_errors = _parse_orgs(folder)
+    if errors or org_errors:
+        raise LibraryError(errors + org_errors)
+    return Libraries(_build(folder, shared), {org: _build(folder, _merge(shared, mine)) for org, mine in own.items()})
+
+
+def _merge(shared: list[Template], own: list[Template]) -> list[Template]:
+    return list(({t.id: t for t in shared} | {t.id: t for t in own}).values())
+
+
+def _parse_orgs(folder: Path) -> tuple[dict[str, list[Template]], list[LintError]]:
+    orgs = folder / ORGS_FOLDER
+    own: dict[str, list[Template]] = {}
+    errors: list[LintError] = []
+    for org_folder in sorted(p for p in orgs.iterdir() if p.is_dir()) if orgs.is_dir() else []:
+        if not ID.match(org_folder.name):
+            errors.append(LintError(str(org_folder.relative_to(folder.parent)), 1,
+                                    "an organisation folder is named after its guide id (lower-case, digits, hyphens)"))
+            continue
+        templates, found = _parse_files(template_files(org_folder), folder)
+        own[org_folder.name], errors = templates, errors + found
+    return own, errors
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -59,7 +105,7 @@ Stamp = tuple[tuple[str, int, int], ...]
 def fingerprint(folder: Path) -> Stamp:
     """Each template file's path, modification time and size: changes when any file does."""
     stamps = []
-    for path in template_files(folder) if folder.is_dir() else []:
+    for path in template_files(folder, include_orgs=True) if folder.is_dir() else []:
         try:
             stat = path.stat()
         except OSError:
@@ -78,18 +124,19 @@ class LiveLibrary:
     def __init__(self, folder: Path, check_every: float = 0.0) -> None:
         self.folder, self.check_every = folder, check_every
         self._stamp = fingerprint(folder)
-        self._library = load_library(folder)
+        self._libraries = load_libraries(folder)
         self._checked = time.monotonic()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def current(self) -> Library:
+    def current(self, org: str | None = None) -> Library:
+        """The library of organisation `org` (a guide id), else the shared one."""
         if self.check_every and time.monotonic() - self._checked >= self.check_every:
             if self._lock.acquire(blocking=False):  # one look at a time; everyone answers from the last library
                 self._checked = time.monotonic()
                 self._thread = threading.Thread(target=self._refresh, name="tactful-templates", daemon=True)
                 self._thread.start()
-        return self._library
+        return self._libraries.for_org(org)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for a look under way (tests, tools)."""
@@ -110,12 +157,13 @@ class LiveLibrary:
             return
         self._stamp = stamp
         try:
-            self._library = load_library(self.folder)
+            self._libraries = load_libraries(self.folder)
         except LibraryError as exc:
             log.warning("templates changed but do not load (%d problem(s)); still serving the last good library. "
                         "Run `tactful templates lint`.", len(exc.errors))
             return
-        log.info("templates reloaded: %d", len(self._library.templates))
+        log.info("templates reloaded: %d shared, %d organisation(s)", len(self._libraries.shared.templates),
+                 len(self._libraries.orgs))
 
 
 def _build(folder: Path, templates: list[Template]) -> Library:
@@ -130,9 +178,13 @@ def _build(folder: Path, templates: list[Template]) -> Library:
 def _parse_all(folder: Path) -> tuple[list[Template], list[LintError]]:
     if not folder.is_dir():
         return [], [LintError(str(folder), 1, "no such templates folder (TACTFUL_TEMPLATES_DIR)")]
+    return _parse_files(template_files(folder), folder)
+
+
+def _parse_files(paths: list[Path], folder: Path) -> tuple[list[Template], list[LintError]]:
     templates: list[Template] = []
     errors: list[LintError] = []
-    for path in template_files(folder):
+    for path in paths:
         template, found = parse_template(path, folder, _LINT_ENVIRONMENT)
         errors.extend(found)
         if template is not None:
@@ -145,11 +197,19 @@ def _parse_all(folder: Path) -> tuple[list[Template], list[LintError]]:
 def lint_library(folder: Path) -> list[LintError]:
     """Everything load_library checks, then each template rendered with its examples on
     every channel it serves: no missing variable, no render error."""
-    templates, errors = _parse_all(folder)
-    if errors:
-        return errors
-    library = _build(folder, templates)
-    for template in templates:
+    shared, errors = _parse_all(folder)
+    own, org_errors = _parse_orgs(folder)
+    if errors or org_errors:
+        return errors + org_errors
+    groups = [shared, *own.values()]  # each organisation's own templates, compiled on their own
+    for templates in groups:
+        errors.extend(_render_examples(_build(folder, templates)))
+    return errors
+
+
+def _render_examples(library: Library) -> list[LintError]:
+    errors: list[LintError] = []
+    for template in library.templates.values():
         name = template.file
         try:
             values = {n: coerce(n, v, v.example) for n, v in template.meta.variables.items()}

@@ -1,8 +1,10 @@
-"""Which templates answer an incoming customer message: BM25 (rank-bm25) over each
+"""Which templates answer an incoming customer message: BM25+ (rank-bm25) over each
 template's title, intents and example messages, built once when the library loads.
 
 Words are lower-cased, stop words dropped and light suffixes stripped, so "billed",
-"bills" and "billing" meet. Each suggestion says why: the message's terms it matched."""
+"bills" and "billing" meet. BM25+ rather than plain BM25: a word found in most
+templates still counts a little, where plain BM25's idf goes to zero or below (a
+small organisation library would then suggest nothing). Each suggestion says why: the message's terms it matched."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rank_bm25 import BM25Okapi
+from rank_bm25 import BM25Plus
 
 from ..model import Channel
 
@@ -69,7 +71,7 @@ class SuggestionIndex:
                 words += terms(example)
             documents.append(words or ["_"])
         self.vocabulary = [set(document) for document in documents]
-        self.bm25 = BM25Okapi(documents) if documents else None
+        self.bm25 = BM25Plus(documents) if documents else None
 
     def suggest(
         self, message: str, channel: Channel | None = None, thread: Sequence[str] = (), limit: int = 5

@@ -162,8 +162,14 @@ class LibraryError(ValueError):
         self.errors = errors
 
 
-def template_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".j2", ".jinja") and p.is_file())
+ORGS_FOLDER = "orgs"  # templates/orgs/<guide id>/...: one organisation's own templates
+
+
+def template_files(folder: Path, include_orgs: bool = False) -> list[Path]:
+    """The template files under `folder`; those of `orgs/` only with `include_orgs`."""
+    orgs = folder / ORGS_FOLDER
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".j2", ".jinja") and p.is_file()
+                  and (include_orgs or orgs not in p.parents))
 
 
 def parse_template(
