@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     templates.add_argument("--dir", type=Path, help="the templates folder (default: TACTFUL_TEMPLATES_DIR)")
     templates.add_argument("--author", help="save: who made the change")
     templates.add_argument("--note", default="", help="save: what changed and why")
+    templates.add_argument("--guide", default="", help="history: the organisation's guide id (default: shared)")
     templates.set_defaults(run=_templates)
 
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
@@ -276,19 +277,23 @@ def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) 
         elif args.action == "export":
             print(f"wrote {store.export(folder)} template(s) to {folder}")
         elif args.action == "history":
-            versions = store.history(args.target)
+            versions = store.history(args.target, args.guide)
             if not versions:
                 raise BadInput("no such template in the store; `tactful templates seed` stores the files")
             for v in versions:
                 print(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  {v.note}")
         else:
+            from .drafting.store import place
+
             path = Path(args.target)
             source = _read_draft(args.target)
+            organisation, topic = place(path)  # a file under orgs/<guide>/ is that organisation's
             try:
-                version = store.save(path.stem, path.parent.name, source, args.author, args.note)
+                version = store.save(path.stem, topic, source, args.author, args.note, organisation=organisation)
             except LibraryError as exc:
                 raise BadInput(str(exc)) from exc
-            print(f"{version.template_id}: version {version.version} by {version.author}")
+            owner = f" ({version.organisation})" if version.organisation else ""
+            print(f"{version.template_id}{owner}: version {version.version} by {version.author}")
     finally:
         store.close()
     return EXIT_OK

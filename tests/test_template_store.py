@@ -83,3 +83,19 @@ def test_the_cli_seeds_saves_and_shows_history(tmp_path, monkeypatch, capsys):
     edited.write_text(edited.read_text().replace("{% endblock %}", "", 1))
     assert main(["templates", "save", str(edited), "--author", "dana"]) == 2
     assert "closing-check.md:" in capsys.readouterr().err
+
+
+def test_organisations_versions_stay_apart_and_export_to_their_folder(store, tmp_path):
+    source = (FILES / "general" / "closing-check.md").read_text(encoding="utf-8")
+    shared = store.save("closing-check", "general", source, "dana")
+    own = store.save("closing-check", "general", source.replace("glad", "pleased"), "lee", organisation="strict")
+    assert (shared.version, own.version) == (1, 1)
+    assert [v.author for v in store.history("closing-check", "strict")] == ["lee"]
+    out = tmp_path / "export"
+    store.export(out)
+    assert "pleased" in (out / "orgs" / "strict" / "general" / "closing-check.md").read_text()
+    assert "pleased" not in (out / "general" / "closing-check.md").read_text()
+    again = TemplateStore(f"sqlite:///{tmp_path / 'again.db'}")
+    again.migrate()
+    assert again.seed(out) == 2 and again.latest("closing-check", "strict") is not None
+    again.close()

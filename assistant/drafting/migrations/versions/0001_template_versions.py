@@ -18,6 +18,7 @@ def upgrade() -> None:
     op.create_table(
         "template_versions",
         sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("organisation", sa.String(80), nullable=False, server_default=""),
         sa.Column("template_id", sa.String(80), nullable=False),
         sa.Column("topic", sa.String(80), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -25,7 +26,7 @@ def upgrade() -> None:
         sa.Column("author", sa.String(200), nullable=False),
         sa.Column("note", sa.String(500), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("template_id", "version", name="uq_template_version"),
+        sa.UniqueConstraint("organisation", "template_id", "version", name="uq_template_version"),
     )
     op.create_index("ix_template_versions_template_id", "template_versions", ["template_id"])
 
