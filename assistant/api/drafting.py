@@ -203,7 +203,7 @@ def _check(services: Services, drafted: Draft, context: Context) -> Report:
 
 @router.post("/v1/templates/suggest", response_model=SuggestResponse, responses=BODY_PROBLEMS)
 async def suggest(body: SuggestRequest, services: ServicesDep) -> SuggestResponse:
-    """Templates ranked for the incoming message (BM25 over intents and examples), with
+    """Templates ranked for the incoming message (BM25+ over intents and examples), with
     the score and the terms that matched. Under a millisecond at 300 templates: it runs
     on the event loop rather than waiting for a worker thread."""
     thread = [m.text for m in body.thread if m.author == "customer"]
