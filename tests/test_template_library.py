@@ -3,6 +3,7 @@ examples on every channel it serves, passes Tactful's checks with no blocker."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -36,10 +37,18 @@ def test_every_template_renders_with_its_examples_without_blockers(services, tem
     template = LIBRARY.get(template_id)
     assert template is not None
     context = example_context(channel).model_copy(update={"now": NOW})
-    drafted = draft_reply(services.templates.current(), services.pipeline, template_id, context,
-                          example_values(template), "Example Energy", max_chars=services.settings.max_text_chars)
+    def draft():
+        return draft_reply(services.templates.current(), services.pipeline, template_id, context,
+                           example_values(template), "Example Energy", max_chars=services.settings.max_text_chars)
+
+    drafted = draft()
+    if drafted.report is not None and drafted.report.checks["grammar"].status != "ok":
+        # A LanguageTool hiccup on 2 shared cores makes the client fail fast for a while: wait it out once.
+        time.sleep(services.settings.languagetool_retry_after + 0.5)
+        drafted = draft()
     assert drafted.rendered.missing == []
     assert drafted.report is not None
     blockers = [f"{f.rule}: {f.message} [{f.excerpt}]" for f in drafted.report.findings if f.severity == "blocker"]
     assert blockers == [], drafted.rendered.text
-    assert drafted.report.checks["grammar"].status == "ok"
+    grammar = drafted.report.checks["grammar"]
+    assert grammar.status == "ok", grammar.detail
