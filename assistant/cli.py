@@ -55,6 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes; each loads its own models")
     serve.set_defaults(run=_serve)
 
+    draft = commands.add_parser("draft", help="draft a reply from a template and check it")
+    draft.add_argument("template", help="the template id (see `tactful templates list`)")
+    draft.add_argument("--context", type=Path, help="a JSON file with Context fields, `variables` and `organisation`")
+    draft.add_argument("--channel", help="email, chat, sms, ... (default: email, or the context's)")
+    draft.add_argument("--guide", help="style guide id (default: the service default)")
+    draft.add_argument("--locale", help="e.g. en-GB (default: the guide's)")
+    draft.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a template variable (repeat)")
+    draft.add_argument("--json", action="store_true", help="print {text, missing, stale, report} as JSON")
+    draft.set_defaults(run=_draft)
+
+    templates = commands.add_parser("templates", help="list, lint and version the reply templates")
+    templates.add_argument("action", choices=["list", "lint", "seed", "save", "history", "export"])
+    templates.add_argument("target", nargs="?", help="save: the template FILE; history: the template ID")
+    templates.add_argument("--dir", type=Path, help="the templates folder (default: TACTFUL_TEMPLATES_DIR)")
+    templates.add_argument("--author", help="save: who made the change")
+    templates.add_argument("--note", default="", help="save: what changed and why")
+    templates.add_argument("--guide", default="", help="history: the organisation's guide id (default: shared)")
+    templates.set_defaults(run=_templates)
+
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
     lt.add_argument(
         "action", choices=["start", "stop", "status", "supervise"],
@@ -110,15 +129,9 @@ def _read_draft(name: str) -> str:
         raise BadInput(f"cannot read {name}: {exc}") from exc
 
 
-def _context(args: argparse.Namespace) -> Context:
-    data: dict = {}
-    if args.context:
-        try:
-            data = json.loads(args.context.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadInput(f"cannot read context {args.context}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise BadInput(f"{args.context} must hold a JSON object of Context fields.")
+def _context(args: argparse.Namespace, data: dict | None = None) -> Context:
+    if data is None:
+        data = _json_object(args.context) if args.context else {}
     for field in ("channel", "guide", "locale"):
         if getattr(args, field):
             data[field] = getattr(args, field)
@@ -191,6 +204,131 @@ def _guides(args: argparse.Namespace) -> int:
     for guide_id in shown:
         rules = guides[guide_id].sections["style"].rules
         print(f"{guide_id}: ok ({len(rules)} style rules)")
+
+
+# -- tactful draft / templates ------------------------------------------------
+def _draft(args: argparse.Namespace) -> int:
+    data = _json_object(args.context) if args.context else {}
+    variables = dict(data.get("variables") or {})
+    for item in args.var:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise BadInput(f"--var takes NAME=VALUE; got no '=' in argument {args.var.index(item) + 1}")
+        variables[name.strip()] = value
+    organisation = (data.get("organisation") or {}).get("name")
+    context = _context(args, {key: value for key, value in data.items() if key not in ("variables", "organisation")})
+
+    from .drafting.compose import UnknownTemplate, draft_reply
+    from .drafting.render import RenderError, VariableRefused
+    from .drafts import DraftRefused
+    from .services import build_services
+
+    settings = Settings()
+    if sys.stderr.isatty():
+        print("Loading language models…", file=sys.stderr)
+    services = build_services(settings)
+    try:  # the same use case as POST /v1/drafts, from the library of the context's organisation (guide)
+        from .pipeline import UnknownGuide
+
+        try:
+            library = services.templates.current(services.pipeline.guide_for(context).id)
+        except UnknownGuide as exc:
+            raise DraftRefused("guide", str(exc)) from exc
+        drafted = draft_reply(library, services.pipeline, args.template, context, variables,
+                              organisation, max_chars=settings.max_text_chars)
+    except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
+        raise BadInput(str(exc)) from exc
+    finally:
+        services.close()
+    report = drafted.report
+    assert report is not None
+    if args.json:
+        print(json.dumps({"text": drafted.rendered.text, "format": drafted.rendered.format,
+                          "missing": drafted.rendered.missing, "stale": drafted.stale,
+                          "review_due": drafted.review_due.isoformat(), "report": report.model_dump(mode="json")},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(drafted.rendered.text, end="\n\n")
+        if drafted.rendered.missing:
+            print(f"missing: {', '.join(drafted.rendered.missing)}")
+        if drafted.stale:
+            print(f"stale: the template was due for review on {drafted.review_due.isoformat()}")
+        print(render(report, args.template, colour=sys.stdout.isatty()))
+    return EXIT_BLOCK if report.verdict == "block" else EXIT_OK
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"cannot read context {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadInput(f"{path} must hold a JSON object of Context fields.")
+    return data
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .drafting.library import LibraryError, lint_library, load_library
+
+    settings = Settings()
+    folder = args.dir or settings.templates_dir
+    if args.action in ("seed", "save", "history", "export"):
+        return _template_store(args, settings, folder)
+    if args.action == "lint":
+        errors = lint_library(folder)
+        for error in errors:
+            print(error)
+        print(f"{len(errors)} problem(s)" if errors else f"{folder}: all templates pass")
+        return EXIT_BLOCK if errors else EXIT_OK
+    try:
+        library = load_library(folder)
+    except LibraryError as exc:
+        raise BadInput(f"{exc}\nRun `tactful templates lint` for every problem.") from exc
+    today = date.today()
+    for template in sorted(library.templates.values(), key=lambda t: (t.meta.topic, t.id)):
+        channels = ",".join(c.value for c in template.meta.channels)
+        stale = "  STALE" if template.is_stale(today) else ""
+        print(f"{template.meta.topic}/{template.id}  {template.meta.title}  [{channels}]{stale}")
+    return EXIT_OK
+
+
+def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
+    from .drafting.store import TemplateStore
+    from .drafting.templates import LibraryError
+
+    if args.action in ("save", "history") and not args.target:
+        raise BadInput(f"templates {args.action} needs {'a FILE' if args.action == 'save' else 'a template ID'}")
+    if args.action == "save" and not args.author:
+        raise BadInput("templates save needs --author: every version records who made it")
+    store = TemplateStore(settings.templates_db_url)
+    try:
+        store.migrate()
+        if args.action == "seed":
+            print(f"stored {store.seed(folder)} new template(s) from {folder}")
+        elif args.action == "export":
+            print(f"wrote {store.export(folder)} template(s) to {folder}")
+        elif args.action == "history":
+            versions = store.history(args.target, args.guide)
+            if not versions:
+                raise BadInput("no such template in the store; `tactful templates seed` stores the files")
+            for v in versions:
+                print(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.author}  {v.note}")
+        else:
+            from .drafting.store import place
+
+            path = Path(args.target)
+            source = _read_draft(args.target)
+            organisation, topic = place(path)  # a file under orgs/<guide>/ is that organisation's
+            try:
+                version = store.save(path.stem, topic, source, args.author, args.note, organisation=organisation)
+            except LibraryError as exc:
+                raise BadInput(str(exc)) from exc
+            owner = f" ({version.organisation})" if version.organisation else ""
+            print(f"{version.template_id}{owner}: version {version.version} by {version.author}")
+    finally:
+        store.close()
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from . import languagetool_server
 from .checks import build_checks, guide_sections
+from .drafting.library import LiveLibrary
 from .guide import GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
@@ -28,6 +29,7 @@ class Services:
     languagetool: LanguageToolClient
     nlp: Language
     pipeline: Pipeline
+    templates: LiveLibrary
 
     def close(self) -> None:
         self.pipeline.close()
@@ -64,4 +66,8 @@ def build_services(settings: Settings | None = None) -> Services:
         checks, nlp, guides,
         default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
     )
-    return Services(settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline)
+    # Compiled and indexed once (LibraryError if lint fails); rebuilt when a file changes.
+    templates = LiveLibrary(settings.templates_dir, settings.templates_reload_seconds)
+    return Services(
+        settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline, templates=templates
+    )

@@ -14,6 +14,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TACTFUL_", env_file=".env", extra="ignore")
 
     guides_dir: Path = Field(PROJECT_ROOT / "style_guides", description="One folder per style guide.")
+    templates_dir: Path = Field(
+        PROJECT_ROOT / "templates", description="Reply templates: Jinja2 with YAML front matter, a folder per topic."
+    )
+    templates_reload_seconds: float = Field(
+        2.0, ge=0, description="How often to look for changed template files (0: load once)."
+    )
+    templates_db_url: str = Field(
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'templates.db'}",
+        description="The template store (versions): SQLAlchemy URL, SQLite by default, PostgreSQL by URL.",
+    )
     default_guide: str = Field("default", description="Guide used when a request names none.")
     extra_guides: list[Path] = Field(
         default_factory=list, description="Guide folders anywhere on disk, loaded beside those in guides_dir."

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from ..services import Services, build_services
 from ..settings import Settings
-from . import guides, problems, routes, triage
+from . import drafting, guides, problems, routes, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import Probe
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(routes.router)
     app.include_router(triage.router)
     app.include_router(guides.router)
+    app.include_router(drafting.router)
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
 
     def openapi() -> dict[str, Any]:
