@@ -235,3 +235,33 @@ print(report.checks["confidentiality"].status, sorted(f.details["entity"] for f 
                                               "TLDEXTRACT_CACHE": str(tmp_path / "tld")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok ['CREDIT_CARD', 'EMAIL_ADDRESS', 'PHONE_NUMBER']", result.stdout
+
+
+# -- POST /v1/redact ----------------------------------------------------------------------
+def test_redact_masks_every_personal_data_finding_by_default(client):
+    text = "Hi Sam, your account number 12345678 is closed; the letter went to SW1A 1AA."
+    response = client.post("/v1/redact", json={"text": text, "channel": "social_public", "customer": SAM})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["text"] == "Hi Sam, your account number ****5678 is closed; the letter went to [postcode]."
+    assert [(m["entity"], text[m["start"]:m["end"]], m["replacement"]) for m in body["masked"]] == [
+        ("ACCOUNT_NUMBER", "12345678", "****5678"), ("UK_POSTCODE", "SW1A 1AA", "[postcode]")]
+    assert body["remaining"] == []
+
+
+def test_redact_masks_only_the_chosen_findings(client, check):
+    text = "Hi Sam, card 4111 1111 1111 1111, password is Tulip-Orange-42."
+    report = check(text, checks=["confidentiality"])
+    card = next(f["id"] for f in report["findings"] if f["details"]["entity"] == "CREDIT_CARD")
+    by_id = client.post("/v1/redact", json={"text": text, "channel": "email", "findings": [card]}).json()
+    assert by_id["text"] == "Hi Sam, card **** **** **** 1111, password is Tulip-Orange-42."
+    assert [f["details"]["entity"] for f in by_id["remaining"]] == ["PASSWORD"]
+    by_type = client.post("/v1/redact", json={"text": text, "channel": "email", "entities": ["PASSWORD"]}).json()
+    assert by_type["text"] == "Hi Sam, card 4111 1111 1111 1111, password is [password removed]."
+
+
+def test_redact_refuses_what_check_refuses(client):
+    too_long = client.post("/v1/redact", json={"text": "x" * 50_001, "channel": "email"})
+    assert too_long.status_code == 413 and too_long.headers["content-type"] == "application/problem+json"
+    unknown = client.post("/v1/redact", json={"text": "hi", "channel": "email", "guide": "nope"})
+    assert unknown.status_code == 422 and "4111" not in unknown.text

@@ -28,8 +28,10 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-OPERATIONS = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/healthz", "GET"), ("/readyz", "GET")]
-TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST")]
+OPERATIONS = [
+    ("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/redact", "POST"), ("/healthz", "GET"), ("/readyz", "GET"),
+]
+TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/redact", "POST")]
 
 
 @pytest.fixture(scope="module")

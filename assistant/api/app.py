@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from ..services import Services, build_services
 from ..settings import Settings
-from . import problems, routes, triage
+from . import problems, redact, routes, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import Probe
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.include_router(routes.router)
     app.include_router(triage.router)
+    app.include_router(redact.router)
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
 
     def openapi() -> dict[str, Any]:
