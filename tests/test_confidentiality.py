@@ -265,3 +265,29 @@ def test_redact_refuses_what_check_refuses(client):
     assert too_long.status_code == 413 and too_long.headers["content-type"] == "application/problem+json"
     unknown = client.post("/v1/redact", json={"text": "hi", "channel": "email", "guide": "nope"})
     assert unknown.status_code == 422 and "4111" not in unknown.text
+
+
+# -- the labelled set -------------------------------------------------------------------------
+def test_the_labelled_set_is_large_varied_and_in_sync_with_its_source():
+    from bench.confidentiality.labels import HOLDOUT, HOLDOUT_SOURCE, JSONL, SOURCE, load, parse
+
+    for source, jsonl in ((SOURCE, JSONL), (HOLDOUT_SOURCE, HOLDOUT)):
+        assert parse(source.read_text(encoding="utf-8")) == load(jsonl), f"run bench/confidentiality/labels.py: {jsonl}"
+    rows = load(JSONL)
+    entities = [e for r in rows for e in r["entities"]]
+    assert len(entities) >= 200 and len({e["type"] for e in entities}) >= 12
+    assert sum(1 for r in rows if not r["entities"]) >= 15  # hard negatives: replies with nothing to find
+
+
+def test_the_guard_keeps_its_precision_on_structured_identifiers(services):
+    """A floor under the benchmark (bench/confidentiality), on the held-out set."""
+    from bench.confidentiality.labels import HOLDOUT, load
+    from bench.confidentiality.run import STRUCTURED, score
+
+    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    rows = load(HOLDOUT)
+    found = [[(d.entity, d.start, d.end) for d in engine.detect(r["text"], services.nlp(r["text"]))] for r in rows]
+    kinds = sorted({e["type"] for r in rows for e in r["entities"]})
+    scores = score([r["entities"] for r in rows], found, kinds)
+    assert scores["STRUCTURED"][0] >= 0.9 and scores["ALL"][2] >= 0.8, scores
+    assert set(STRUCTURED) <= set(kinds)

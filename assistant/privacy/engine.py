@@ -127,7 +127,8 @@ class PrivacyEngine:
             text, language="en", entities=list(entities) if entities is not None else self.entities,
             nlp_artifacts=self.nlp_engine.artifacts(doc), score_threshold=self.score_threshold,
         )
-        return _resolve_overlaps([Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results])
+        found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
+        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start:d.end])])
 
     def detect_doc(self, doc: Doc) -> list[Detection]:
         """Detections in the whole of `doc.text`, block by block (paragraphs: text between
@@ -164,11 +165,22 @@ class PrivacyEngine:
 
 
 # Which entity wins when two spans overlap: the more specific, checked identifier.
+# A value behind its label ("MPRN is ...") beats a checksum that passes by chance.
 _PRIORITY = {name: rank for rank, name in enumerate((
-    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "MPAN", "UK_NHS", "UK_NINO", "UK_PASSPORT",
-    "UK_DRIVING_LICENCE", "PASSWORD", "SECURITY_ANSWER", "ONE_TIME_CODE", "MPRN", "METER_SERIAL", "EMAIL_ADDRESS",
-    "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "PHONE_NUMBER", "IP_ADDRESS", "STREET_ADDRESS", "UK_POSTCODE", "PERSON",
+    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "PASSWORD", "SECURITY_ANSWER", "ONE_TIME_CODE", "MPRN",
+    "METER_SERIAL", "UK_PASSPORT", "DATE_OF_BIRTH", "MPAN", "UK_NHS", "UK_NINO", "UK_DRIVING_LICENCE",
+    "EMAIL_ADDRESS", "ACCOUNT_NUMBER", "PHONE_NUMBER", "IP_ADDRESS", "STREET_ADDRESS", "UK_POSTCODE", "PERSON",
 ))}
+# spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
+# of letters with a lower-case letter, capitalised.
+_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]\.?)(?:[ -](?:[A-Z][a-z'’.-]*|[A-Z]\.?|[a-z]{2,3}))*$")
+_NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
+
+
+def _is_name(value: str) -> bool:
+    return bool(_NAME.match(value)) and value.lower() not in _NOT_NAMES
+
+
 _BLANK_LINE = re.compile(r"(?:\r?\n|\r)[^\S\r\n]*(?:\r?\n|\r)\s*")
 
 

@@ -12,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import phonenumbers
 import regex
-from presidio_analyzer import EntityRecognizer, LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    LocalRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from . import checksums
 from .secrets import SecretsRecognizer
@@ -30,7 +38,8 @@ class Spec:
     deny: tuple[str, ...] = field(default=())  # values that are never the entity (lower case)
 
 
-_LABEL_END = r"[^\S\n]*(?:(?:no\.?|number|num)[^\S\n]*)?(?:(?:is|was|=|:|-)[^\S\n]*)?['\"“‘]?"
+_LABEL_END = r"[^\S\n]*(?:(?:no\.?|number|num|reference|ref)[^\S\n]*)?(?:(?:is|was|=|:|-)[^\S\n]*)?['\"“‘]?"
+_SECURITY = r"\b(?:security[^\S\n]+answer|memorable[^\S\n]+(?:word|place|name))"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 
 SPECS: tuple[Spec, ...] = (
@@ -62,23 +71,27 @@ SPECS: tuple[Spec, ...] = (
                              r"Terrace|Grove|Mews|Square|Row|View|Walk|Hill)\b", 0.7),), ("address", "live", "lives")),
     Spec("EMAIL_ADDRESS", (("email", r"\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b", 0.9),)),
     Spec("DATE_OF_BIRTH", (("labelled date of birth",
-                            r"(?<=\b(?:date[^\S\n]+of[^\S\n]+birth|d\.?o\.?b\.?|born(?:[^\S\n]+on)?|birthday)"
-                            r"[^\S\n]*(?:is|was|:|of)?[^\S\n]*)"
+                            r"(?<=\b(?:date[^\S\n]+of[^\S\n]+birth|d\.?o\.?b\.?|born|birthday)\b[^\n.!?\d]{0,20})"
                             r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
                             r"|\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MONTH + r",?[ ]+(?:19|20)\d{2}"
                             r"|" + _MONTH + r"[ ]+\d{1,2}(?:st|nd|rd|th)?,?[ ]+(?:19|20)\d{2})", 0.85),)),
     Spec("UK_PASSPORT", (("labelled passport", r"(?<=\bpassport" + _LABEL_END + r")(?:\d{9}|(?-i:[A-Z]{2})\d{7})\b",
                           0.85),)),
-    Spec("UK_DRIVING_LICENCE", (("dvla licence", r"\b(?-i:[A-Z9]{5}\d[0156]\d{3}[A-Z9]{2}\d[A-Z]{2})(?:[ ]?\d{2})?\b",
+    Spec("UK_DRIVING_LICENCE", (("dvla licence", r"\b(?-i:[A-Z9]{5}\d[0156]\d{4}[A-Z9]{2}\d[A-Z]{2})(?:[ ]?\d{2})?\b",
                                  0.7),),
          ("licence", "driving", "dvla")),
-    Spec("IP_ADDRESS", (("ipv4", r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+    Spec("IP_ADDRESS", (("ipv4", r"(?<!\b(?:version|firmware|release|build|v)[^\S\n]?)(?<![\d.])"
+                                 r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
                                  r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)", 0.6),),
          ("ip", "address", "router")),
     Spec("PASSWORD", (
         ("labelled password", r"(?<=\b(?:password|passcode|pass[ ]word|pwd|passphrase)[^\S\n]*(?:(?:is|was|to|:|=)"
                               r"[^\S\n]*)+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])", 0.85),
-        ("labelled pin", r"(?<=\bpin(?:[^\S\n]+(?:number|code))?[^\S\n]*(?:is|was|:|=)[^\S\n]*)\d{4,6}\b", 0.85),
+        ("password after a few words", r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b(?:is|was|to)"
+                                       r"[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])", 0.85),
+        ("password-like value right after the word", r"(?<=\b(?:password|passcode)[^\S\n]+)(?=\S*[\d!#$%&*@^_])"
+                                                     r"(?=\S*[A-Za-z])[^\s'\"”’]{6,64}(?<![.,;!?])", 0.7),
+        ("labelled pin", r"(?<=\bpin(?:[^\S\n]+(?:number|code))?[^\S\n]*(?:is|was|to|:|=)[^\S\n]*)\d{4,6}\b", 0.85),
     ), (), None, ("reset", "changed", "the", "your", "a", "an", "now", "been", "not", "being", "sent", "expired",
                   "incorrect", "wrong", "required", "needed", "updated", "protected", "secure", "strong")),
     Spec("ONE_TIME_CODE", (("labelled one-time code",
@@ -89,14 +102,33 @@ SPECS: tuple[Spec, ...] = (
                               r"(?<=\b(?:security[^\S\n]+answer|answer[^\S\n]+to[^\S\n]+(?:your|the)[^\S\n]+security"
                               r"[^\S\n]+question|memorable[^\S\n]+(?:word|answer|information|place)|mother'?s[^\S\n]+"
                               r"maiden[^\S\n]+name)[^\S\n]*(?:is|was|:|=)[^\S\n]*['\"“‘]?)[A-Za-z0-9][^\s,.;'\"”’]{1,40}",
-                              0.85),)),
+                              0.85),
+        ("security answer after a few words", r"(?<=" + _SECURITY + r"\b[^\n.!?]{1,15}?\b(?:is|was)[^\S\n]+)"
+                                              r"(?-i:[A-Z])[^\s,.;'\"”’]{1,40}", 0.8),
+        ("capitalised word right after the label", r"(?<=" + _SECURITY + r"[^\S\n]+)(?-i:[A-Z][a-z]{2,})\b", 0.7),
+    ), (), None, ("is", "was", "and", "the", "you", "we", "on", "for", "has", "have")),
     Spec("MPAN", (("mpan core", r"(?<![\d-])\d{2}[ ]?\d{4}[ ]?\d{4}[ ]?\d{3}(?![\d-])", 0.3),),
          ("mpan", "meter", "electricity", "supply"), "mpan_core"),
     Spec("MPRN", (("labelled mprn", r"(?<=\b(?:mprn|m\.p\.r\.n\.?|meter[^\S\n]+point[^\S\n]+reference)" + _LABEL_END +
                    r")\d{6,10}\b", 0.85),)),
     Spec("METER_SERIAL", (("labelled meter serial",
                            r"(?<=\b(?:meter[^\S\n]+serial|msn|serial[^\S\n]+number[^\S\n]+of[^\S\n]+(?:your|the)"
-                           r"[^\S\n]+meter)" + _LABEL_END + r")(?=[A-Z]*\d)(?-i:[A-Z0-9]){6,14}\b", 0.85),)),
+                           r"[^\S\n]+meter)" + _LABEL_END + r")(?=[A-Z]*\d)(?-i:[A-Z0-9]){6,14}\b", 0.85),
+        ("meter or serial number followed by a code",
+         r"(?<=\b(?:meter|serial[^\S\n]+number)\b(?:[^\n.!?]{0,20}?\b(?:is|:))?[^\S\n]+)"
+         r"(?=[A-Z0-9]*\d)(?=[0-9]*[A-Z])(?-i:[A-Z0-9]{8,12})\b", 0.6),
+    ), ("meter", "serial")),
+    Spec("PERSON", (
+        ("name after a greeting", r"(?<=(?:^|\n)[^\S\n]*(?:hi|hello|hey|dear)[^\S\n]+)"
+                                  r"(?-i:(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
+                                  r"(?=[^\S\n]*[,!\n])", 0.8),
+        ("title and surname", r"\b(?-i:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ][A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", 0.85),
+    ), (), None, ("sir", "madam", "sir or madam", "there", "all", "team", "everyone", "customer", "friend")),
+    Spec("API_KEY", (
+        ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b", 0.9),
+        ("gitlab token", r"\bglpat-[A-Za-z0-9_-]{20,}\b", 0.9),
+        ("openai project key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}\b", 0.9),
+    )),
 )
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
@@ -132,27 +164,56 @@ class CheckedPatternRecognizer(PatternRecognizer):
 
 # A number after one of these is an order or tracking reference, not a phone number.
 _NOT_A_PHONE = regex.compile(
-    r"\b(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn|account)"
-    r"[^\S\n]*(?:no\.?|number|#)?[^\S\n]*(?:is|:)?[^\S\n]*#?$",
+    r"\b(?:(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn)"
+    r"[^\S\n]*(?:no\.?|number|#)?|account[^\S\n]*(?:no\.?|number|#))[^\S\n]*(?:is|:)?[^\S\n]*#?$",
     regex.IGNORECASE,
 )
 
 
-class UkFirstPhoneRecognizer(PhoneRecognizer):
-    """phonenumbers' matcher, GB first (a national number is read as British), valid
-    numbers only; a number right after "order"/"reference" is not a phone number."""
+NAME = "tactful:phone_number"
 
-    SCORE = 0.7
+
+class UkFirstPhoneRecognizer(LocalRecognizer):
+    """phonenumbers' matcher, GB first (a national number is read as British). A valid
+    number scores 0.7; one that is only possible (the right length, an unallocated range:
+    still someone's number, mistyped or new) 0.55. Freephone, shared-cost, premium and
+    non-geographic numbers are organisations', not people's; a number right after "order"
+    or "reference" is that, not a phone number."""
+
+    VALID, POSSIBLE = 0.7, 0.55
     CONTEXT = ["phone", "telephone", "mobile", "call", "ring", "number", "tel", "text", "whatsapp"]
+    ORGANISATION_TYPES = frozenset({
+        phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST, phonenumbers.PhoneNumberType.UAN,
+    })
 
-    def __init__(self) -> None:
-        super().__init__(supported_regions=("GB",), leniency=1, name="tactful:phone_number")
+    def __init__(self, region: str = "GB") -> None:
+        super().__init__(supported_entities=["PHONE_NUMBER"], name=NAME, context=self.CONTEXT)
+        self.region = region
+
+    def load(self) -> None:
+        pass
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        found = super().analyze(text, entities, nlp_artifacts)  # type: ignore[arg-type]
-        return [r for r in found if not _NOT_A_PHONE.search(text[max(0, r.start - 40):r.start])]
+        found = []
+        for match in phonenumbers.PhoneNumberMatcher(text, self.region, leniency=phonenumbers.Leniency.POSSIBLE):
+            raw = match.raw_string
+            if not raw.lstrip("(").startswith(("0", "+")) or sum(c.isdigit() for c in raw) < 10:
+                continue
+            if _NOT_A_PHONE.search(text[max(0, match.start - 40):match.start]):
+                continue
+            valid = phonenumbers.is_valid_number(match.number)
+            if valid and phonenumbers.number_type(match.number) in self.ORGANISATION_TYPES:
+                continue
+            found.append(RecognizerResult(
+                "PHONE_NUMBER", match.start, match.end, self.VALID if valid else self.POSSIBLE,
+                analysis_explanation=AnalysisExplanation(NAME, self.VALID if valid else self.POSSIBLE),
+                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
+                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+            ))
+        return found
 
 
 def build_recognizers() -> list[EntityRecognizer]:
@@ -163,5 +224,5 @@ def build_recognizers() -> list[EntityRecognizer]:
     return recognizers
 
 
-ENTITIES: tuple[str, ...] = tuple(spec.entity for spec in SPECS) + ("PHONE_NUMBER", "API_KEY", "PERSON")
+ENTITIES: tuple[str, ...] = tuple(dict.fromkeys([*(s.entity for s in SPECS), "PHONE_NUMBER", "API_KEY", "PERSON"]))
 __all__ = ["ENTITIES", "SPECS", "Spec", "build_recognizers", "LocalRecognizer"]

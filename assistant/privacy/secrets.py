@@ -24,7 +24,7 @@ from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DETECTORS: tuple[type[RegexBasedDetector], ...] = (
@@ -61,6 +61,7 @@ class SecretsRecognizer(LocalRecognizer):
                     start, end = match.span(group)
                     results.append(RecognizerResult(
                         "API_KEY", start, end, self.SCORE,
+                        analysis_explanation=AnalysisExplanation(self.__class__.__name__, self.SCORE),
                         recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.__class__.__name__,
                                               RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                                               "detector": detector.secret_type},
