@@ -210,7 +210,9 @@ _COLLEAGUE = re.compile(
 
 class ConfidentialityCheck(Check):
     name = CHECK
-    spacy_pipes = frozenset({"ner"})  # PERSON entities; everything else is patterns
+    # Tokens and sentences: names come from `ner` run per sentence on these tokens, cached (see
+    # privacy/engine.py); on the whole draft at every keystroke it broke the re-check budget.
+    spacy_pipes = frozenset({"sentencizer"})
     Options = ConfidentialityOptions
 
     def __init__(self, engine: PrivacyEngine) -> None:

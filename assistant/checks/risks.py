@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 
 from ..guide import Section
 from ..model import Severity
+from ..privacy.engine import sentence_spans
 
 Span = tuple[int, int]
 
@@ -48,25 +50,49 @@ class RiskRules(Section):
     media_team: str = Field("our media team", description="who answers press and media enquiries")
 
     def find(self, doc: Doc, spans: list[Span]) -> Iterator[tuple[RiskRule, int, int]]:
-        """Each rule match in `doc` that starts inside one of `spans`, longest first per place."""
+        """Each rule match in `doc` that starts inside one of `spans`, longest first per place.
+        Matched sentence by sentence, each sentence's matches cached by its text."""
         if doc is None or not self.rules:
             return
-        matcher = _matcher(doc.vocab, tuple((r.id, tuple(r.phrases)) for r in self.rules))
+        key = tuple((r.id, tuple(r.phrases)) for r in self.rules)
+        matcher = _matcher(doc.vocab, key)
         by_id = {r.id: r for r in self.rules}
-        taken: list[Span] = []
-        for match_id, start, end in sorted(matcher(doc), key=lambda m: (m[1], -m[2])):
-            span = doc[start:end]
-            place = (span.start_char, span.end_char)
-            if any(place[0] < t[1] and t[0] < place[1] for t in taken):
+        cache = _SENTENCE_MATCHES.setdefault(key, {})
+        for sentence in sentence_spans(doc):
+            if not any(s <= sentence.start_char < e for s, e in spans):
                 continue
-            if not any(s <= place[0] < e for s, e in spans):
-                continue
-            taken.append(place)
-            yield by_id[doc.vocab.strings[match_id]], *place
+            found = cache.get(sentence.text)
+            if found is None:
+                found = _longest_first(doc, sentence, matcher)
+                with _LOCK:  # requests run on several threads
+                    if len(cache) >= _CACHE_SIZE:
+                        cache.pop(next(iter(cache)), None)
+                    cache[sentence.text] = found
+            for rule_id, start, end in found:
+                place = (sentence.start_char + start, sentence.start_char + end)
+                if any(s <= place[0] < e for s, e in spans):
+                    yield by_id[rule_id], *place
 
     def media_enquiry(self, messages: list[str]) -> bool:
         pattern = _words_pattern(tuple(self.media_words))
         return pattern is not None and any(pattern.search(m) for m in messages)
+
+
+_CACHE_SIZE = 4096
+_LOCK = threading.Lock()
+_SENTENCE_MATCHES: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def _longest_first(doc: Doc, sentence: Any, matcher: Matcher) -> tuple[tuple[str, int, int], ...]:
+    """(rule id, start, end) of the matches in `sentence`, offsets into its text; of
+    overlapping matches the earliest and longest."""
+    taken: list[tuple[str, int, int]] = []
+    for match_id, start, end in sorted(matcher(sentence), key=lambda m: (m[1], -m[2])):
+        span = sentence[start:end]
+        place = (span.start_char - sentence.start_char, span.end_char - sentence.start_char)
+        if not any(place[0] < t[2] and t[1] < place[1] for t in taken):
+            taken.append((doc.vocab.strings[match_id], *place))
+    return tuple(taken)
 
 
 @functools.lru_cache(maxsize=1)

