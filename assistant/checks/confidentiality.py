@@ -255,7 +255,6 @@ class _Review:
         kind = self.draft.kind_at(d.start, d.end)
         value = self.draft.text[d.start:d.end]
         what = ENTITY_NAMES.get(d.entity, d.entity.lower())
-        masked = self.engine.masked(d.entity, value)
         rule = f"{CHECK}.{d.entity.lower()}"
         details = {"entity": d.entity, "score": d.score}
         if d.entity in self.options.always_block:
@@ -263,7 +262,8 @@ class _Review:
             self.add(rule, Severity.blocker,
                      f"{where} {what}. Never put it in writing, even to the customer: remove or mask it"
                      + (" (keep the last four digits at most)." if d.entity == "CREDIT_CARD" else "."),
-                     (d.start, d.end), CRITERIA["secret"], (masked,), reason="never_in_writing", **details)
+                     (d.start, d.end), CRITERIA["secret"], (self.engine.masked(d.entity, value),),
+                     reason="never_in_writing", **details)
             return
         if kind != "own" or self._organisation(d.entity, value):
             return  # quoted history is the customer's own; the signature is ours
@@ -272,6 +272,8 @@ class _Review:
                                      or _signs_off(self.draft.own_text, d.start, d.end)):
             return  # a colleague, the agent signing off, or the person the reply is addressed to
         owner = self.known.owns(d.entity, value)
+        masked = self.engine.masked(d.entity, value) if self.public or owner is not True or (
+            d.entity in self.options.sensitive) else ""
         if self.public:
             if d.entity == "PERSON" and owner:
                 return  # greeting the customer by name on their own public post
@@ -290,8 +292,8 @@ class _Review:
                      (d.start, d.end), CRITERIA["unknown"], (masked,), reason="owner_unknown", **details)
         elif d.entity in self.options.sensitive:
             self.add(rule, Severity.suggestion,
-                     f"This repeats {what} in full. Email is a permanent record: quote only what the customer needs "
-                     "to recognise it.",
+                     f"This repeats {what} in full. A written reply is a permanent record: quote only what the "
+                     "customer needs to recognise it.",
                      (d.start, d.end), CRITERIA["own_sensitive"], (masked,), reason="own_sensitive", **details)
 
     def _organisation(self, entity: str, value: str) -> bool:

@@ -78,6 +78,24 @@ def _ends_in_abbreviation(doc: Doc, start: int, end: int) -> bool:
     return last in _ABBREVIATIONS or (last == "." and end - 2 >= start and doc[end - 2].lower_ + "." in _ABBREVIATIONS)
 
 
+# Words that open a sentence capitalised without being a name.
+_OPENERS = frozenset(
+    "thanks thank sorry please unfortunately hi hello hey dear yes no ok okay great kind best regards apologies just "
+    "also once if when as so we you your our i it this that there here the a an and but or for to in on at by with "
+    "all many warm good morning afternoon evening".split()
+)
+
+
+def _may_name_someone(span: Span) -> bool:
+    """A capitalised word that is not "I" nor a usual opener at the sentence's start:
+    without one no sentence names a person, and `ner` need not run on it."""
+    for token in span:
+        if token.is_alpha and token.text[0].isupper() and token.text != "I":
+            if token.i != span.start or token.lower_ not in _OPENERS:
+                return True
+    return False
+
+
 def sentence_spans(doc: Doc) -> list[Span]:
     """The Doc's sentences without the white space tokens at their ends; blank ones left
     out, and one ending in an abbreviation ("no.") joined to the next on the same line."""
@@ -216,8 +234,12 @@ class PrivacyEngine:
             spaces = [bool(token.whitespace_) for token in span]
             spaces[-1] = False
             docs.append(Doc(self.ner.vocab, words=[token.text for token in span], spaces=spaces))
+        named = [i for i, span in enumerate(spans) if _may_name_someone(span)]  # ner costs ~2 ms a sentence
+        tagged = [docs[i] for i in named]
         for _, component in self.ner.pipeline:
-            docs = list(component.pipe(docs)) if hasattr(component, "pipe") else [component(d) for d in docs]
+            tagged = list(component.pipe(tagged)) if hasattr(component, "pipe") else [component(d) for d in tagged]
+        for i, doc in zip(named, tagged, strict=True):
+            docs[i] = doc
         return docs
 
     def mask(self, text: str, spans: Iterable[tuple[str, int, int]]) -> str:
