@@ -291,3 +291,12 @@ def test_the_guard_keeps_its_precision_on_structured_identifiers(services):
     scores = score([r["entities"] for r in rows], found, kinds)
     assert scores["STRUCTURED"][0] >= 0.9 and scores["ALL"][2] >= 0.8, scores
     assert set(STRUCTURED) <= set(kinds)
+
+
+def test_social_replies_greeting_the_handle_owner_and_lone_first_names(conf):
+    greeted = "@tomwhitt Hi Tom, sorry for the trouble. Please send us a DM with your account number. ^AL"
+    assert confidentiality(conf(greeted, "social_public")) == []
+    vocative = "@DanielLeeUK Sorry for the wait, Daniel. Your order will be delivered tomorrow. ^Sam"
+    assert confidentiality(conf(vocative, "social_public")) == []
+    ui_word = "Hi Leo,\n\nYou can change your delivery address in the portal under Orders, then Edit address."
+    assert confidentiality(conf(ui_word, "web_portal", customer={"name": "Leo Grant"})) == []

@@ -177,8 +177,12 @@ class Known:
         return None
 
 
+# A first and last name, or a title and a name: enough to identify someone.
+_FULL_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+\S|\S+\s+\S)")
+_HANDLE = re.compile(r"(?:^|\s)@(\w+)")
 # A name right after one of these at the start of a line is the person the reply is to.
-_GREETING = re.compile(r"(?:^|\n)[^\S\n]*(?:hi|hello|hey|dear|morning|good\s+\w+|thanks|thank\s+you)[^\S\n]*,?"
+_GREETING = re.compile(r"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|good\s+\w+|thanks|thank\s+you)"
+                       r"[^\S\n]*,?"
                        r"[^\S\n]*(?:mr|mrs|ms|miss|mx|dr)?\.?[^\S\n]*$", re.IGNORECASE)
 
 
@@ -241,6 +245,7 @@ class _Review:
         self.engine, self.draft, self.context, self.options = engine, draft, context, options
         self.known = Known.of(context, options)
         self.public = context.channel in options.public_channels
+        self.handles = [h.lower() for h in _HANDLE.findall(draft.text[:300])]
         self.findings: list[Finding] = []
 
     def add(self, rule: str, severity: Severity, message: str, span: tuple[int, int], criteria: list[str],
@@ -272,6 +277,20 @@ class _Review:
                                      or _signs_off(self.draft.own_text, d.start, d.end)):
             return  # a colleague, the agent signing off, or the person the reply is addressed to
         owner = self.known.owns(d.entity, value)
+        if d.entity == "PERSON" and not owner:
+            words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", value)}
+            if any(w in handle for w in words for handle in self.handles):
+                owner = True  # "@tomwhitt Hi Tom": the customer's own handle
+            elif not _FULL_NAME.match(value):
+                # A first name alone identifies nobody in a private reply (and spaCy's small
+                # model calls some capitalised words names): only a public reply is told.
+                if not self.public:
+                    return
+                self.add(rule, Severity.warning,
+                         f"This public reply shows {what}. If it is someone other than the customer, leave it out.",
+                         (d.start, d.end), CRITERIA["public"], (self.engine.masked(d.entity, value),),
+                         reason="public_channel", **details)
+                return
         masked = self.engine.masked(d.entity, value) if self.public or owner is not True or (
             d.entity in self.options.sensitive) else ""
         if self.public:
