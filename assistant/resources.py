@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .languagetool_client import LanguageToolClient
+from .privacy.engine import PrivacyEngine
 from .settings import Settings
 
 
@@ -27,3 +28,8 @@ class Resources:
             username=settings.languagetool_username,
             api_key=api_key.get_secret_value() if api_key else None,
         )
+
+    @cached_property
+    def privacy(self) -> PrivacyEngine:
+        """Presidio's analyzer (our GB-first recognizers) and anonymizer, offline."""
+        return PrivacyEngine(model=self.settings.spacy_model)

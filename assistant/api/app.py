@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from ..services import Services, build_services
 from ..settings import Settings
-from . import drafting, guides, problems, routes, triage
+from . import drafting, guides, problems, redact, routes, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import Probe
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(triage.router)
     app.include_router(guides.router)
     app.include_router(drafting.router)
+    app.include_router(redact.router)
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
 
     def openapi() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ..guide import Section
 from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .channels import ChannelsCheck
+from .confidentiality import ConfidentialityCheck
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
 from .structure import StructureCheck
@@ -31,6 +32,7 @@ CHECKS: list[type[Check]] = [
     SlaCheck,
     ChannelsCheck,
     StyleCheck,
+    ConfidentialityCheck,
 ]
 
 

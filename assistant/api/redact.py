@@ -1,0 +1,67 @@
+"""`POST /v1/redact`: a thin route over `assistant.privacy.redaction` (validate, call, map)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from ..model import Finding
+from ..privacy.recognizers import ENTITIES
+from ..privacy.redaction import Redaction, redact
+from ..services import Services
+from .body import JsonBodyRoute
+from .routes import CHECK_PROBLEMS, AdmissionDep, ServicesDep
+from .schemas import CHECK_NAME_CHARS, CheckRequest
+
+router = APIRouter(tags=["redact"], route_class=JsonBodyRoute)
+MAX_CHOICES = 100
+
+
+class RedactRequest(CheckRequest):
+    checks: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
+        None, max_length=MAX_CHOICES, description="Ignored: redaction runs the confidentiality check only."
+    )
+    entities: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
+        None, max_length=MAX_CHOICES,
+        description=f"Mask findings of these types ({', '.join(ENTITIES)}); with `findings`, either selects.",
+    )
+    findings: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
+        None, max_length=MAX_CHOICES, description="Mask the findings with these ids (from a check's report)."
+    )
+
+
+class MaskedSpan(BaseModel):
+    finding: str = Field(description="The finding's id.")
+    rule: str
+    entity: str
+    start: int = Field(description="Offset into the unmasked text (Report.text), in code points.")
+    end: int
+    replacement: str
+
+
+class RedactResponse(BaseModel):
+    text: str = Field(description="The draft's plain text with the chosen findings masked.")
+    masked: list[MaskedSpan]
+    remaining: list[Finding] = Field(description="Confidentiality findings left unmasked.")
+
+
+@router.post("/v1/redact", response_model=RedactResponse, responses=CHECK_PROBLEMS)
+async def redact_draft(body: RedactRequest, services: ServicesDep, admission: AdmissionDep) -> RedactResponse:
+    """The draft with its personal-data findings masked (all, or those chosen by type or
+    id), each replaced as its suggestion shows: cards keep the last four digits, emails
+    become "[email address]". Same body, limits and errors as `POST /v1/check`."""
+    result = await admission.run(_redact, services, body, work=len(body.text))
+    return RedactResponse(
+        text=result.text,
+        masked=[MaskedSpan(finding=m.finding.id, rule=m.finding.rule, entity=str(m.finding.details["entity"]),
+                           start=m.finding.start or 0, end=m.finding.end or 0, replacement=m.replacement)
+                for m in result.masked],
+        remaining=result.remaining,
+    )
+
+
+def _redact(services: Services, body: RedactRequest) -> Redaction:
+    return redact(services.pipeline, body.text, body.context(), fmt=body.format, entities=body.entities,
+                  finding_ids=body.findings, max_chars=services.settings.max_text_chars)

