@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ./run.sh serve   install what is missing, start LanguageTool (supervised), serve on http://127.0.0.1:8000
-# ./run.sh test    install what is missing, run the whole test suite (extra args go to pytest)
+# ./run.sh test    install what is missing, lint, type-check, run the whole test suite (extra args go to pytest)
 set -euo pipefail
 cd "$(dirname "$0")"
 command=${1:-}
@@ -21,6 +21,9 @@ case "$command" in
     .venv/bin/tactful serve --host "${TACTFUL_HOST:-127.0.0.1}" --port "${TACTFUL_PORT:-8000}" "$@"
     ;;
   test)
+    .venv/bin/ruff check .            # lint
+    .venv/bin/ruff format --check .   # formatting
+    .venv/bin/mypy                    # types (the package; settings in pyproject.toml)
     .venv/bin/python -m pytest "$@"
     ;;
   *)

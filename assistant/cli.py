@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
 
     lt = commands.add_parser("languagetool", help="start, stop or ask about the bundled LanguageTool server")
     lt.add_argument(
-        "action", choices=["start", "stop", "status", "supervise"],
+        "action",
+        choices=["start", "stop", "status", "supervise"],
         help="start: launch a supervisor that keeps the server running; supervise: be that supervisor, "
         "in the foreground (for systemd and the like)",
     )
@@ -177,11 +178,17 @@ def _underlined(text: str, start: int, end: int) -> list[str]:
 def _summary(report: Report) -> str:
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("blocker", "warning", "suggestion")}
     found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
-    notes = [f"{name} {run.status.value}: {run.detail}" for name, run in report.checks.items()
-             if run.status.value in ("unavailable", "error")]
+    notes = [
+        f"{name} {run.status.value}: {run.detail}"
+        for name, run in report.checks.items()
+        if run.status.value in ("unavailable", "error")
+    ]
     readability = report.metrics.get("readability", {})
-    scores = (f"; reading ease {readability['flesch_reading_ease']:g}, grade {readability['flesch_kincaid_grade']:g}"
-              if readability else "")
+    scores = (
+        f"; reading ease {readability['flesch_reading_ease']:g}, grade {readability['flesch_kincaid_grade']:g}"
+        if readability
+        else ""
+    )
     summary = f"verdict: {report.verdict.value} ({found}; {report.metrics.get('words', 0)} words{scores})"
     return "\n".join([summary] + notes)
 
@@ -204,6 +211,7 @@ def _guides(args: argparse.Namespace) -> int:
     for guide_id in shown:
         rules = guides[guide_id].sections["style"].rules
         print(f"{guide_id}: ok ({len(rules)} style rules)")
+    return EXIT_OK
 
 
 # -- tactful draft / templates ------------------------------------------------
@@ -234,8 +242,15 @@ def _draft(args: argparse.Namespace) -> int:
             library = services.templates.current(services.pipeline.guide_for(context).id)
         except UnknownGuide as exc:
             raise DraftRefused("guide", str(exc)) from exc
-        drafted = draft_reply(library, services.pipeline, args.template, context, variables,
-                              organisation, max_chars=settings.max_text_chars)
+        drafted = draft_reply(
+            library,
+            services.pipeline,
+            args.template,
+            context,
+            variables,
+            organisation,
+            max_chars=settings.max_text_chars,
+        )
     except (UnknownTemplate, VariableRefused, RenderError, DraftRefused) as exc:
         raise BadInput(str(exc)) from exc
     finally:
@@ -243,10 +258,20 @@ def _draft(args: argparse.Namespace) -> int:
     report = drafted.report
     assert report is not None
     if args.json:
-        print(json.dumps({"text": drafted.rendered.text, "format": drafted.rendered.format,
-                          "missing": drafted.rendered.missing, "stale": drafted.stale,
-                          "review_due": drafted.review_due.isoformat(), "report": report.model_dump(mode="json")},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "text": drafted.rendered.text,
+                    "format": drafted.rendered.format,
+                    "missing": drafted.rendered.missing,
+                    "stale": drafted.stale,
+                    "review_due": drafted.review_due.isoformat(),
+                    "report": report.model_dump(mode="json"),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(drafted.rendered.text, end="\n\n")
         if drafted.rendered.missing:
@@ -337,8 +362,12 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "assistant.api.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, log_level=Settings().log_level.lower(),
+        "assistant.api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=Settings().log_level.lower(),
     )
     return EXIT_OK
 

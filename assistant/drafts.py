@@ -33,15 +33,15 @@ class DraftRefused(ValueError):
 
 class DraftTooLong(DraftRefused):
     def __init__(self, chars: int, limit: int) -> None:
-        super().__init__("text", f"the draft has {chars} characters; the limit is {limit}. Check a shorter part of the reply.")
+        super().__init__(
+            "text", f"the draft has {chars} characters; the limit is {limit}. Check a shorter part of the reply."
+        )
         self.chars, self.limit = chars, limit
 
 
 class NotUnicode(DraftRefused):
     def __init__(self, field: str) -> None:
         super().__init__(field, NOT_UNICODE)
-
-
 
 
 def validate_draft(

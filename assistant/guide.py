@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-
 class GuideError(ValueError):
     """A guide that cannot be loaded; the message names the file and the field."""
 

@@ -57,8 +57,17 @@ def command(home: Path, port: int, heap: str, config: Path | None = None) -> lis
     # ExitOnOutOfMemoryError: a server whose heap ran out is broken in unknown ways;
     # ending it lets the supervisor start a clean one.
     return [
-        java, f"-Xmx{heap}", "-Xss4m", "-XX:+ExitOnOutOfMemoryError", "-cp", f"{jars}/*", MAIN_CLASS,
-        "--port", str(port), "--config", str(config),
+        java,
+        f"-Xmx{heap}",
+        "-Xss4m",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-cp",
+        f"{jars}/*",
+        MAIN_CLASS,
+        "--port",
+        str(port),
+        "--config",
+        str(config),
     ]
 
 
@@ -83,7 +92,11 @@ def log_file(run_dir: Path, port: int) -> Path:
 
 
 def start(
-    home: Path, port: int, heap: str = "1g", run_dir: Path | None = None, wait: float = 120.0,
+    home: Path,
+    port: int,
+    heap: str = "1g",
+    run_dir: Path | None = None,
+    wait: float = 120.0,
     config: Path | None = None,
 ) -> subprocess.Popen:
     """Start the server without a supervisor (tests, bench), wait until it answers, and
@@ -105,9 +118,13 @@ def _launch(
 ) -> subprocess.Popen:
     with open(log_file(run_dir, port), "ab") as log:
         return subprocess.Popen(
-            command(home, port, heap, config), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            command(home, port, heap, config),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             # preexec_fn only in the supervisor, which runs no threads
-            start_new_session=not tie, preexec_fn=_die_with_parent if tie else None,  # noqa: PLW1509
+            start_new_session=not tie,
+            preexec_fn=_die_with_parent if tie else None,  # noqa: PLW1509
         )
 
 
@@ -163,8 +180,12 @@ def start_supervised(home: Path, port: int, heap: str, run_dir: Path, wait: floa
     with open(log_file(run_dir, port), "ab") as log:
         supervisor = subprocess.Popen(
             [sys.executable, *SUPERVISOR_ARGS, "--port", str(port), "--heap", heap, "--run-dir", str(run_dir)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            cwd=home.parent, env={**os.environ, "TACTFUL_LANGUAGETOOL_HOME": str(home)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=home.parent,
+            env={**os.environ, "TACTFUL_LANGUAGETOOL_HOME": str(home)},
         )
     pid_file(run_dir, port).write_text(str(supervisor.pid))
     deadline = time.monotonic() + wait
@@ -183,7 +204,11 @@ def start_supervised(home: Path, port: int, heap: str, run_dir: Path, wait: floa
 
 
 def supervise(
-    home: Path, port: int, heap: str, run_dir: Path, config: Path | None = None,
+    home: Path,
+    port: int,
+    heap: str,
+    run_dir: Path,
+    config: Path | None = None,
     supervision: Supervision | None = None,
 ) -> int:
     """Run the server until SIGTERM/SIGINT, restarting it when it exits or hangs."""
@@ -312,7 +337,7 @@ def _cmdline(pid: int) -> list[str]:
 
 
 def _ours(pid: object, port: int) -> str | None:
-    """"supervisor" or "server" if `pid` is our supervisor or LanguageTool server for
+    """ "supervisor" or "server" if `pid` is our supervisor or LanguageTool server for
     `port`, else None."""
     if not isinstance(pid, int) or pid <= 1 or pid == os.getpid():
         return None

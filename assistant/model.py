@@ -106,7 +106,8 @@ class Context(_Model):
 
     channel: Channel
     locale: str | None = Field(
-        None, description="A BCP 47 language tag, e.g. en-GB, en-US; defaults to the guide's locale.",
+        None,
+        description="A BCP 47 language tag, e.g. en-GB, en-US; defaults to the guide's locale.",
         json_schema_extra={"pattern": LANGUAGE_TAG.pattern, "maxLength": LOCALE_MAX_CHARS},
     )
     guide: str | None = Field(None, description="Style guide id; defaults to the service's default guide.")
@@ -139,7 +140,9 @@ class Finding(BaseModel):
     rule: str = Field(description="Dotted id, e.g. grammar.THEIR_IS.")
     severity: Severity
     message: str
-    start: int | None = Field(None, description="Offset into Report.text, in Unicode code points; null for the whole draft.")
+    start: int | None = Field(
+        None, description="Offset into Report.text, in Unicode code points; null for the whole draft."
+    )
     end: int | None = None
     excerpt: str = Field("", description="Report.text[start:end]; empty for the whole draft.")
     suggestions: list[str] = Field(default_factory=list)

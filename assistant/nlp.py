@@ -9,8 +9,8 @@ import re
 import spacy
 from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
 from .text import Sentence
 
@@ -74,7 +74,7 @@ class BoundedTokenizer:
     def __init__(self, inner: Tokenizer, max_run: int = 64) -> None:
         self.inner = inner
         self.max_run = max_run
-        self._long_run = re.compile(r"\S{%d,}" % (max_run + 1))
+        self._long_run = re.compile(rf"\S{{{max_run + 1},}}")
 
     def __call__(self, text: str) -> Doc:
         if not self._long_run.search(text):

@@ -13,10 +13,25 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .business_time import BusinessClock
 
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "ten": 10, "twelve": 12}
-_MONTHS = {name: index for index, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "twelve": 12,
+}
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 _COMMITMENT = re.compile(
     r"\b(?:(?:I|we)(?:'ll|’ll| will| shall|'m going to| am going to|'re going to| are going to)"
     r"(?:\s+\w+){0,3}?\s+(?:call|ring|phone|get back|come back|update|email|e-mail|contact|reply|respond|"
@@ -35,8 +50,9 @@ _DAY = re.compile(
     rf"|(?P<tomorrow>tomorrow)|(?P<eow>end of (?:the |this )?week)|{_WEEKDAY}|{_DATE_DM}|{_DATE_MD}|{_DATE_NUM})\b",
     re.IGNORECASE,
 )
-_CLOCK = re.compile(r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)\b|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b",
-                    re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)\b|\b(?P<h24>\d{1,2}):(?P<m24>\d{2})\b", re.IGNORECASE
+)
 _WITHIN = re.compile(
     r"\b(?:within|in the next|in)\s+(?P<n>\d+|an?|one|two|three|four|five|six|seven|ten|twelve)\s+"
     r"(?P<kind>business |working )?(?P<unit>hour|day)s?\b",
@@ -104,7 +120,8 @@ def _promised_day(match: re.Match[str], today: date) -> date | None:
         return today + timedelta(days=(4 - today.weekday()) % 7)
     if match["weekday"]:
         wanted = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(
-            match["weekday"].lower())
+            match["weekday"].lower()
+        )
         return today + timedelta(days=(wanted - today.weekday()) % 7 or 7)
     try:
         if match["d1"]:

@@ -63,8 +63,11 @@ def build_services(settings: Settings | None = None) -> Services:
             f"{', '.join(sorted(guides))}."
         )
     pipeline = Pipeline(
-        checks, nlp, guides,
-        default_guide=settings.default_guide, io_timeout=settings.languagetool_timeout,
+        checks,
+        nlp,
+        guides,
+        default_guide=settings.default_guide,
+        io_timeout=settings.languagetool_timeout,
     )
     # Compiled and indexed once (LibraryError if lint fails); rebuilt when a file changes.
     templates = LiveLibrary(settings.templates_dir, settings.templates_reload_seconds)

@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     languagetool_api_key: SecretStr | None = Field(None, description="With the username, for the hosted API.")
     languagetool_timeout: float = Field(5.0, description="Seconds before grammar says unavailable.")
     languagetool_retry_after: float = Field(2.0, description="Seconds to wait before trying a down server again.")
-    languagetool_cache_size: int = Field(4096, description="Paragraph results kept for re-checks; 0 turns the cache off.")
+    languagetool_cache_size: int = Field(
+        4096, description="Paragraph results kept for re-checks; 0 turns the cache off."
+    )
     languagetool_heap: str = Field("1g", description="Java heap of the managed LanguageTool server.")
     languagetool_home: Path = Field(PROJECT_ROOT / "languagetool", description="Where its jars are fetched.")
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")

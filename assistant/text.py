@@ -67,12 +67,45 @@ _HANDLE = re.compile(r"(?<![\w@./])@\w(?:[\w.]{0,28}\w)?")  # X: 15 word charact
 _SOCIAL_SIGN_OFF = re.compile(r"(?:^|(?<=\s))(?:\^ ?|[-–—~] ?)[A-Z][A-Za-z]{0,14}\.?(?=\s*\Z)")
 
 _BLOCK_BREAKS = {  # tag -> newlines around it
-    "p": 2, "h1": 2, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2, "ul": 2, "ol": 2,
-    "table": 2, "blockquote": 2, "pre": 2, "hr": 2, "dl": 2, "figure": 2, "menu": 2,
-    "div": 1, "li": 1, "tr": 1, "section": 1, "article": 1, "header": 1, "footer": 1,
-    "dt": 1, "dd": 1, "figcaption": 1, "address": 1, "aside": 1, "nav": 1, "main": 1,
-    "caption": 1, "fieldset": 1, "legend": 1, "details": 1, "summary": 1, "form": 1,
-    "center": 1, "hgroup": 1, "dialog": 1,
+    "p": 2,
+    "h1": 2,
+    "h2": 2,
+    "h3": 2,
+    "h4": 2,
+    "h5": 2,
+    "h6": 2,
+    "ul": 2,
+    "ol": 2,
+    "table": 2,
+    "blockquote": 2,
+    "pre": 2,
+    "hr": 2,
+    "dl": 2,
+    "figure": 2,
+    "menu": 2,
+    "div": 1,
+    "li": 1,
+    "tr": 1,
+    "section": 1,
+    "article": 1,
+    "header": 1,
+    "footer": 1,
+    "dt": 1,
+    "dd": 1,
+    "figcaption": 1,
+    "address": 1,
+    "aside": 1,
+    "nav": 1,
+    "main": 1,
+    "caption": 1,
+    "fieldset": 1,
+    "legend": 1,
+    "details": 1,
+    "summary": 1,
+    "form": 1,
+    "center": 1,
+    "hgroup": 1,
+    "dialog": 1,
 }
 _CELLS = {"td", "th"}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
@@ -173,8 +206,15 @@ def prepare_draft(source: str, fmt: Format = "text", channel: Channel | str | No
     # A link's path may hold a code ("/orders/#48213"): overlapping matches make one span.
     protected = _union(spans)
     return Draft(
-        source=source, format=fmt, text=text, own_text=own, quoted=quoted,
-        signature=signature, protected=protected, source_starts=starts, source_ends=ends,
+        source=source,
+        format=fmt,
+        text=text,
+        own_text=own,
+        quoted=quoted,
+        signature=signature,
+        protected=protected,
+        source_starts=starts,
+        source_ends=ends,
     )
 
 
@@ -210,7 +250,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
     """(start, line) for each line of `text`, without its line break."""
     lines, start = [], 0
     for match in _LINE_BREAK.finditer(text):
-        lines.append((start, text[start:match.start()]))
+        lines.append((start, text[start : match.start()]))
         start = match.end()
     lines.append((start, text[start:]))
     return lines
@@ -234,7 +274,7 @@ def _signature(lines: list[tuple[int, str]], quoted: list[Span], length: int) ->
     for run, end in _unquoted_runs(lines, quoted, length):
         tail = _last_filled(run, _SIGNATURE_MAX_LINES + 1)
         for index, (start, line) in enumerate(tail):
-            if _SIGNATURE_LINE.match(line) and _looks_like_signature([rest.strip() for _, rest in tail[index + 1:]]):
+            if _SIGNATURE_LINE.match(line) and _looks_like_signature([rest.strip() for _, rest in tail[index + 1 :]]):
                 return [(start, end)]
     return []
 
@@ -293,7 +333,7 @@ def _is_quote_header(lines: list[tuple[int, str]], index: int) -> bool:
         if lines[index + 1][1].strip().endswith("wrote:") and len(line) < 200:
             return True
     if _QUOTE_HEADERS[2].match(line):
-        following = [text for _, text in lines[index + 1:index + 4]]
+        following = [text for _, text in lines[index + 1 : index + 4]]
         return any(_OUTLOOK_NEXT.match(text) for text in following)
     return False
 
@@ -303,9 +343,7 @@ def _union(spans: list[Span], text: str | None = None) -> list[Span]:
     break apart (consecutive quoted lines make one span)."""
     merged: list[Span] = []
     for start, end in sorted(spans):
-        if merged and (
-            start < merged[-1][1] or (text is not None and text[merged[-1][1]:start] in _LINE_BREAKS)
-        ):
+        if merged and (start < merged[-1][1] or (text is not None and text[merged[-1][1] : start] in _LINE_BREAKS)):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -450,7 +488,7 @@ class _HtmlText(HTMLParser):
         # The parser leaves a reference at the very end of the input in data: decode it too.
         at = 0
         for match in _REFERENCE.finditer(data):
-            self._text(data[at:match.start()], base + at)
+            self._text(data[at : match.start()], base + at)
             self._reference(base + match.start(), base + match.end())
             at = match.end()
         self._text(data[at:], base + at)
@@ -476,7 +514,7 @@ class _HtmlText(HTMLParser):
             return
         at = 0  # single spaces are copied as they are, in bulk: that is most of them
         for match in _ODD_SPACE.finditer(data):
-            self._words(data[at:match.start()], base + at)
+            self._words(data[at : match.start()], base + at)
             if self._chars and self._chars[-1] not in " \t\n":
                 self._emit(" ", base + match.start(), base + match.start() + 1)
             at = match.end()

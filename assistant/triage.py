@@ -28,33 +28,101 @@ def _words(*patterns: str) -> re.Pattern[str]:
 
 
 COMPLAINT = _words(
-    r"disappointed", r"disgusted", r"terrible", r"awful", r"appalling", r"shocking", r"worst", r"unacceptable",
-    r"rubbish", r"useless", r"ridiculous", r"joke", r"fed up", r"sick of", r"angry", r"furious", r"complain\w*",
-    r"still (?:not|no|waiting|haven't|hasn't)", r"never (?:arrived|came|turned up|received)",
-    r"(?:not|never) (?:happy|good enough)", r"broken", r"faulty", r"damaged", r"wrong (?:item|order|size)",
-    r"overcharged", r"charged twice", r"scam", r"no one (?:has )?(?:replied|got back|called)",
+    r"disappointed",
+    r"disgusted",
+    r"terrible",
+    r"awful",
+    r"appalling",
+    r"shocking",
+    r"worst",
+    r"unacceptable",
+    r"rubbish",
+    r"useless",
+    r"ridiculous",
+    r"joke",
+    r"fed up",
+    r"sick of",
+    r"angry",
+    r"furious",
+    r"complain\w*",
+    r"still (?:not|no|waiting|haven't|hasn't)",
+    r"never (?:arrived|came|turned up|received)",
+    r"(?:not|never) (?:happy|good enough)",
+    r"broken",
+    r"faulty",
+    r"damaged",
+    r"wrong (?:item|order|size)",
+    r"overcharged",
+    r"charged twice",
+    r"scam",
+    r"no one (?:has )?(?:replied|got back|called)",
     r"nobody (?:has )?(?:replied|got back|called)",
 )
 REQUEST = _words(
-    r"please", r"can you", r"could you", r"would you", r"i (?:want|need|would like|'d like)", r"cancel",
-    r"refund", r"change my", r"update my", r"send (?:me|us)", r"(?:dm|message) me", r"call me", r"help",
-    r"sort (?:it|this) out", r"fix",
+    r"please",
+    r"can you",
+    r"could you",
+    r"would you",
+    r"i (?:want|need|would like|'d like)",
+    r"cancel",
+    r"refund",
+    r"change my",
+    r"update my",
+    r"send (?:me|us)",
+    r"(?:dm|message) me",
+    r"call me",
+    r"help",
+    r"sort (?:it|this) out",
+    r"fix",
 )
 QUESTION_START = re.compile(
     r"(?:^|[.!?]\s+)(?:who|what|when|where|why|how|which|is|are|can|could|do|does|did|will|would|has|have)\b",
     re.IGNORECASE,
 )
 URGENT = _words(
-    r"urgent\w*", r"asap", r"immediately", r"right now", r"emergency", r"today", r"tonight", r"no (?:power|heating|"
-    r"hot water|water|gas|internet|signal)", r"locked out", r"fraud\w*", r"stolen", r"hacked", r"can'?t (?:log ?in|"
-    r"access|pay)", r"leak\w*", r"unsafe", r"danger\w*", r"smell of gas", r"vulnerable", r"medical", r"flight",
+    r"urgent\w*",
+    r"asap",
+    r"immediately",
+    r"right now",
+    r"emergency",
+    r"today",
+    r"tonight",
+    r"no (?:power|heating|"
+    r"hot water|water|gas|internet|signal)",
+    r"locked out",
+    r"fraud\w*",
+    r"stolen",
+    r"hacked",
+    r"can'?t (?:log ?in|"
+    r"access|pay)",
+    r"leak\w*",
+    r"unsafe",
+    r"danger\w*",
+    r"smell of gas",
+    r"vulnerable",
+    r"medical",
+    r"flight",
 )
 POSITIVE = _words(
-    r"thanks?", r"thank you", r"cheers", r"love", r"loved", r"great", r"brilliant", r"amazing", r"excellent",
-    r"fantastic", r"perfect", r"well done", r"happy", r"helpful", r"superb", r"spot on",
+    r"thanks?",
+    r"thank you",
+    r"cheers",
+    r"love",
+    r"loved",
+    r"great",
+    r"brilliant",
+    r"amazing",
+    r"excellent",
+    r"fantastic",
+    r"perfect",
+    r"well done",
+    r"happy",
+    r"helpful",
+    r"superb",
+    r"spot on",
 )
-ANGRY_EMOJI = re.compile("[\U0001F620\U0001F621\U0001F624\U0001F92C\U0001F47F\U0001F612\U0001F644]")
-HAPPY_EMOJI = re.compile("[\U0001F600-\U0001F60D\U0001F642\U0001F44D\u2764\U0001F64F\U0001F389]")
+ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f612\U0001f644]")
+HAPPY_EMOJI = re.compile("[\U0001f600-\U0001f60d\U0001f642\U0001f44d\u2764\U0001f64f\U0001f389]")
 SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
 
 PERSONAL_DATA: dict[str, re.Pattern[str]] = {
@@ -105,9 +173,16 @@ def triage(messages: list[Incoming], sla: SlaOptions, now: datetime | None = Non
     now = now or datetime.now(UTC)
     results = [_one(index, message, sla, now) for index, message in enumerate(messages)]
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(results, key=lambda t: (
-        not t.needs_reply, URGENCY_ORDER[t.urgency], t.due_at or far, t.mood != "negative", t.index,
-    ))
+    return sorted(
+        results,
+        key=lambda t: (
+            not t.needs_reply,
+            URGENCY_ORDER[t.urgency],
+            t.due_at or far,
+            t.mood != "negative",
+            t.index,
+        ),
+    )
 
 
 def _one(index: int, message: Incoming, sla: SlaOptions, now: datetime) -> Triaged:

@@ -192,7 +192,8 @@ def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings)
         began = time.perf_counter()
         response = requests.post(
             f"{languagetool_url.rstrip('/')}/v2/check",
-            data={"language": "en-GB", "text": text, "disabledRules": disabled}, timeout=60,
+            data={"language": "en-GB", "text": text, "disabledRules": disabled},
+            timeout=60,
         )
         timings.ms.append((time.perf_counter() - began) * 1000)
         response.raise_for_status()
@@ -215,16 +216,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_service(languagetool_url: str, port: int, workers: int, log_path: Path, extra_env: dict | None = None) -> subprocess.Popen:
+def start_service(
+    languagetool_url: str, port: int, workers: int, log_path: Path, extra_env: dict | None = None
+) -> subprocess.Popen:
     env = {
-        **os.environ, "TACTFUL_LANGUAGETOOL_URL": languagetool_url, "TACTFUL_LOG_LEVEL": "warning",
+        **os.environ,
+        "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
+        "TACTFUL_LOG_LEVEL": "warning",
         **(extra_env or {}),
     }
     command = [str(TACTFUL), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with open(log_path, "ab") as out:
         return subprocess.Popen(
-            command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            command,
+            cwd=PROJECT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
 
@@ -344,18 +354,31 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
     rows = [
         ("Full check over HTTP, cold, p50", f"{cold.p(50):.1f} ms", f"{len(cold.ms)} ({per_text})"),
         ("Full check over HTTP, cold, p95", f"{cold.p(95):.1f} ms", f"{len(cold.ms)}"),
-        ("Full check, cold, p50 of server-side `took_ms`", f"{percentile(cold.took_ms, 50):.1f} ms",
-         f"{len(cold.took_ms)}"),
+        (
+            "Full check, cold, p50 of server-side `took_ms`",
+            f"{percentile(cold.took_ms, 50):.1f} ms",
+            f"{len(cold.took_ms)}",
+        ),
         ("LanguageTool alone (`/v2/check`, en-GB), p50", f"{alone.p(50):.1f} ms", f"{len(alone.ms)} ({per_text})"),
         ("LanguageTool alone, p95", f"{alone.p(95):.1f} ms", f"{len(alone.ms)}"),
         ("Ratio full-check p50 / LanguageTool-alone p50", f"{ratio:.2f}×", ""),
         ("Re-check after a one-word edit over HTTP, p95", f"{recheck.p(95):.1f} ms", f"{len(recheck.ms)} ({per_text})"),
         ("Re-check after a one-word edit over HTTP, p50", f"{recheck.p(50):.1f} ms", f"{len(recheck.ms)}"),
-        ("Re-check, p95 of server-side `took_ms`", f"{percentile(recheck.took_ms, 95):.1f} ms", f"{len(recheck.took_ms)}"),
-        (f"Throughput, {load.workers} workers, {load.threads} client threads, all passes",
-         f"{load.rate:.2f} checks/s", f"{load.requests} requests in {load.seconds:.1f} s"),
-        ("Throughput, first pass only (every text new to both workers)",
-         f"{load.first_pass_rate:.2f} checks/s", f"{load.first_pass[0]} requests in {load.first_pass[1]:.1f} s"),
+        (
+            "Re-check, p95 of server-side `took_ms`",
+            f"{percentile(recheck.took_ms, 95):.1f} ms",
+            f"{len(recheck.took_ms)}",
+        ),
+        (
+            f"Throughput, {load.workers} workers, {load.threads} client threads, all passes",
+            f"{load.rate:.2f} checks/s",
+            f"{load.requests} requests in {load.seconds:.1f} s",
+        ),
+        (
+            "Throughput, first pass only (every text new to both workers)",
+            f"{load.first_pass_rate:.2f} checks/s",
+            f"{load.first_pass[0]} requests in {load.first_pass[1]:.1f} s",
+        ),
     ]
     lines = ["| Measurement | Value | Sample |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {sample} |" for name, value, sample in rows]

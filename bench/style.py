@@ -51,11 +51,15 @@ def build_guide(folder: Path, rules: int) -> Path:
     for n in range(max(0, rules - have)):
         word = WORDS[n % len(WORDS)] + ("" if n < len(WORDS) else f"{n}")
         if n % 2:
-            body = f"extends: existence\nmessage: \"Avoid '%s'.\"\nlevel: suggestion\nignorecase: true\n" \
-                   f"tokens: [{word}, {word}s, {word}d]\n"
+            body = (
+                f"extends: existence\nmessage: \"Avoid '%s'.\"\nlevel: suggestion\nignorecase: true\n"
+                f"tokens: [{word}, {word}s, {word}d]\n"
+            )
         else:
-            body = f"extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: suggestion\n" \
-                   f"ignorecase: true\nswap: {{'{word}': plain{n}, '{word}ing': plainer{n}}}\n"
+            body = (
+                f"extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: suggestion\n"
+                f"ignorecase: true\nswap: {{'{word}': plain{n}, '{word}ing': plainer{n}}}\n"
+            )
         (guide / "rules" / f"Gen{n:03}.yml").write_text(body, encoding="utf-8")
     return guide
 
@@ -108,12 +112,16 @@ def main() -> None:
             findings += len(outcome.findings)
     cuts = statistics.quantiles(times, n=100, method="inclusive")
     cpu_cuts = statistics.quantiles(cpu, n=100, method="inclusive")
-    print("| rules | words | texts x repeat | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | findings/text "
-          "| guide load ms |")
+    print(
+        "| rules | words | texts x repeat | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | findings/text "
+        "| guide load ms |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    print(f"| {count} | {args.words} | {len(drafts)} x {args.repeat} | {statistics.median(times):.2f} | "
-          f"{cuts[94]:.2f} | {max(times):.2f} | {statistics.median(cpu):.2f} | {cpu_cuts[94]:.2f} | "
-          f"{findings / len(times):.1f} | {load_ms:.0f} |")
+    print(
+        f"| {count} | {args.words} | {len(drafts)} x {args.repeat} | {statistics.median(times):.2f} | "
+        f"{cuts[94]:.2f} | {max(times):.2f} | {statistics.median(cpu):.2f} | {cpu_cuts[94]:.2f} | "
+        f"{findings / len(times):.1f} | {load_ms:.0f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def test_check_returns_a_full_report(check):
     assert starts == sorted(starts)
     for finding in report["findings"]:
         if finding["start"] is not None:
-            assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+            assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]
 
 
 def test_html_draft_returns_plain_text_and_offsets_into_it(check):
@@ -33,8 +33,8 @@ def test_html_draft_returns_plain_text_and_offsets_into_it(check):
     grammar = [f for f in report["findings"] if f["check"] == "grammar"]
     assert {f["excerpt"] for f in grammar} >= {"Their", "you're"}
     for finding in grammar:
-        assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
-        assert html[finding["source_start"]:finding["source_end"]] == finding["excerpt"]
+        assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]
+        assert html[finding["source_start"] : finding["source_end"]] == finding["excerpt"]
 
 
 def test_checks_selects_a_subset(check):
@@ -53,12 +53,18 @@ def test_empty_draft_passes(check):
     [
         ({"text": "Hi", "channel": "fax"}, "channel"),
         ({"channel": "email"}, "text"),
-        ({"text": "Hi", "channel": "email", "guide": "nope"}, "guide: Unknown style guide; known guides: default, strict"),
+        (
+            {"text": "Hi", "channel": "email", "guide": "nope"},
+            "guide: Unknown style guide; known guides: default, strict",
+        ),
         ({"text": "Hi", "channel": "email", "checks": ["tonality"]}, "checks: Unknown check name; available: grammar"),
         ({"text": "Hi", "channel": "email", "format": "pdf"}, "format"),
         ({"text": "Hi", "channel": "email", "ticket": {"created_at": "yesterday"}}, "ticket.created_at"),
         ({"text": "Hi", "channel": "email", "surprise": 1}, "body: unknown field; the fields allowed here are: agent"),
-        ({"text": "Hi", "channel": "email", "customer": {"nick": "D"}}, "customer: unknown field; the fields allowed here are: email, identifiers, name, phone"),
+        (
+            {"text": "Hi", "channel": "email", "customer": {"nick": "D"}},
+            "customer: unknown field; the fields allowed here are: email, identifiers, name, phone",
+        ),
         ({"text": 42, "channel": "email"}, "text"),
         ([], "body"),
     ],
@@ -100,7 +106,15 @@ def test_huge_body_is_refused_before_parsing(client, settings):
 
 @pytest.mark.parametrize(
     "text",
-    ["\x00\x01\x02", "\ud800" * 0 + "😀" * 500, "<" * 2000, "\n" * 5000, "a" * 49_999, "Ünïcödé — “quotes” …", "\u202e rtl"],
+    [
+        "\x00\x01\x02",
+        "\ud800" * 0 + "😀" * 500,
+        "<" * 2000,
+        "\n" * 5000,
+        "a" * 49_999,
+        "Ünïcödé — “quotes” …",
+        "\u202e rtl",
+    ],
 )
 def test_odd_input_never_fails_the_request(check, text):
     report = check(text)
@@ -163,9 +177,19 @@ def _post_raw(app, headers: list[tuple[bytes, bytes]], chunks, method: str = "PO
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": headers,
-        "client": ("127.0.0.1", 1234), "server": ("127.0.0.1", 80), "state": {},
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 1234),
+        "server": ("127.0.0.1", 80),
+        "state": {},
     }
     anyio.run(app, scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
@@ -176,7 +200,8 @@ def _post_raw(app, headers: list[tuple[bytes, bytes]], chunks, method: str = "PO
 def test_a_chunked_body_over_the_limit_is_refused_before_the_rest_is_read(client):
     megabyte = b"a" * (1 << 20)
     status, headers, body, pulled = _post_raw(
-        client.app, [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+        client.app,
+        [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
         (megabyte for _ in range(100)),  # 100 MB, no Content-Length
     )
     assert status == 413
@@ -190,8 +215,15 @@ def test_the_draft_limit_counts_characters_not_bytes(client, services, settings,
     from assistant.model import GuideRef, Report
 
     def report(draft, context, only=None):  # the limits are the point; spaCy takes minutes on 50,000 emoji
-        return Report(verdict="pass", findings=[], metrics={}, checks={}, guide=GuideRef(id="default", version="1"),
-                      text=draft.text, took_ms=0)
+        return Report(
+            verdict="pass",
+            findings=[],
+            metrics={},
+            checks={},
+            guide=GuideRef(id="default", version="1"),
+            text=draft.text,
+            took_ms=0,
+        )
 
     monkeypatch.setattr(services.pipeline, "run", report)
     text = "😀" * settings.max_text_chars
@@ -207,8 +239,11 @@ def test_the_draft_limit_counts_characters_not_bytes(client, services, settings,
 
 def test_too_large_has_one_title(client, settings):
     too_long = client.post("/v1/check", json={"text": "a" * (settings.max_text_chars + 1), "channel": "email"})
-    huge = client.post("/v1/check", content=b"[" + b" " * (13 * settings.max_text_chars + (1 << 20)) + b"]",
-                       headers={"content-type": "application/json"})
+    huge = client.post(
+        "/v1/check",
+        content=b"[" + b" " * (13 * settings.max_text_chars + (1 << 20)) + b"]",
+        headers={"content-type": "application/json"},
+    )
     assert too_long.status_code == huge.status_code == 413
     assert too_long.json()["title"] == huge.json()["title"] == "Request too large"
     assert "characters" in too_long.json()["detail"] and "characters" in huge.json()["detail"]
@@ -292,20 +327,39 @@ def test_no_error_repeats_a_submitted_value(client, fields, known):
 @pytest.mark.parametrize(
     "headers, body, status",
     [
-        ({"content-type": "application/json", "content-encoding": "gzip"}, gzip.compress(b'{"text": "Hi", "channel": "email"}'), 415),
+        (
+            {"content-type": "application/json", "content-encoding": "gzip"},
+            gzip.compress(b'{"text": "Hi", "channel": "email"}'),
+            415,
+        ),
         ({"content-type": "text/plain"}, b'{"text": "Hi", "channel": "email"}', 415),
         ({"content-type": "application/x-www-form-urlencoded"}, b"text=Hi&channel=email", 415),
         ({}, b'{"text": "Hi", "channel": "email"}', 415),
         ({"content-type": "application/json; charset=latin-1"}, b'{"text": "Hi", "channel": "email"}', 415),
         ({"content-type": "application/json"}, b'{"text": "Caf\xe9", "channel": "email"}', 422),  # Latin-1 bytes
-        ({"content-type": "application/json"}, b'{"text": "\xed\xa0\x80", "channel": "email"}', 422),  # a surrogate, UTF-8-encoded
+        (
+            {"content-type": "application/json"},
+            b'{"text": "\xed\xa0\x80", "channel": "email"}',
+            422,
+        ),  # a surrogate, UTF-8-encoded
         ({"content-type": "application/json"}, b'\x00{"text": "Hi", "channel": "email"}', 422),
         ({"content-type": "application/json"}, '{"text": "Hi", "channel": "email"}'.encode("utf-16"), 422),
         ({"content-type": "application/json"}, b'{"text": "Hi", ', 422),
         ({"content-type": "application/json"}, b"[" * 100_000 + b"]" * 100_000, 422),
     ],
-    ids=["gzip", "text-plain", "form", "no-content-type", "latin-1-charset", "invalid-utf-8", "cesu-surrogate",
-         "nul-bytes", "utf-16", "broken-json", "deep-nesting"],
+    ids=[
+        "gzip",
+        "text-plain",
+        "form",
+        "no-content-type",
+        "latin-1-charset",
+        "invalid-utf-8",
+        "cesu-surrogate",
+        "nul-bytes",
+        "utf-16",
+        "broken-json",
+        "deep-nesting",
+    ],
 )
 def test_each_body_fault_gets_one_documented_status(client, headers, body, status):
     response = client.post("/v1/check", content=body, headers=headers)

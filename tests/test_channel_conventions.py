@@ -110,6 +110,7 @@ def test_no_spelling_findings_on_handles_or_sign_offs(check):
 
 # -- grammar relaxed per channel ------------------------------------------------------------
 
+
 def test_lower_case_chat_turns_are_no_finding_and_a_suggestion_at_most_elsewhere(check):
     text = "thanks, that's all sorted now. Is there anything else I can help with?"
     assert check(text, channel="chat", checks=["grammar"])["findings"] == []
@@ -121,9 +122,13 @@ def test_lower_case_chat_turns_are_no_finding_and_a_suggestion_at_most_elsewhere
 
 def test_a_channels_grammar_adds_to_the_guides_and_its_severity_wins():
     options = GrammarOptions(
-        disabled_rules=["WHITESPACE_RULE"], severity={"CASING": Severity.blocker, "TYPOS": Severity.blocker},
-        channels={Channel.chat: ChannelGrammar(disabled_rules=["UPPERCASE_SENTENCE_START"],
-                                               severity={"CASING": Severity.suggestion})},
+        disabled_rules=["WHITESPACE_RULE"],
+        severity={"CASING": Severity.blocker, "TYPOS": Severity.blocker},
+        channels={
+            Channel.chat: ChannelGrammar(
+                disabled_rules=["UPPERCASE_SENTENCE_START"], severity={"CASING": Severity.suggestion}
+            )
+        },
     )
     chat = options.for_channel(Channel.chat)
     assert chat.disabled_rules == ["WHITESPACE_RULE", "UPPERCASE_SENTENCE_START"]
@@ -153,28 +158,53 @@ def test_your_before_a_noun_and_a_verb_is_not_youre(check, text, flagged):
 
 # -- the precision fixes the good replies needed -------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "channel", "rule"),
     [
         ("sure, one moment while I check that for you", "chat", "tone.curt"),
         ("yes, you can change it until it ships. What address would you like us to use?", "chat", "tone.curt"),
         ("I can help with that. Your contract ends on 12 March.", "chat", "tone.curt"),
-        ("@rob We understand how frustrating this must be. Our team will call you by Friday. ^MT", "social_public",
-         "tone.curt"),
-        ("good news, your refund has been approved! It will reach your card within 5 days.", "social_private",
-         "tone.curt"),
-        ("great, I've put it on hold under your name. Just show this message at the till.", "social_private",
-         "tone.curt"),
-        ("perfect, thanks for confirming. I've changed your tariff, and the new rate starts from your next bill.",
-         "chat", "structure.next_steps_missing"),
-        ("@kp Sorry about the missed delivery. We've sent you a DM so we can rebook it. ^MT", "social_public",
-         "structure.next_steps_missing"),
-        ("Hi Ann,\n\nWe've removed the fee. If you aren't happy, you can refer it to the Ombudsman.\n\nThanks,\nSam",
-         "email", "structure.next_steps_missing"),
-        ("Hi Ann,\n\nThank you for your kind feedback! I've passed your kind words on to him.\n\nBest wishes,\nSam",
-         "email", "structure.next_steps_missing"),
-        ("Hi Ann,\n\nYour sofa arrives on Saturday.\n\nThanks for shopping with us,\nJo", "web_portal",
-         "structure.sign_off_missing"),
+        (
+            "@rob We understand how frustrating this must be. Our team will call you by Friday. ^MT",
+            "social_public",
+            "tone.curt",
+        ),
+        (
+            "good news, your refund has been approved! It will reach your card within 5 days.",
+            "social_private",
+            "tone.curt",
+        ),
+        (
+            "great, I've put it on hold under your name. Just show this message at the till.",
+            "social_private",
+            "tone.curt",
+        ),
+        (
+            "perfect, thanks for confirming. I've changed your tariff, and the new rate starts from your next bill.",
+            "chat",
+            "structure.next_steps_missing",
+        ),
+        (
+            "@kp Sorry about the missed delivery. We've sent you a DM so we can rebook it. ^MT",
+            "social_public",
+            "structure.next_steps_missing",
+        ),
+        (
+            "Hi Ann,\n\nWe've removed the fee. If you aren't happy, you can refer it to the Ombudsman.\n\nThanks,\nSam",
+            "email",
+            "structure.next_steps_missing",
+        ),
+        (
+            "Hi Ann,\n\nThank you for your kind feedback! I've passed your kind words on to him.\n\nBest wishes,\nSam",
+            "email",
+            "structure.next_steps_missing",
+        ),
+        (
+            "Hi Ann,\n\nYour sofa arrives on Saturday.\n\nThanks for shopping with us,\nJo",
+            "web_portal",
+            "structure.sign_off_missing",
+        ),
         ("Thank you, your appointment is on Thu 14 May at 10am.", "sms", "grammar.MORFOLOGIK_RULE_EN_GB"),
     ],
 )
@@ -188,8 +218,11 @@ def test_what_a_good_reply_says_is_not_taken_for_a_fault(check, text, channel, r
     [
         ("Your bill is correct. Payment is due on Friday.", "chat", "tone.curt"),  # still curt
         ("Hi Ann,\n\nI've cancelled the order.\n\nKind regards,\nSam", "email", "structure.next_steps_missing"),
-        ("Hi Ann,\n\nI've passed your complaint to our billing team.\n\nKind regards,\nSam", "email",
-         "structure.next_steps_missing"),
+        (
+            "Hi Ann,\n\nI've passed your complaint to our billing team.\n\nKind regards,\nSam",
+            "email",
+            "structure.next_steps_missing",
+        ),
     ],
 )
 def test_the_rules_still_find_what_they_are_for(check, text, channel, rule):

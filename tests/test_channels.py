@@ -35,6 +35,7 @@ def channels(report: dict) -> list[dict]:
 
 # --- SMS ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "encoding", "units", "segments"),
     [
@@ -74,8 +75,7 @@ def test_a_300_character_sms_gets_a_length_finding_and_a_150_character_one_does_
     assert len(SMS_150) == 150 and len(SMS_300) == 300
     short = check(SMS_150, channel="sms", checks=["channels"])
     assert channels(short) == []
-    assert short["metrics"]["channels"]["sms"] == {"encoding": "GSM-7", "units": 150, "segments": 1,
-                                                   "per_segment": 160}
+    assert short["metrics"]["channels"]["sms"] == {"encoding": "GSM-7", "units": 150, "segments": 1, "per_segment": 160}
     [finding] = channels(check(SMS_300, channel="sms", checks=["channels"]))
     assert finding["rule"] == "channels.sms_length" and finding["start"] is None
     assert finding["details"]["segments"] == 2 and "2 segments in GSM-7" in finding["message"]
@@ -103,6 +103,7 @@ def test_no_links_in_sms():
 
 # --- social ------------------------------------------------------------------------------
 
+
 def test_x_length_counts_links_emoji_wide_characters_and_skips_leading_handles():
     assert x_length("a" * 280) == 280
     assert x_length("See https://example.com/a/very/long/path/that/goes/on/and/on") == 4 + 23
@@ -121,6 +122,7 @@ def test_a_public_social_reply_over_280_gets_a_length_finding():
 
 
 # --- format, greeting, sign-off, emoji ---------------------------------------------------
+
 
 def test_html_on_a_plain_text_channel():
     [finding] = run("<p>Your refund is <b>on its way</b>.</p>", channel="chat", fmt="html")[0]
@@ -170,6 +172,7 @@ def test_an_empty_draft_is_not_asked_for_a_greeting():
 
 # --- attachments -------------------------------------------------------------------------
 
+
 def test_attached_with_nothing_attached(check):
     text = "Hi Dana,\n\nI've attached the returns label.\n\nKind regards,\nSam"
     [finding] = channels(check(text, attachments=[], checks=["channels"]))
@@ -184,6 +187,7 @@ def test_attachment_words_in_quoted_history_do_not_count():
 
 
 # --- the guide ---------------------------------------------------------------------------
+
 
 def test_unknown_rules_and_bad_patterns_fail_at_load(tmp_path):
     (tmp_path / "acme").mkdir()

@@ -69,8 +69,12 @@ def test_bad_input_exits_2_with_a_clear_message(draft_file, capsys, args, messag
 def test_the_installed_command_reads_standard_input(languagetool_url):
     result = subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "tactful"), "check", "-", "--channel", "sms"],
-        input="Your parcel arrives on Friday. Reply STOP to opt out.", capture_output=True, text=True,
-        timeout=120, env={"PATH": "/usr/bin:/bin", "TACTFUL_LANGUAGETOOL_URL": languagetool_url}, check=False,
+        input="Your parcel arrives on Friday. Reply STOP to opt out.",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "TACTFUL_LANGUAGETOOL_URL": languagetool_url},
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("verdict: pass")
@@ -88,8 +92,13 @@ def test_a_finding_about_the_whole_draft_is_shown_without_a_position():
         draft, check="tone", rule="tone.curt", severity=Severity.suggestion, message="Curt.", span=(22, 29)
     )
     report = Report(
-        verdict="warn", findings=[whole, spot], metrics={}, checks={}, guide=GuideRef(id="default", version="1"),
-        text=draft.text, took_ms=1.0,
+        verdict="warn",
+        findings=[whole, spot],
+        metrics={},
+        checks={},
+        guide=GuideRef(id="default", version="1"),
+        text=draft.text,
+        took_ms=1.0,
     )
     lines = render(report, "reply.txt").splitlines()
     assert lines[0] == "reply.txt: warning [sla.breached] Overdue."

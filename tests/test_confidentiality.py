@@ -11,9 +11,10 @@ from assistant.privacy import checksums
 from assistant.settings import PROJECT_ROOT
 
 SAM = {"name": "Sam Lee", "email": "sam.lee@example.org", "phone": "07911 123456", "identifiers": ["12345678"]}
-NOTE = {"author": "internal_note",
-        "text": "Customer is on the fraud watch list, engineer said the meter was tampered with, "
-                "do not offer goodwill."}
+NOTE = {
+    "author": "internal_note",
+    "text": "Customer is on the fraud watch list, engineer said the meter was tampered with, do not offer goodwill.",
+}
 ASKED = {"author": "customer", "text": "Why is my bill so high this month?"}
 
 
@@ -27,6 +28,7 @@ def conf(check):
         report = check(text, channel, checks=["confidentiality"], **fields)
         assert report["checks"]["confidentiality"]["status"] == "ok"
         return report
+
     return run
 
 
@@ -37,18 +39,30 @@ def verdict_and_rules(report):
 # -- the issue's "done when" ------------------------------------------------------------
 DONE_WHEN = [
     # (text, channel, context, masked text)
-    ("Hi Sam, your account number 12345678 is now closed and the letter went to SW1A 1AA.", "social_public",
-     {"customer": SAM},
-     "Hi Sam, your account number ****5678 is now closed and the letter went to [postcode]."),
-    ("Dear Mr Lee,\n\nI have taken the payment from your card 4111 1111 1111 1111 today.\n\nKind regards,\nAmy",
-     "email", {"customer": SAM},
-     "Dear Mr Lee,\n\nI have taken the payment from your card **** **** **** 1111 today.\n\nKind regards,\nAmy"),
-    ("Hi Sam,\n\nI have copied jane.doe@example.com into this email so she can help.\n\nThanks,\nAmy", "email",
-     {"customer": SAM},
-     "Hi Sam,\n\nI have copied [email address] into this email so she can help.\n\nThanks,\nAmy"),
-    ("Hi Sam,\n\nOur engineer said the meter was tampered with, so we cannot offer goodwill.\n\nThanks,\nAmy",
-     "email", {"customer": SAM, "thread": [ASKED, NOTE]},
-     "Hi Sam,\n\nWe have checked your meter and will write to you with the outcome by Friday.\n\nThanks,\nAmy"),
+    (
+        "Hi Sam, your account number 12345678 is now closed and the letter went to SW1A 1AA.",
+        "social_public",
+        {"customer": SAM},
+        "Hi Sam, your account number ****5678 is now closed and the letter went to [postcode].",
+    ),
+    (
+        "Dear Mr Lee,\n\nI have taken the payment from your card 4111 1111 1111 1111 today.\n\nKind regards,\nAmy",
+        "email",
+        {"customer": SAM},
+        "Dear Mr Lee,\n\nI have taken the payment from your card **** **** **** 1111 today.\n\nKind regards,\nAmy",
+    ),
+    (
+        "Hi Sam,\n\nI have copied jane.doe@example.com into this email so she can help.\n\nThanks,\nAmy",
+        "email",
+        {"customer": SAM},
+        "Hi Sam,\n\nI have copied [email address] into this email so she can help.\n\nThanks,\nAmy",
+    ),
+    (
+        "Hi Sam,\n\nOur engineer said the meter was tampered with, so we cannot offer goodwill.\n\nThanks,\nAmy",
+        "email",
+        {"customer": SAM, "thread": [ASKED, NOTE]},
+        "Hi Sam,\n\nWe have checked your meter and will write to you with the outcome by Friday.\n\nThanks,\nAmy",
+    ),
 ]
 
 
@@ -58,7 +72,7 @@ def test_done_when_blocks_and_the_masked_reply_passes(conf, text, channel, conte
     assert blocked["verdict"] == "block", confidentiality(blocked)
     for finding in confidentiality(blocked):
         assert finding["criteria"], finding["rule"]
-        assert blocked["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+        assert blocked["text"][finding["start"] : finding["end"]] == finding["excerpt"]
         if finding["rule"] != "confidentiality.internal_note":
             assert {"entity", "score"} <= set(finding["details"])
             assert finding["suggestions"] and finding["suggestions"][0] != finding["excerpt"]
@@ -73,12 +87,17 @@ def test_a_polite_private_reply_with_the_customers_name_asking_for_a_dm_is_not_f
 
 
 def test_the_customers_own_contact_details_in_a_private_reply_are_fine(conf):
-    text = ("Hi Sam,\n\nWe will call you on 07911 123456 tomorrow and email sam.lee@example.org a copy of the "
-            "bill for account 12345678.\n\nKind regards,\nAmy")
+    text = (
+        "Hi Sam,\n\nWe will call you on 07911 123456 tomorrow and email sam.lee@example.org a copy of the "
+        "bill for account 12345678.\n\nKind regards,\nAmy"
+    )
     assert confidentiality(conf(text, customer=SAM)) == []
     public = conf(text.replace("\n\nKind regards,\nAmy", ""), "social_public", customer=SAM)
-    assert {f["details"]["entity"] for f in confidentiality(public)} == {"PHONE_NUMBER", "EMAIL_ADDRESS",
-                                                                         "ACCOUNT_NUMBER"}
+    assert {f["details"]["entity"] for f in confidentiality(public)} == {
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "ACCOUNT_NUMBER",
+    }
     assert all(f["severity"] == "blocker" and "DEAL.P24" in f["criteria"] for f in confidentiality(public))
 
 
@@ -97,7 +116,8 @@ def test_secrets_block_anywhere_even_the_customers_own(conf):
 def test_another_customers_identifiers_block_and_unknown_ones_warn(conf):
     other = conf("Hi Sam, I have moved the credit to account number 87654321 as asked.", customer=SAM)
     assert [(f["details"]["entity"], f["severity"], f["details"]["reason"]) for f in confidentiality(other)] == [
-        ("ACCOUNT_NUMBER", "blocker", "not_this_customer")]
+        ("ACCOUNT_NUMBER", "blocker", "not_this_customer")
+    ]
     unknown = conf("Hi, I have moved the credit to account number 87654321 as asked.")
     assert [f["severity"] for f in confidentiality(unknown)] == ["warning"]
     named = conf("Hi Sam, I have also refunded Priya Shah for the same fault.", customer=SAM)
@@ -111,10 +131,16 @@ def test_what_the_customer_wrote_in_the_thread_is_theirs(conf):
 
 
 def test_sensitive_identifiers_of_the_customer_get_a_masking_suggestion(conf):
-    found = confidentiality(conf("Hi Sam, your NHS number 943 476 5919 is on the form.", customer=SAM, thread=[
-        {"author": "customer", "text": "my NHS number is 943 476 5919"}]))
+    found = confidentiality(
+        conf(
+            "Hi Sam, your NHS number 943 476 5919 is on the form.",
+            customer=SAM,
+            thread=[{"author": "customer", "text": "my NHS number is 943 476 5919"}],
+        )
+    )
     assert [(f["details"]["entity"], f["severity"], f["suggestions"]) for f in found] == [
-        ("UK_NHS", "suggestion", ["*** *** ****"])]
+        ("UK_NHS", "suggestion", ["*** *** ****"])
+    ]
 
 
 def test_checksums_reject_lookalikes(conf):
@@ -133,29 +159,36 @@ def test_order_numbers_that_look_like_phone_numbers_are_not_phones(conf):
 
 
 def test_quoted_history_is_the_customers_but_a_card_in_it_still_blocks(conf):
-    text = ("Hi Sam,\n\nThanks, all sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026 at 10:00, Sam Lee <sam@x.org> wrote:\n"
-            "> Please use my card 4111 1111 1111 1111. Call me on 07700 912345.\n")
+    text = (
+        "Hi Sam,\n\nThanks, all sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026 at 10:00, Sam Lee <sam@x.org> wrote:\n"
+        "> Please use my card 4111 1111 1111 1111. Call me on 07700 912345.\n"
+    )
     found = confidentiality(conf(text))
     assert [(f["details"]["entity"], f["severity"]) for f in found] == [("CREDIT_CARD", "blocker")]
 
 
 def test_internal_information_from_the_guide(conf):
-    guide_text = ("Hi Sam, I checked the goodwill matrix and you qualify. "
-                  "See https://intranet.tactful.example/cases/123 for details.")
+    guide_text = (
+        "Hi Sam, I checked the goodwill matrix and you qualify. "
+        "See https://intranet.tactful.example/cases/123 for details."
+    )
     found = confidentiality(conf(guide_text, customer=SAM))
     assert {(f["rule"], f["severity"]) for f in found} >= {("confidentiality.staff_phrase", "warning")}
 
 
 def test_internal_domains_and_code_names_come_from_the_guide():
     options = ConfidentialityOptions.model_validate(
-        {"internal_domains": ["corp.example.net"], "code_names": ["Project Falcon"]})
+        {"internal_domains": ["corp.example.net"], "code_names": ["Project Falcon"]}
+    )
     from assistant.checks.confidentiality import _internal_pattern
 
     pattern = _internal_pattern(tuple(options.internal_domains), tuple(options.code_names), ())
     assert pattern is not None
     text = "Fixed in project falcon, see https://jira.corp.example.net/browse/X-1."
     assert [(m.lastgroup, m.group()) for m in pattern.finditer(text)] == [
-        ("code_name", "project falcon"), ("internal_domain", "https://jira.corp.example.net/browse/X-1")]
+        ("code_name", "project falcon"),
+        ("internal_domain", "https://jira.corp.example.net/browse/X-1"),
+    ]
 
 
 RISKS = [
@@ -173,8 +206,10 @@ def test_permanent_record_risks(conf, text, rule):
 
 
 def test_permanent_record_risks_leave_plain_replies_alone(conf):
-    text = ("I'm sorry for the trouble this has caused. We are looking into the cause and will confirm it by "
-            "Friday. Our engineer will visit on Monday.")
+    text = (
+        "I'm sorry for the trouble this has caused. We are looking into the cause and will confirm it by "
+        "Friday. Our engineer will visit on Monday."
+    )
     assert confidentiality(conf(text)) == []
 
 
@@ -182,7 +217,8 @@ def test_a_press_enquiry_goes_to_the_media_team(conf):
     thread = [{"author": "customer", "text": "I'm a reporter at the Daily Post writing a piece about outages."}]
     found = confidentiality(conf("Hi, thanks for your message. The outage was fixed at 4pm.", thread=thread))
     assert [(f["rule"], f["severity"], f["start"]) for f in found] == [
-        ("confidentiality.media_enquiry", "blocker", None)]
+        ("confidentiality.media_enquiry", "blocker", None)
+    ]
     assert "UTIL.K5" in found[0]["criteria"]
 
 
@@ -231,9 +267,14 @@ text = "Hi Sam, email jo@example.co.uk or call 07911 123456; card 4111 1111 1111
 report = pipeline.run(prepare_draft(text), Context(channel=Channel.social_public))
 print(report.checks["confidentiality"].status, sorted(f.details["entity"] for f in report.findings))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                            timeout=120, env={"PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path),
-                                              "TLDEXTRACT_CACHE": str(tmp_path / "tld")})
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+        env={"PYTHONPATH": str(PROJECT_ROOT), "HOME": str(tmp_path), "TLDEXTRACT_CACHE": str(tmp_path / "tld")},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok ['CREDIT_CARD', 'EMAIL_ADDRESS', 'PHONE_NUMBER']", result.stdout
 
@@ -245,8 +286,10 @@ def test_redact_masks_every_personal_data_finding_by_default(client):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["text"] == "Hi Sam, your account number ****5678 is closed; the letter went to [postcode]."
-    assert [(m["entity"], text[m["start"]:m["end"]], m["replacement"]) for m in body["masked"]] == [
-        ("ACCOUNT_NUMBER", "12345678", "****5678"), ("UK_POSTCODE", "SW1A 1AA", "[postcode]")]
+    assert [(m["entity"], text[m["start"] : m["end"]], m["replacement"]) for m in body["masked"]] == [
+        ("ACCOUNT_NUMBER", "12345678", "****5678"),
+        ("UK_POSTCODE", "SW1A 1AA", "[postcode]"),
+    ]
     assert body["remaining"] == []
 
 

@@ -42,8 +42,9 @@ review_every: 6 months
 def write(folder: Path, body: str, template_id: str = "sample", channels: str = "email", extra: str = "") -> Path:
     (folder / "general").mkdir(parents=True, exist_ok=True)
     path = folder / "general" / f"{template_id}.md"
-    path.write_text(HEAD.format(id=template_id, channels=channels, extra=extra) + textwrap.dedent(body),
-                    encoding="utf-8")
+    path.write_text(
+        HEAD.format(id=template_id, channels=channels, extra=extra) + textwrap.dedent(body), encoding="utf-8"
+    )
     return path
 
 
@@ -53,8 +54,9 @@ def render(folder: Path, values: dict, channel: Channel = Channel.email, locale:
     assert template is not None
     html = channel in template.meta.html
     context = example_context(channel).model_copy(update={"locale": locale})
-    return render_template(template, library.compiled_for(template, html), channel,
-                           variable_values(template, values), context, **kwargs)
+    return render_template(
+        template, library.compiled_for(template, html), channel, variable_values(template, values), context, **kwargs
+    )
 
 
 BODY_LINE = HEAD.count("\n") + 1  # the file line of the body's first line
@@ -138,17 +140,21 @@ def test_missing_variables_are_listed_and_marked_in_the_text(tmp_path):
     template = library.get("sample")
     assert template is not None
     context = example_context(Channel.email).model_copy(update={"customer": Customer()})
-    rendered = render_template(template, library.compiled_for(template, False), Channel.email,
-                               variable_values(template, {}), context)
+    rendered = render_template(
+        template, library.compiled_for(template, False), Channel.email, variable_values(template, {}), context
+    )
     assert rendered.missing == ["customer.name", "note", "due"]
     assert rendered.text == "Hello [customer.name],\n\n[note] by [due]."
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"due": "next week"}, "variables.due"),
-    ({"note": 7}, "variables.note"),
-    ({"secret_name": "x"}, "variables"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"due": "next week"}, "variables.due"),
+        ({"note": 7}, "variables.note"),
+        ({"secret_name": "x"}, "variables"),
+    ],
+)
 def test_unusable_values_are_refused_without_echoing_them(tmp_path, values, field):
     write(tmp_path, BODY)
     with pytest.raises(VariableRefused) as refused:
@@ -158,8 +164,11 @@ def test_unusable_values_are_refused_without_echoing_them(tmp_path, values, fiel
 
 
 def test_dates_and_money_follow_the_locale(tmp_path):
-    write(tmp_path, "{% block default %}{{ due | date }}; {{ due | date('short') }}; {{ 1234.5 | money }}"
-                    "; {{ 1234.5 | money('EUR') }}{% endblock %}")
+    write(
+        tmp_path,
+        "{% block default %}{{ due | date }}; {{ due | date('short') }}; {{ 1234.5 | money }}"
+        "; {{ 1234.5 | money('EUR') }}{% endblock %}",
+    )
     uk = render(tmp_path, {"note": "x", "due": "2026-12-01"}, currency="GBP")
     us = render(tmp_path, {"note": "x", "due": "2026-12-01"}, locale="en-US", currency="USD")
     assert uk.text == "1 December 2026; 01/12/2026; £1,234.50; €1,234.50"
@@ -167,8 +176,12 @@ def test_dates_and_money_follow_the_locale(tmp_path):
 
 
 def test_html_variants_are_autoescaped(tmp_path):
-    write(tmp_path, "{% block default %}Hi {{ note }}{% endblock %}{% block email %}<p>Hi {{ note }}</p>{% endblock %}",
-          channels="email, chat", extra="html: [email]\n")
+    write(
+        tmp_path,
+        "{% block default %}Hi {{ note }}{% endblock %}{% block email %}<p>Hi {{ note }}</p>{% endblock %}",
+        channels="email, chat",
+        extra="html: [email]\n",
+    )
     values = {"note": "<b>Sam</b> & co", "due": "2026-12-01"}
     html = render(tmp_path, values, Channel.email)
     assert html.format == "html" and html.text == "<p>Hi &lt;b&gt;Sam&lt;/b&gt; &amp; co</p>"
@@ -185,8 +198,11 @@ def test_a_template_past_its_review_date_is_stale(tmp_path):
 
 
 def test_social_channels_fall_back_to_the_social_block(tmp_path):
-    write(tmp_path, "{% block default %}long{% endblock %}{% block social %}short{% endblock %}",
-          channels="email, social_public, social_private")
+    write(
+        tmp_path,
+        "{% block default %}long{% endblock %}{% block social %}short{% endblock %}",
+        channels="email, social_public, social_private",
+    )
     assert render(tmp_path, {"due": "2026-12-01", "note": "x"}, Channel.social_private).text == "short"
     with pytest.raises(VariableRefused, match="no sms variant"):
         render(tmp_path, {"due": "2026-12-01", "note": "x"}, Channel.sms)
@@ -194,10 +210,19 @@ def test_social_channels_fall_back_to_the_social_block(tmp_path):
 
 # -- HTTP -----------------------------------------------------------------------
 DRAFT = {
-    "template": "visit-booking", "channel": "email", "now": "2026-11-25T10:00:00Z",
-    "customer": {"name": "Sam Taylor"}, "agent": {"name": "Priya"}, "organisation": {"name": "Example Energy"},
-    "variables": {"visit_date": "2026-12-03", "arrival_window": "8am and 12pm", "purpose": "replace your gas meter",
-                  "duration": "about two hours", "engineer_name": "Jordan"},
+    "template": "visit-booking",
+    "channel": "email",
+    "now": "2026-11-25T10:00:00Z",
+    "customer": {"name": "Sam Taylor"},
+    "agent": {"name": "Priya"},
+    "organisation": {"name": "Example Energy"},
+    "variables": {
+        "visit_date": "2026-12-03",
+        "arrival_window": "8am and 12pm",
+        "purpose": "replace your gas meter",
+        "duration": "about two hours",
+        "engineer_name": "Jordan",
+    },
 }
 
 
@@ -227,12 +252,15 @@ def test_a_draft_lists_what_is_missing(client):
     assert "[reply_by]" in body["text"] and body["report"]["text"] == body["text"]
 
 
-@pytest.mark.parametrize("change, status, field", [
-    ({"template": "no-such-template"}, 422, "template"),
-    ({"channel": "social_public"}, 422, "channel"),
-    ({"variables": {"visit_date": "soon"}}, 422, "variables.visit_date"),
-    ({"variables": {"password123": "x"}}, 422, "variables"),
-])
+@pytest.mark.parametrize(
+    "change, status, field",
+    [
+        ({"template": "no-such-template"}, 422, "template"),
+        ({"channel": "social_public"}, 422, "channel"),
+        ({"variables": {"visit_date": "soon"}}, 422, "variables.visit_date"),
+        ({"variables": {"password123": "x"}}, 422, "variables"),
+    ],
+)
 def test_draft_refusals_are_problems_that_name_the_field(client, change, status, field):
     response = client.post("/v1/drafts", json={**DRAFT, **change})
     assert response.status_code == status
@@ -246,16 +274,22 @@ def test_templates_are_listed_and_shown(client):
     listed = client.get("/v1/templates").json()["templates"]
     assert len(listed) >= 30 and {"id", "title", "topic", "channels", "stale", "review_due"} <= set(listed[0])
     shown = client.get("/v1/templates/visit-booking").json()
-    assert shown["variables"]["visit_date"] == {"type": "date", "description": "The day of the visit.",
-                                                "required": True, "example": "2026-12-03", "default": None}
+    assert shown["variables"]["visit_date"] == {
+        "type": "date",
+        "description": "The day of the visit.",
+        "required": True,
+        "example": "2026-12-03",
+        "default": None,
+    }
     assert "{% block sms %}" in shown["source"]
     missing = client.get("/v1/templates/nope")
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
 
 
 def test_suggest_ranks_templates_for_the_message_and_says_why(client):
-    response = client.post("/v1/templates/suggest", json={"message": "My meter reading, where do I send it?",
-                                                          "channel": "sms"})
+    response = client.post(
+        "/v1/templates/suggest", json={"message": "My meter reading, where do I send it?", "channel": "sms"}
+    )
     assert response.status_code == 200, response.text
     suggestions = response.json()["suggestions"]
     assert suggestions[0]["id"] == "meter-reading-request"
@@ -305,8 +339,14 @@ def test_a_changed_library_is_reloaded_and_a_broken_one_is_not(tmp_path, monkeyp
 
 
 def test_an_html_variant_is_escaped_and_checked_as_html(client):
-    body = {"template": "moving-out", "channel": "email", "now": "2026-11-25T10:00:00Z", "ticket": {"id": "7"},
-            "customer": {"name": "<script>alert(1)</script>"}, "variables": {"move_date": "2026-12-12"}}
+    body = {
+        "template": "moving-out",
+        "channel": "email",
+        "now": "2026-11-25T10:00:00Z",
+        "ticket": {"id": "7"},
+        "customer": {"name": "<script>alert(1)</script>"},
+        "variables": {"move_date": "2026-12-12"},
+    }
     response = client.post("/v1/drafts", json=body)
     assert response.status_code == 200, response.text
     drafted = response.json()
@@ -324,8 +364,11 @@ def test_an_organisation_sees_its_own_templates_and_never_another_s(tmp_path, cl
     write(tmp_path, "{% block default %}Hello,\\n\\nShared wording.\\n\\nKind regards,\\nSam{% endblock %}")
     own = tmp_path / "orgs" / "strict"
     write(own, "{% block default %}Hello,\\n\\nStrict's own wording.\\n\\nKind regards,\\nSam{% endblock %}")
-    write(own, "{% block default %}Hello,\\n\\nOnly strict has this about a boiler.\\n\\nKind regards,\\nSam"
-               "{% endblock %}", template_id="boiler-only")
+    write(
+        own,
+        "{% block default %}Hello,\\n\\nOnly strict has this about a boiler.\\n\\nKind regards,\\nSam{% endblock %}",
+        template_id="boiler-only",
+    )
     assert lint_library(tmp_path) == []
     monkeypatch.setattr(services, "templates", LiveLibrary(tmp_path))
 

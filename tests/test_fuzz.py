@@ -41,7 +41,7 @@ def test_any_body_gets_a_report_or_a_problem(client, body):
             if finding["start"] is None:  # about the whole draft
                 assert finding["end"] is None and finding["excerpt"] == ""
                 continue
-            assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+            assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]
     else:
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["detail"]
@@ -51,9 +51,35 @@ def test_any_body_gets_a_report_or_a_problem(client, body):
 
 TEXT_SETTINGS = settings(max_examples=100, deadline=None)
 WORDS = [
-    "Their", "is", "a", "problem", "I", "has", "the", "the", "refund", "Dana,", "you're", "account.",
-    "&amp", "&amp;", "&nbsp;", "&ampx", "&#38", "&#39;", "&notit;", "&lt;b&gt;", "&bogus;", "😀",
-    "#48213", "www.acme.co.uk/help#AB-12345", "help@acme.co.uk", "--", "&gt;", "-- ", "On Monday Dana wrote:",
+    "Their",
+    "is",
+    "a",
+    "problem",
+    "I",
+    "has",
+    "the",
+    "the",
+    "refund",
+    "Dana,",
+    "you're",
+    "account.",
+    "&amp",
+    "&amp;",
+    "&nbsp;",
+    "&ampx",
+    "&#38",
+    "&#39;",
+    "&notit;",
+    "&lt;b&gt;",
+    "&bogus;",
+    "😀",
+    "#48213",
+    "www.acme.co.uk/help#AB-12345",
+    "help@acme.co.uk",
+    "--",
+    "&gt;",
+    "-- ",
+    "On Monday Dana wrote:",
 ]
 TAGS = ["p", "div", "li", "td", "th", "tr", "dd", "dt", "pre", "blockquote", "h2", "figcaption", "span"]
 ATTRIBUTES = [""] * 5 + [' class="gmail_quote"', ' class="gmail_signature"', ' id="Signature"']
@@ -61,14 +87,30 @@ SEPARATORS = [" ", "  ", "\n", "\r\n", "<br>", "<hr>", "<b>", "</b>", " <td>"]
 words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=10)
 blocks = st.builds(
     lambda tag, attributes, words, separator: f"<{tag}{attributes}>{separator.join(words)}</{tag}>",
-    st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), words, st.sampled_from(SEPARATORS),
+    st.sampled_from(TAGS),
+    st.sampled_from(ATTRIBUTES),
+    words,
+    st.sampled_from(SEPARATORS),
 )
 mail_html = st.lists(blocks, min_size=1, max_size=8).map("".join)
 junk_html = st.text(alphabet=st.sampled_from(list("<>/&;#abpdiv =\"'lr\n\r\tx😀")), max_size=300)
 LINES = [
-    "Hi Dana,", "", "  ", "It is fixed.", "I has waited for my refund.", "-- ", "--", "----", "Sam Lee",
-    "Support, Acme Ltd", "> Where is my refund?", "On Mon, 2 Mar 2026, Dana <d@example.com> wrote:",
-    "From: Dana", "Sent: Monday", "-----Original Message-----", "Kind regards,",
+    "Hi Dana,",
+    "",
+    "  ",
+    "It is fixed.",
+    "I has waited for my refund.",
+    "-- ",
+    "--",
+    "----",
+    "Sam Lee",
+    "Support, Acme Ltd",
+    "> Where is my refund?",
+    "On Mon, 2 Mar 2026, Dana <d@example.com> wrote:",
+    "From: Dana",
+    "Sent: Monday",
+    "-----Original Message-----",
+    "Kind regards,",
     "See https://shop.example.com/orders/#48213 or mail help@www.acme.co.uk.",
 ]
 line_lists = st.lists(
@@ -137,7 +179,7 @@ def test_crlf_and_cr_prepare_as_lf_does(lines, newline):
     assert text == newline.join(lines)
 
     def to_lf(offset):
-        assert not text[offset - 1:offset + 1] == "\r\n", "a span boundary splits a line break"
+        assert not text[offset - 1 : offset + 1] == "\r\n", "a span boundary splits a line break"
         return offset - text.count("\r", 0, offset) if newline == "\r\n" else offset
 
     assert [(to_lf(s), p.replace(newline, "\n")) for s, p in draft.paragraphs] == lf.paragraphs
@@ -158,6 +200,6 @@ def test_grammar_findings_on_html_point_into_the_submission(check, source):
     draft = prepare_draft(source, "html")
     for finding in report["findings"]:
         start, end = finding["source_start"], finding["source_end"]
-        assert draft.text[finding["start"]:finding["end"]] == finding["excerpt"]
+        assert draft.text[finding["start"] : finding["end"]] == finding["excerpt"]
         made = [i for i in range(finding["start"], finding["end"]) if draft.source_starts[i] < draft.source_ends[i]]
         assert visible(source[start:end]) == re.sub(r"\s", "", "".join(draft.text[i] for i in made)), finding

@@ -15,8 +15,22 @@ from assistant.languagetool_client import (
 
 EMOJI_DRAFT = "Hi Dana 😀👍 Their is a problem with you're account."
 # The worst case of issue "Harden the foundation": 49,999 characters, no sentence end.
-_WORDS = ["Their", "is", "a", "problem", "with", "you're", "acount", "and", "teh", "order", "we", "has",
-          "recieved", "yesterday"]
+_WORDS = [
+    "Their",
+    "is",
+    "a",
+    "problem",
+    "with",
+    "you're",
+    "acount",
+    "and",
+    "teh",
+    "order",
+    "we",
+    "has",
+    "recieved",
+    "yesterday",
+]
 RUN_ON = " ".join(random.Random(1).choices(_WORDS, k=12_000))[:49_999]
 
 
@@ -29,7 +43,7 @@ def test_offsets_point_at_the_error_after_emoji(check):
     found = {f["excerpt"]: f for f in grammar(report)}
     assert set(found) >= {"Their", "you're"}
     for finding in found.values():
-        assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+        assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]
     assert found["Their"]["suggestions"][0] == "There"
     assert found["you're"]["suggestions"][0] == "your"
     assert found["Their"]["severity"] == "warning"
@@ -40,7 +54,7 @@ def test_utf16_offsets_convert_to_code_points():
     text = "😀 Their"  # the emoji is two UTF-16 units
     match = {"offset": 3, "length": 5, "message": "m", "replacements": [], "rule": {"id": "X", "category": {"id": "C"}}}
     [converted] = parse_matches([match], text)
-    assert text[converted.start:converted.end] == "Their"
+    assert text[converted.start : converted.end] == "Their"
     assert utf16_to_codepoints("a😀b") == [0, 1, 1, 2, 3]
 
 
@@ -106,7 +120,7 @@ def test_matches_land_in_the_right_paragraph(languagetool_url):
     assert results[0] == []
     for paragraph, matches in zip(paragraphs[1:], results[1:], strict=True):
         assert matches and all(0 <= m.start < m.end <= len(paragraph) for m in matches)
-    assert paragraphs[1][results[1][0].start:results[1][0].end] == "has"
+    assert paragraphs[1][results[1][0].start : results[1][0].end] == "has"
 
 
 def test_picky_mode_comes_from_the_guide(check):
@@ -170,8 +184,13 @@ class FakeLanguageTool:
 
 
 def lt_match(offset, length, rule="X"):
-    return {"offset": offset, "length": length, "message": "m", "replacements": [],
-            "rule": {"id": rule, "category": {"id": "C"}, "issueType": "grammar"}}
+    return {
+        "offset": offset,
+        "length": length,
+        "message": "m",
+        "replacements": [],
+        "rule": {"id": rule, "category": {"id": "C"}, "issueType": "grammar"},
+    }
 
 
 def test_a_draft_languagetool_refuses_costs_only_that_draft():
@@ -224,7 +243,7 @@ def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settin
 def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
     client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
     [matches] = client.check_paragraphs(["Hi \ud800 Dana, their is a problem."], CheckOptions())
-    assert "their" in {"Hi \ud800 Dana, their is a problem."[m.start:m.end] for m in matches}
+    assert "their" in {"Hi \ud800 Dana, their is a problem."[m.start : m.end] for m in matches}
     assert client.check_paragraphs(["Their is another draft."], CheckOptions())[0]
 
 
@@ -249,7 +268,7 @@ def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_
     for paragraph in (emoji, run_on):
         [matches] = client.check_paragraphs([paragraph], CheckOptions())
         assert all(0 <= m.start <= m.end <= len(paragraph) for m in matches)
-    assert {run_on[m.start:m.end] for m in matches} >= {"Their", "acount", "teh", "recieved"}
+    assert {run_on[m.start : m.end] for m in matches} >= {"Their", "acount", "teh", "recieved"}
     for paragraph in (emoji, run_on, "Short. " * 3000):
         for start, end, _ in languagetool_client.split_paragraph(paragraph):
             assert languagetool_client.utf16_units(paragraph[start:end]) <= languagetool_client.PIECE_UNITS

@@ -19,7 +19,10 @@ def test_shipped_guides_load_and_strict_extends_default():
     assert strict.sections["grammar"].ignore_words == default.sections["grammar"].ignore_words
     assert strict.sections["grammar"].picky and not default.sections["grammar"].picky
     assert strict.sections["readability"].audiences["general"].max_grade == 8
-    assert strict.sections["readability"].audiences["general"].max_sentence_words == default.sections["readability"].audiences["general"].max_sentence_words
+    assert (
+        strict.sections["readability"].audiences["general"].max_sentence_words
+        == default.sections["readability"].audiences["general"].max_sentence_words
+    )
 
 
 def test_channel_and_reading_support_tighten_the_audience_target():
@@ -33,14 +36,18 @@ def test_channel_and_reading_support_tighten_the_audience_target():
 
 
 def test_a_channel_tightens_an_audience_target_and_never_loosens_it(tmp_path):
-    write(tmp_path, "acme", """
+    write(
+        tmp_path,
+        "acme",
+        """
 readability:
   audiences:
     general: {max_sentence_words: 18, max_grade: 8, min_reading_ease: 65}
     reading_support: {max_sentence_words: 12, min_reading_ease: 60}
   channels:
     chat: {max_sentence_words: 20, max_grade: 7, min_reading_ease: 70}
-""")
+""",
+    )
     options = load_guides(tmp_path, guide_sections())["acme"].sections["readability"]
     chat = options.target_for(Context(channel=Channel.chat))
     assert (chat.max_sentence_words, chat.max_grade, chat.min_reading_ease) == (18, 7, 70)

@@ -62,7 +62,12 @@ def run_stop(port: int, run_dir: Path) -> subprocess.CompletedProcess:
         f"r = s.stop({port}, Path({str(run_dir)!r}), wait=5); print(getattr(r, 'message', r))"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60, start_new_session=True,
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
 
@@ -95,7 +100,11 @@ def test_stop_never_signals_an_unrelated_process(tmp_path):
 def tactful(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", "languagetool", *args],
-        check=False, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=PROJECT_ROOT,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
 
@@ -159,8 +168,10 @@ def test_a_hung_server_is_restarted(tmp_path):
         "supervision=s.Supervision(probe_every=1, unresponsive_after=5, backoff_first=1))"
     )
     supervisor = subprocess.Popen(
-        [sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert wait_for(lambda: supervisor_state(tmp_path, port) == "up", 240)  # started and warmed up

@@ -47,13 +47,22 @@ def server(languagetool_url, tmp_path_factory):
     """`tactful serve` in its own process, as in production: the client threads here
     must not compete with the server for one interpreter lock."""
     env = {
-        **os.environ, "PYTHONPATH": str(PROJECT_ROOT), "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
-        "TACTFUL_LANGUAGETOOL_TIMEOUT": "30", "TACTFUL_LANGUAGETOOL_WARMUP": "false", "TACTFUL_LOG_LEVEL": "warning",
-        "TACTFUL_CHECKS_AT_ONCE": "2", "TACTFUL_CHECKS_QUEUED": "8", "TACTFUL_CHECK_MAX_WAIT": "5",
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
+        "TACTFUL_LANGUAGETOOL_TIMEOUT": "30",
+        "TACTFUL_LANGUAGETOOL_WARMUP": "false",
+        "TACTFUL_LOG_LEVEL": "warning",
+        "TACTFUL_CHECKS_AT_ONCE": "2",
+        "TACTFUL_CHECKS_QUEUED": "8",
+        "TACTFUL_CHECK_MAX_WAIT": "5",
     }
     log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(PORT)], env=env, stdout=log, stderr=log,
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(PORT)],
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{PORT}"
     try:
@@ -121,9 +130,9 @@ def test_a_burst_is_shed_early_while_health_answers_at_once(server):
     )
     assert len(ok) + len(shed) == len(bodies), [a[0] for a in answers]
     assert ok and shed
-    for status, headers, report, _ in ok:
+    for _status, _headers, report, _ in ok:
         assert report["checks"]["grammar"]["status"] == "ok", report["checks"]
-    for status, headers, problem, _ in shed:
+    for _status, headers, problem, _ in shed:
         assert headers["content-type"] == "application/problem+json"
         assert int(headers["retry-after"]) >= 1
         assert problem["title"] == "Service busy" and "Try again after" in problem["detail"]

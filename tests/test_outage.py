@@ -6,14 +6,13 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from conftest import TEST_PORT, start_languagetool
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.checks import CHECKS
 from assistant.services import build_services
 from assistant.settings import Settings
-
-from conftest import TEST_PORT, start_languagetool
 
 pytestmark = pytest.mark.slow
 DRAFT = {"text": "Hi Dana, their is a problem with you're account.", "channel": "email"}
@@ -39,7 +38,9 @@ def serving(server, timeout):
     """The app, talking to `server`, with a short time-out and a short retry pause."""
     settings = Settings(
         languagetool_url=f"http://127.0.0.1:{server['port']}",
-        languagetool_warmup=False, languagetool_timeout=timeout, languagetool_retry_after=0.5,
+        languagetool_warmup=False,
+        languagetool_timeout=timeout,
+        languagetool_retry_after=0.5,
     )
     services = build_services(settings)
     with TestClient(create_app(services=services)) as client:

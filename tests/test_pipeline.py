@@ -153,15 +153,18 @@ def test_html_findings_carry_source_offsets_from_the_one_helper(pipeline):
     html = "<p>Hi Dana,</p><p>Their is a <b>problem</b>.</p>"
     report = pipeline().run(prepare_draft(html, "html"), Context(channel="email"))
     finding = next(f for f in report.findings if f.excerpt == "Their")
-    assert html[finding.source_start:finding.source_end] == "Their"
+    assert html[finding.source_start : finding.source_end] == "Their"
 
 
 def test_sentences_keep_line_breaks_with_the_parser_on(pipeline, full_nlp):
     draft = prepare_draft("Hi Dana\nThanks for waiting we fixed it\nKind regards\nSam")
     report = pipeline(ReadsParse(), nlp=full_nlp).run(draft, Context(channel="email"))
     assert report.checks["parse"].status == "ok", report.checks["parse"].detail
-    assert [draft.text[s.start:s.end] for s in draft.sentences] == [
-        "Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"
+    assert [draft.text[s.start : s.end] for s in draft.sentences] == [
+        "Hi Dana",
+        "Thanks for waiting we fixed it",
+        "Kind regards",
+        "Sam",
     ]
 
 
@@ -180,7 +183,7 @@ def test_the_doc_covers_quoted_history_and_sentences_are_the_agents(pipeline):
     draft = prepare_draft("Thanks Dana, it is fixed.\n\nOn Monday, Dana wrote:\n> Nothing works. Help me.")
     pipeline().run(draft, Context(channel="email"))
     assert draft.doc.text == draft.text
-    assert [draft.text[s.start:s.end] for s in draft.sentences] == ["Thanks Dana, it is fixed."]
+    assert [draft.text[s.start : s.end] for s in draft.sentences] == ["Thanks Dana, it is fixed."]
 
 
 @Language.component("tactful_test_explodes")
@@ -241,8 +244,11 @@ def test_a_check_that_overruns_is_abandoned_as_unavailable(pipeline):
 def test_every_kind_of_line_break_ends_a_sentence(pipeline, newline):
     draft = prepare_draft(newline.join(["Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"]))
     pipeline().run(draft, Context(channel="email"), only=["readability"])
-    assert [draft.text[s.start:s.end] for s in draft.sentences] == [
-        "Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"
+    assert [draft.text[s.start : s.end] for s in draft.sentences] == [
+        "Hi Dana",
+        "Thanks for waiting we fixed it",
+        "Kind regards",
+        "Sam",
     ]
 
 

@@ -1,6 +1,5 @@
 """Readability with textstat, offline, against the guide's targets."""
 
-import socket
 import subprocess
 import sys
 
@@ -44,7 +43,7 @@ def test_dense_reply_is_too_hard_for_a_general_customer(check):
     assert hard["severity"] == "warning"
     assert "DEAL.P3" in hard["criteria"]
     for finding in readability(report):
-        assert report["text"][finding["start"]:finding["end"]] == finding["excerpt"]
+        assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]
 
 
 def test_targets_follow_audience_and_reading_support(check):
@@ -55,7 +54,10 @@ def test_targets_follow_audience_and_reading_support(check):
     )
     technical = check(medium, audience="technical")
     general = check(medium, audience="general", reading_support=True)
-    assert technical["metrics"]["readability"]["target"]["max_grade"] > general["metrics"]["readability"]["target"]["max_grade"]
+    assert (
+        technical["metrics"]["readability"]["target"]["max_grade"]
+        > general["metrics"]["readability"]["target"]["max_grade"]
+    )
     assert not [f for f in readability(technical) if f["rule"] == "readability.hard_text"]
     assert [f for f in readability(general) if f["rule"] == "readability.hard_text"]
 
@@ -85,7 +87,9 @@ assert textstat.syllable_count("beautiful") == 3, textstat.syllable_count("beaut
 assert textstat.syllable_count("reconfiguration") == 6
 print(textstat.flesch_reading_ease("The parcel left our warehouse today. It should arrive on Friday."))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.strip()) > 60
     assert not list(tmp_path.iterdir())  # nothing was downloaded into the NLTK path

@@ -5,8 +5,11 @@ from assistant.model import Message
 
 THREAD = [
     Message(author="customer", text="My bill for March is wrong. It says I used twice as much gas as usual."),
-    Message(author="agent", text="Thanks, I can see that. Could you send a photo of the meter? "
-                                 "I'll recalculate the bill as soon as it arrives."),
+    Message(
+        author="agent",
+        text="Thanks, I can see that. Could you send a photo of the meter? "
+        "I'll recalculate the bill as soon as it arrives.",
+    ),
     Message(author="internal_note", text="I will waive the fee, don't tell them yet."),
     Message(author="customer", text="OK, I'll send the photo tonight."),
 ]
@@ -30,8 +33,16 @@ def test_an_empty_thread_has_an_empty_recap():
 
 def test_a_draft_includes_the_recap(client):
     thread = [{"author": m.author.value, "text": m.text} for m in THREAD]
-    response = client.post("/v1/drafts", json={"template": "agreement-summary", "channel": "email",
-                                               "customer": {"name": "Sam"}, "ticket": {"id": "1"}, "thread": thread})
+    response = client.post(
+        "/v1/drafts",
+        json={
+            "template": "agreement-summary",
+            "channel": "email",
+            "customer": {"name": "Sam"},
+            "ticket": {"id": "1"},
+            "thread": thread,
+        },
+    )
     assert response.status_code == 200, response.text
     text = response.json()["text"]
     assert "- We will recalculate the bill as soon as it arrives." in text

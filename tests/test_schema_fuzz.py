@@ -29,12 +29,25 @@ CHECKS = [
     response_schema_conformance,
 ]
 OPERATIONS = [
-    ("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/guides", "GET"), ("/v1/guides/{guide_id}", "GET"),
-    ("/v1/redact", "POST"), ("/healthz", "GET"), ("/readyz", "GET"),
-    ("/v1/drafts", "POST"), ("/v1/templates", "GET"), ("/v1/templates/{template_id}", "GET"),
+    ("/v1/check", "POST"),
+    ("/v1/triage", "POST"),
+    ("/v1/guides", "GET"),
+    ("/v1/guides/{guide_id}", "GET"),
+    ("/v1/redact", "POST"),
+    ("/healthz", "GET"),
+    ("/readyz", "GET"),
+    ("/v1/drafts", "POST"),
+    ("/v1/templates", "GET"),
+    ("/v1/templates/{template_id}", "GET"),
     ("/v1/templates/suggest", "POST"),
 ]
-TAKE_INPUT = [("/v1/check", "POST"), ("/v1/triage", "POST"), ("/v1/redact", "POST"), ("/v1/drafts", "POST"), ("/v1/templates/suggest", "POST")]
+TAKE_INPUT = [
+    ("/v1/check", "POST"),
+    ("/v1/triage", "POST"),
+    ("/v1/redact", "POST"),
+    ("/v1/drafts", "POST"),
+    ("/v1/templates/suggest", "POST"),
+]
 
 
 @pytest.fixture(scope="module")

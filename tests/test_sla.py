@@ -43,6 +43,7 @@ def run(text: str, **context) -> tuple[list, dict]:
 
 # --- the business clock ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("start", "end", "hours"),
     [
@@ -88,6 +89,7 @@ def test_holiday_calendars_come_from_the_holidays_library_and_unite():
 
 # --- the policy in the guide -------------------------------------------------------------
 
+
 def test_default_policy_is_the_shipped_one():
     assert DEFAULT.timezone == "Europe/London"
     assert str(DEFAULT.allowance("email", "first_reply", None)[0]) == "1 business day"
@@ -127,14 +129,17 @@ def test_a_bad_policy_fails_at_load_naming_the_field(tmp_path, body, says):
 
 
 def test_a_guide_sets_its_own_hours_holidays_and_closures(tmp_path):
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
 sla:
   timezone: Europe/London
   hours: {mon: "09:00-17:00", tue: "09:00-17:00", wed: ["09:00-12:00", "13:00-17:00"], sat: "10:00-14:00"}
   holidays: [{country: GB, subdivision: SCT}]
   closures: [2026-11-24]
   targets: {email: {first_reply: {default: 2 business days}}}
-""")
+""",
+    )
     options = load_guides(tmp_path, guide_sections())["acme"].sections["sla"]
     assert options.business_day == timedelta(hours=8)  # the longest open day
     assert options.clock.elapsed(london(2026, 11, 21, 0), london(2026, 11, 26, 0)) == timedelta(hours=4 + 8 + 7)
@@ -143,14 +148,22 @@ sla:
 
 # --- metrics.sla -------------------------------------------------------------------------
 
+
 def test_the_clock_is_in_the_metrics_with_no_findings_when_on_time():
     findings, metrics = run(REPLY, now="2026-11-23T10:00:00Z", ticket={"created_at": "2026-11-20T17:00:00Z"})
     assert findings == []
     assert metrics == {
-        "state": "ok", "target": "first_reply", "priority": "default", "channel": "email",
-        "allowed": "1 business day", "clock": "business",
-        "started_at": "2026-11-20T17:00:00+00:00", "due_at": "2026-11-23T17:00:00+00:00",
-        "now": "2026-11-23T10:00:00+00:00", "remaining_minutes": 420.0, "overdue_minutes": 0.0,
+        "state": "ok",
+        "target": "first_reply",
+        "priority": "default",
+        "channel": "email",
+        "allowed": "1 business day",
+        "clock": "business",
+        "started_at": "2026-11-20T17:00:00+00:00",
+        "due_at": "2026-11-23T17:00:00+00:00",
+        "now": "2026-11-23T10:00:00+00:00",
+        "remaining_minutes": 420.0,
+        "overdue_minutes": 0.0,
         "timezone": "Europe/London",
     }
 
@@ -209,8 +222,12 @@ def test_times_out_of_range_skip_the_check_and_long_waits_stay_cheap():
     assert metrics["state"] == "breached" and (datetime.now(UTC) - began) < timedelta(seconds=1)
     exact = DEFAULT.clock.elapsed(london(2024, 12, 20, 12), london(2027, 1, 5, 12))
     by_day = sum(
-        (DEFAULT.clock.elapsed(london(2024, 12, 20, 12) + timedelta(days=i), london(2024, 12, 20, 12)
-                               + timedelta(days=i + 1)) for i in range((date(2027, 1, 5) - date(2024, 12, 20)).days)),
+        (
+            DEFAULT.clock.elapsed(
+                london(2024, 12, 20, 12) + timedelta(days=i), london(2024, 12, 20, 12) + timedelta(days=i + 1)
+            )
+            for i in range((date(2027, 1, 5) - date(2024, 12, 20)).days)
+        ),
         timedelta(0),
     )
     assert exact == by_day  # whole years counted at once agree with day by day
@@ -222,13 +239,15 @@ def test_no_start_time_no_clock():
 
 def test_calendar_targets_run_through_nights_and_clock_changes():
     # Social: 1 hour of real time; 00:30 GMT + 1 h is 02:30 BST on the night the clocks go forward.
-    _, metrics = run(REPLY, channel="social_public", now="2026-03-29T00:40:00Z",
-                     ticket={"created_at": "2026-03-29T00:30:00Z"})
+    _, metrics = run(
+        REPLY, channel="social_public", now="2026-03-29T00:40:00Z", ticket={"created_at": "2026-03-29T00:30:00Z"}
+    )
     assert metrics["due_at"] == "2026-03-29T02:30:00+01:00" and metrics["clock"] == "calendar"
     assert metrics["remaining_minutes"] == 50.0
 
 
 # --- findings ----------------------------------------------------------------------------
+
 
 def test_a_week_old_email_without_an_apology_is_flagged_and_with_one_is_not(check):
     context = {"now": "2026-11-27T10:00:00Z", "ticket": {"created_at": "2026-11-20T10:00:00Z"}, "checks": ["sla"]}
@@ -247,12 +266,19 @@ def test_a_week_old_email_without_an_apology_is_flagged_and_with_one_is_not(chec
 
 @pytest.mark.parametrize(
     "acknowledgement",
-    ["Apologies for the slow reply.", "Thank you for your patience.", "Sorry to have kept you waiting.",
-     "I apologise for the delay."],
+    [
+        "Apologies for the slow reply.",
+        "Thank you for your patience.",
+        "Sorry to have kept you waiting.",
+        "I apologise for the delay.",
+    ],
 )
 def test_ways_of_acknowledging_the_wait(acknowledgement):
-    findings, _ = run(f"Hi Dana,\n\n{acknowledgement} Your refund is on its way.",
-                      now="2026-11-27T10:00:00Z", ticket={"created_at": "2026-11-20T10:00:00Z"})
+    findings, _ = run(
+        f"Hi Dana,\n\n{acknowledgement} Your refund is on its way.",
+        now="2026-11-27T10:00:00Z",
+        ticket={"created_at": "2026-11-20T10:00:00Z"},
+    )
     assert findings == []
 
 
@@ -276,8 +302,9 @@ def test_a_guide_can_make_a_breach_a_blocker(tmp_path):
 
 def test_at_risk_suggests_a_holding_reply():
     # Urgent: 4 business hours from 09:00 is 13:00; at 12:30 an eighth is left.
-    findings, metrics = run(REPLY, now="2026-11-23T12:30:00Z",
-                            ticket={"created_at": "2026-11-23T09:00:00Z", "priority": "urgent"})
+    findings, metrics = run(
+        REPLY, now="2026-11-23T12:30:00Z", ticket={"created_at": "2026-11-23T09:00:00Z", "priority": "urgent"}
+    )
     assert metrics["state"] == "at_risk" and metrics["remaining_minutes"] == 30.0
     [finding] = findings
     assert finding.rule == "sla.at_risk" and finding.severity == "suggestion"
@@ -298,8 +325,11 @@ def test_chat_is_at_risk_then_breached_within_minutes():
 
 PROMISED = [
     {"author": "customer", "text": "My boiler is still broken.", "at": "2026-11-16T09:00:00Z"},
-    {"author": "agent", "text": "Thanks, Dana. I'll call you back tomorrow with the engineer's visit time.",
-     "at": "2026-11-16T10:00:00Z"},
+    {
+        "author": "agent",
+        "text": "Thanks, Dana. I'll call you back tomorrow with the engineer's visit time.",
+        "at": "2026-11-16T10:00:00Z",
+    },
     {"author": "customer", "text": "Nobody called me.", "at": "2026-11-18T09:00:00Z"},
 ]
 
@@ -311,16 +341,24 @@ def test_a_passed_call_back_promise_must_be_addressed(check):
     assert "DELIVER.P14" in finding["criteria"] and finding["start"] is None
     assert finding["details"]["promise"] == "I'll call you back tomorrow with the engineer's visit time"
     assert finding["details"]["due_at"] == "2026-11-18T00:00:00+00:00"
-    owned = check("Hi Dana,\n\nI'm sorry I didn't call you back yesterday as I promised. The engineer "
-                  "will visit on Thursday.", now="2026-11-18T10:00:00Z", thread=PROMISED, checks=["sla"])
+    owned = check(
+        "Hi Dana,\n\nI'm sorry I didn't call you back yesterday as I promised. The engineer will visit on Thursday.",
+        now="2026-11-18T10:00:00Z",
+        thread=PROMISED,
+        checks=["sla"],
+    )
     assert sla(owned) == []
 
 
 def test_a_promise_in_quoted_history_is_not_the_latest_messages_promise():
-    quoting = PROMISED[:1] + [{
-        "author": "agent", "text": "The engineer comes on 4 December.\n\nOn Mon, 2 Nov 2026, Sam wrote:\n"
-        "> I'll call you back tomorrow.", "at": "2026-11-16T10:00:00Z",
-    }]
+    quoting = PROMISED[:1] + [
+        {
+            "author": "agent",
+            "text": "The engineer comes on 4 December.\n\nOn Mon, 2 Nov 2026, Sam wrote:\n"
+            "> I'll call you back tomorrow.",
+            "at": "2026-11-16T10:00:00Z",
+        }
+    ]
     assert run(REPLY, now="2026-11-18T10:00:00Z", thread=quoting)[0] == []
 
 
@@ -361,8 +399,12 @@ def test_no_promise_without_a_commitment_and_a_time(said):
 
 def test_the_check_is_cheap():
     context = Context.model_validate(
-        {"channel": "email", "now": "2026-11-27T10:00:00Z", "ticket": {"created_at": "2026-11-02T10:00:00Z"},
-         "thread": PROMISED}
+        {
+            "channel": "email",
+            "now": "2026-11-27T10:00:00Z",
+            "ticket": {"created_at": "2026-11-02T10:00:00Z"},
+            "thread": PROMISED,
+        }
     )
     draft, check = prepare_draft(SORRY), SlaCheck()
     check.run(draft, context, DEFAULT)

@@ -21,46 +21,73 @@ GAVE_EMAIL = {"thread": [{"author": "customer", "text": "Please use dana.price@e
 
 EXAMPLES: dict[str, tuple[list, list]] = {
     "structure.greeting_missing": (
-        ["Your parcel arrives on Friday.\n\nKind regards,\nSam",
-         ("I've checked your account.\n\nBest wishes,\nSam", {"channel": "letter"})],
-        ["Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
-         "Good morning Mr Hartley,\n\nYour parcel arrives on Friday.\n\nYours sincerely,\nSam",
-         ("Your parcel arrives on Friday.", {"channel": "chat"})],
+        [
+            "Your parcel arrives on Friday.\n\nKind regards,\nSam",
+            ("I've checked your account.\n\nBest wishes,\nSam", {"channel": "letter"}),
+        ],
+        [
+            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+            "Good morning Mr Hartley,\n\nYour parcel arrives on Friday.\n\nYours sincerely,\nSam",
+            ("Your parcel arrives on Friday.", {"channel": "chat"}),
+        ],
     ),
     "structure.sign_off_missing": (
-        ["Hi Dana,\n\nYour parcel arrives on Friday.",
-         "Dear Mr Hartley,\n\nYour parcel arrives on Friday. It will come by courier."],
-        ["Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
-         "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
-         "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
-         "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\n"
-         "Meridian Home",
-         ("Your parcel arrives on Friday.", {"channel": "sms"})],
+        [
+            "Hi Dana,\n\nYour parcel arrives on Friday.",
+            "Dear Mr Hartley,\n\nYour parcel arrives on Friday. It will come by courier.",
+        ],
+        [
+            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
+            "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
+            "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\n"
+            "Meridian Home",
+            ("Your parcel arrives on Friday.", {"channel": "sms"}),
+        ],
     ),
     "structure.next_steps_missing": (
-        ["Hi Dana,\n\nI have cancelled your order.\n\nKind regards,\nSam",
-         "Hi Dana,\n\nI've raised a fault report for your line.\n\nThanks,\nSam"],
-        ["Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
-         "Kind regards,\nSam",
-         "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
-         "Hi Dana,\n\nI've sent a secure link to your email address - please set a new password.\n\nThanks,\nSam",
-         "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam"],
+        [
+            "Hi Dana,\n\nI have cancelled your order.\n\nKind regards,\nSam",
+            "Hi Dana,\n\nI've raised a fault report for your line.\n\nThanks,\nSam",
+        ],
+        [
+            "Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
+            "Kind regards,\nSam",
+            "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
+            "Hi Dana,\n\nI've sent a secure link to your email address - please set a new password.\n\nThanks,\nSam",
+            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+        ],
     ),
     "structure.closing_confirmation_missing": (
         [("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", CLOSING)],
-        [("Hi Dana,\n\nYour refund has been processed. Is there anything else I can help with?\n\nKind regards,\nSam",
-          CLOSING),
-         ("Hi Dana,\n\nYour refund has been processed. If you need anything else, just reply to this email.\n\nSam",
-          CLOSING),
-         ("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", {})],
+        [
+            (
+                "Hi Dana,\n\nYour refund has been processed. Is there anything else I can help with?"
+                "\n\nKind regards,\nSam",
+                CLOSING,
+            ),
+            (
+                "Hi Dana,\n\nYour refund has been processed. If you need anything else, just reply to this email."
+                "\n\nSam",
+                CLOSING,
+            ),
+            ("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", {}),
+        ],
     ),
     "structure.repeat_request": (
-        [("Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam", GAVE_ACCOUNT),
-         ("Hi Dana,\n\nPlease confirm your order number.\n\nThanks,\nSam", GAVE_ORDER),
-         ("Hi Dana,\n\nWhat is your email address?\n\nThanks,\nSam", GAVE_EMAIL)],
-        [("Hi Dana,\n\nThanks for your account number. I've found the bill.\n\nThanks,\nSam", GAVE_ACCOUNT),
-         ("Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam", GAVE_ORDER),
-         ("Hi Dana,\n\nCould you send me a photo of the damage?\n\nThanks,\nSam", GAVE_ACCOUNT)],
+        [
+            (
+                "Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam",
+                GAVE_ACCOUNT,
+            ),
+            ("Hi Dana,\n\nPlease confirm your order number.\n\nThanks,\nSam", GAVE_ORDER),
+            ("Hi Dana,\n\nWhat is your email address?\n\nThanks,\nSam", GAVE_EMAIL),
+        ],
+        [
+            ("Hi Dana,\n\nThanks for your account number. I've found the bill.\n\nThanks,\nSam", GAVE_ACCOUNT),
+            ("Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam", GAVE_ORDER),
+            ("Hi Dana,\n\nCould you send me a photo of the damage?\n\nThanks,\nSam", GAVE_ACCOUNT),
+        ],
     ),
 }
 

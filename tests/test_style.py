@@ -58,9 +58,14 @@ def test_every_shipped_rule_has_examples_both_ways_and_cites_criteria():
         assert rule.criteria, name
 
 
-@pytest.mark.parametrize("guide_id, name, text", [
-    (g, n, t) for g, n, r in shipped_rules() for t in r.examples.fire  # type: ignore[attr-defined]
-])
+@pytest.mark.parametrize(
+    "guide_id, name, text",
+    [
+        (g, n, t)
+        for g, n, r in shipped_rules()
+        for t in r.examples.fire  # type: ignore[attr-defined]
+    ],
+)
 def test_must_fire(pipeline, guide_id, name, text):
     findings = style(pipeline, text, guide_id)
     assert f"style.{name}" in {f.rule for f in findings}, text
@@ -68,9 +73,14 @@ def test_must_fire(pipeline, guide_id, name, text):
         assert finding.criteria and finding.check == "style"
 
 
-@pytest.mark.parametrize("guide_id, name, text", [
-    (g, n, t) for g, n, r in shipped_rules() for t in r.examples.not_fire  # type: ignore[attr-defined]
-])
+@pytest.mark.parametrize(
+    "guide_id, name, text",
+    [
+        (g, n, t)
+        for g, n, r in shipped_rules()
+        for t in r.examples.not_fire  # type: ignore[attr-defined]
+    ],
+)
 def test_must_not_fire(pipeline, guide_id, name, text):
     assert f"style.{name}" not in {f.rule for f in style(pipeline, text, guide_id)}, text
 
@@ -88,7 +98,9 @@ def test_american_spelling_under_en_gb_gets_the_british_form(pipeline):
 def test_british_spelling_under_en_us_gets_the_american_form(pipeline):
     findings = style(pipeline, "We will organise the refund and cancelled the order.", locale="en-US")
     assert {(f.excerpt, tuple(f.suggestions)) for f in findings if f.rule == "style.style.Spelling"} == {
-        ("organise", ("organize",)), ("cancelled", ("canceled",))}
+        ("organise", ("organize",)),
+        ("cancelled", ("canceled",)),
+    }
 
 
 def test_british_text_under_en_gb_is_quiet(pipeline):
@@ -123,7 +135,8 @@ def test_child_guide_inherits_and_adds_rules():
 def test_utilities_jargon_gets_plain_wording(pipeline):
     findings = style(pipeline, "Your MPAN is on the bill.", "utilities-uk")
     assert [(f.rule, f.suggestions, f.details.get("also")) for f in findings] == [
-        ("style.utilities-uk.Jargon", ["electricity supply number"], ["style.default.Acronyms"])]
+        ("style.utilities-uk.Jargon", ["electricity supply number"], ["style.default.Acronyms"])
+    ]
 
 
 def test_levels_map_to_severity_and_can_be_overridden(pipeline, tmp_path):
@@ -143,7 +156,7 @@ def test_levels_map_to_severity_and_can_be_overridden(pipeline, tmp_path):
 # -- Vale semantics, rule type by rule type ---------------------------------------------
 def run(rule: dict, text: str) -> list[tuple[str, str]]:
     compiled = validate_rule({"message": "%s", **rule}, "test.yml")
-    return [(text[a.start:a.end], a.message) for a in compiled.run(BlockView(text), Memory())]
+    return [(text[a.start : a.end], a.message) for a in compiled.run(BlockView(text), Memory())]
 
 
 def test_existence_word_bounds_nonword_raw_and_exceptions():
@@ -151,35 +164,48 @@ def test_existence_word_bounds_nonword_raw_and_exceptions():
     assert run({"extends": "existence", "tokens": ["cat"], "ignorecase": True}, "Cat concat") == [("Cat", "Cat")]
     assert run({"extends": "existence", "tokens": ["cat"], "nonword": True}, "concat") == [("cat", "cat")]
     assert run({"extends": "existence", "raw": [r"\bwas\s"], "tokens": [r"\w+ed"]}, "it was defeated") == [
-        ("was defeated", "was defeated")]
+        ("was defeated", "was defeated")
+    ]
     assert run({"extends": "existence", "tokens": [r"[A-Z]{3}"], "exceptions": ["FAQ"]}, "FAQ and CRN") == [
-        ("CRN", "CRN")]
+        ("CRN", "CRN")
+    ]
 
 
 def test_substitution_messages_and_actions():
-    rule = {"extends": "substitution", "message": "Use '%s' instead of '%s'.", "ignorecase": True,
-            "action": {"name": "replace"}, "swap": {"e-mail": "email", "utilise": "use|employ"}}
+    rule = {
+        "extends": "substitution",
+        "message": "Use '%s' instead of '%s'.",
+        "ignorecase": True,
+        "action": {"name": "replace"},
+        "swap": {"e-mail": "email", "utilise": "use|employ"},
+    }
     compiled = validate_rule(rule, "t.yml")
     alerts = compiled.run(BlockView("E-mail and utilise, email."), Memory())
     assert [(a.message, a.suggestions) for a in alerts] == [
         ("Use 'email' instead of 'E-mail'.", ("Email",)),
-        ("Use 'use' or 'employ' instead of 'utilise'.", ("use", "employ"))]
+        ("Use 'use' or 'employ' instead of 'utilise'.", ("use", "employ")),
+    ]
 
 
 def test_occurrence_repetition_consistency_conditional_capitalization_metric():
     assert run({"extends": "occurrence", "token": ",", "max": 2}, "a, b, c, d") == [(", b, c,", "%s")]
     assert run({"extends": "repetition", "tokens": [r"[^\s]+"], "alpha": True}, "the the end. End end") == [
-        ("the the", "the")]
+        ("the the", "the")
+    ]
     assert run({"extends": "repetition", "tokens": [r"[^\s]+"]}, "That. That is it") == []
     memory = Memory()
     rule = validate_rule({"extends": "consistency", "message": "%s", "either": {"colour": "color"}}, "t.yml")
     assert [a.match for a in rule.run(BlockView("colour and color"), memory)] == ["color"]
-    assert run({"extends": "conditional", "first": r"\b[A-Z]{3}\b", "second": r"\(([A-Z]{3})\)"},
-               "Customer Number (CRN). The CRN and the PIN.") == [("PIN", "PIN")]
+    assert run(
+        {"extends": "conditional", "first": r"\b[A-Z]{3}\b", "second": r"\(([A-Z]{3})\)"},
+        "Customer Number (CRN). The CRN and the PIN.",
+    ) == [("PIN", "PIN")]
     assert run({"extends": "capitalization", "match": "$sentence", "scope": "sentence"}, "This Is Title") == [
-        ("This Is Title", "This Is Title")]
+        ("This Is Title", "This Is Title")
+    ]
     assert run({"extends": "metric", "formula": "words / sentences", "condition": "> 3"}, "One two three four.") == [
-        ("One two three four.", "4.00")]
+        ("One two three four.", "4.00")
+    ]
 
 
 def test_limit_caps_the_alerts_of_a_rule():
@@ -194,23 +220,32 @@ def test_limit_caps_the_alerts_of_a_rule():
 def test_sequence_matches_tags():
     from assistant.style.rules import Token
 
-    rule = validate_rule({"extends": "sequence", "message": "'%s'", "tokens": [
-        {"tag": "MD"}, {"pattern": "be"}, {"tag": "VBN"}]}, "t.yml")
+    rule = validate_rule(
+        {"extends": "sequence", "message": "'%s'", "tokens": [{"tag": "MD"}, {"pattern": "be"}, {"tag": "VBN"}]},
+        "t.yml",
+    )
     text = "It will be fixed."
-    tokens = [Token("It", "PRP", 0, 2), Token("will", "MD", 3, 7), Token("be", "VB", 8, 10),
-              Token("fixed", "VBN", 11, 16)]
+    tokens = [
+        Token("It", "PRP", 0, 2),
+        Token("will", "MD", 3, 7),
+        Token("be", "VB", 8, 10),
+        Token("fixed", "VBN", 11, 16),
+    ]
     assert [a.message for a in rule.run_tokens(tokens, text)] == ["'will be fixed'"]
 
 
 # -- loading errors: file, line, what is wrong ---------------------------------------------
-@pytest.mark.parametrize("body, expected", [
-    ("extends: existance\nmessage: x\ntokens: [a]\n", ":1: extends: must be one of"),
-    ("extends: existence\nmessage: x\ntokens:\n  - a\n  - '(unclosed'\n", ":5: tokens"),
-    ("extends: existence\nmessage: x\ntokens: [a]\nlevle: error\n", ":4: levle: Extra inputs are not permitted"),
-    ("extends: substitution\nmessage: x\nswap:\n  (a)b: c\n", "capture group not supported"),
-    ("extends: existence\nmessage: x\ntokens: [a\n", "not valid YAML"),
-    ("extends: spelling\nmessage: x\n", "not supported here"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("extends: existance\nmessage: x\ntokens: [a]\n", ":1: extends: must be one of"),
+        ("extends: existence\nmessage: x\ntokens:\n  - a\n  - '(unclosed'\n", ":5: tokens"),
+        ("extends: existence\nmessage: x\ntokens: [a]\nlevle: error\n", ":4: levle: Extra inputs are not permitted"),
+        ("extends: substitution\nmessage: x\nswap:\n  (a)b: c\n", "capture group not supported"),
+        ("extends: existence\nmessage: x\ntokens: [a\n", "not valid YAML"),
+        ("extends: spelling\nmessage: x\n", "not supported here"),
+    ],
+)
 def test_broken_rules_fail_with_file_and_line(tmp_path, body, expected):
     path = tmp_path / "Broken.yml"
     path.write_text(body)
@@ -251,7 +286,8 @@ def test_vale_package_included_by_path(tmp_path):
         pytest.skip("shared Vale packages not present")
     (guide / "guide.yaml").write_text(f"extends: default\nstyle:\n  packages: [{package}]\n")
     options: StyleOptions = load_guides(PROJECT_ROOT / "style_guides", guide_sections(), extra=[guide])[
-        "writer"].sections["style"]
+        "writer"
+    ].sections["style"]
     assert "write-good.Weasel" in options.rules
 
 
@@ -273,34 +309,42 @@ def test_guides_api(client):
 def test_a_check_gets_style_findings_without_duplicating_grammar(check):
     report = check("Hi Sam,\n\nI will organize the refund by e-mail today.\n\nKind regards,\nPriya")
     style = [f for f in report["findings"] if f["check"] == "style"]
-    assert {(f["excerpt"], tuple(f["suggestions"])) for f in style} >= {("organize", ("organise",)),
-                                                                        ("e-mail", ("email",))}
+    assert {(f["excerpt"], tuple(f["suggestions"])) for f in style} >= {
+        ("organize", ("organise",)),
+        ("e-mail", ("email",)),
+    }
     spans = [(f["start"], f["end"]) for f in style]
     for finding in report["findings"]:
         if finding["check"] == "grammar" and finding["start"] is not None:
             assert not any(s < finding["end"] and finding["start"] < e for s, e in spans), finding
 
 
-@pytest.mark.parametrize("text, locale, excerpt, suggestion", [
-    ("We will call on 11/25/2026 at 10am.", "en-GB", "11/25/2026", "25 November 2026"),
-    ("We will call on November 25, 2026.", "en-GB", "November 25, 2026", "25 November 2026"),
-    ("We will call on 25 November 2026.", "en-US", "25 November 2026", "November 25, 2026"),
-    ("The refund is 1.234,50 in total.", "en-GB", "1.234,50", "1,234.5"),
-    ("The refund is 10£ today.", "en-GB", "10£", "£10.00"),
-    ("The refund is GBP 25.50 today.", "en-GB", "GBP 25.50", "£25.50"),
-    ("The engineer comes at 14:30pm.", "en-GB", "14:30pm", "14:30"),
-])
+@pytest.mark.parametrize(
+    "text, locale, excerpt, suggestion",
+    [
+        ("We will call on 11/25/2026 at 10am.", "en-GB", "11/25/2026", "25 November 2026"),
+        ("We will call on November 25, 2026.", "en-GB", "November 25, 2026", "25 November 2026"),
+        ("We will call on 25 November 2026.", "en-US", "25 November 2026", "November 25, 2026"),
+        ("The refund is 1.234,50 in total.", "en-GB", "1.234,50", "1,234.5"),
+        ("The refund is 10£ today.", "en-GB", "10£", "£10.00"),
+        ("The refund is GBP 25.50 today.", "en-GB", "GBP 25.50", "£25.50"),
+        ("The engineer comes at 14:30pm.", "en-GB", "14:30pm", "14:30"),
+    ],
+)
 def test_formats_follow_the_locale(pipeline, text, locale, excerpt, suggestion):
     findings = style(pipeline, text, locale=locale)
     found = [(f.excerpt, f.suggestions) for f in findings if f.rule == "style.style.Formats"]
     assert found == [(excerpt, [suggestion])]
 
 
-@pytest.mark.parametrize("text, locale", [
-    ("We will call on 03/04/2026, 25 November 2026, at 14:30 or 2:30pm, for £10.50 or 1,234.56.", "en-GB"),
-    ("We will call on November 25, 2026 for $10.", "en-US"),
-    ("Your reference is https://example.com/11/25/2026 and #11252026.", "en-GB"),
-])
+@pytest.mark.parametrize(
+    "text, locale",
+    [
+        ("We will call on 03/04/2026, 25 November 2026, at 14:30 or 2:30pm, for £10.50 or 1,234.56.", "en-GB"),
+        ("We will call on November 25, 2026 for $10.", "en-US"),
+        ("Your reference is https://example.com/11/25/2026 and #11252026.", "en-GB"),
+    ],
+)
 def test_formats_leave_the_locales_own_forms_alone(pipeline, text, locale):
     assert [f for f in style(pipeline, text, locale=locale) if f.rule == "style.style.Formats"] == []
 

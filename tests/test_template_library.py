@@ -37,9 +37,17 @@ def test_every_template_renders_with_its_examples_without_blockers(services, tem
     template = LIBRARY.get(template_id)
     assert template is not None
     context = example_context(channel).model_copy(update={"now": NOW})
+
     def draft():
-        return draft_reply(services.templates.current(), services.pipeline, template_id, context,
-                           example_values(template), "Example Energy", max_chars=services.settings.max_text_chars)
+        return draft_reply(
+            services.templates.current(),
+            services.pipeline,
+            template_id,
+            context,
+            example_values(template),
+            "Example Energy",
+            max_chars=services.settings.max_text_chars,
+        )
 
     drafted = draft()
     if drafted.report is not None and drafted.report.checks["grammar"].status != "ok":

@@ -51,8 +51,12 @@ def test_a_version_that_does_not_lint_is_refused_with_its_line(store):
     store.seed(FILES)
     source = (FILES / "visits" / "visit-booking.md").read_text(encoding="utf-8")
     with pytest.raises(LibraryError, match=r"visit-booking.md:\d+: undeclared variable 'engineer_phone'"):
-        store.save("visit-booking", "visits", source.replace("{{ engineer_name }} will show", "{{ engineer_phone }}"),
-                   author="dana@example.com")
+        store.save(
+            "visit-booking",
+            "visits",
+            source.replace("{{ engineer_name }} will show", "{{ engineer_phone }}"),
+            author="dana@example.com",
+        )
     assert [v.version for v in store.history("visit-booking")] == [1]
 
 

@@ -64,7 +64,7 @@ def test_paragraphs_are_the_agents_own_with_offsets_into_text():
         "Kind regards,\nSam",
     ]
     for start, paragraph in paragraphs:
-        assert draft.text[start:start + len(paragraph)] == paragraph
+        assert draft.text[start : start + len(paragraph)] == paragraph
 
 
 def test_links_emails_and_codes_are_protected():
@@ -103,8 +103,15 @@ def test_html_quotes_and_signatures_are_marked():
 
 @pytest.mark.parametrize(
     "broken",
-    ["<p>Unclosed <b>bold and <i>italic", "</div></p>text after stray ends", "<p>a < b and c > d</p>",
-     "<<<>>>", "<p>&bogus; &#99999999; &#x;</p>", "", "<script>alert(1)</script>visible"],
+    [
+        "<p>Unclosed <b>bold and <i>italic",
+        "</div></p>text after stray ends",
+        "<p>a < b and c > d</p>",
+        "<<<>>>",
+        "<p>&bogus; &#99999999; &#x;</p>",
+        "",
+        "<script>alert(1)</script>visible",
+    ],
 )
 def test_broken_html_still_gives_text_and_consistent_offsets(broken):
     text, starts, ends, _ = html_to_text(broken)
@@ -188,6 +195,7 @@ def test_an_entity_without_semicolon_maps_back_to_its_own_characters(source, tex
 
 # -- HTML structure ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "source, text",
     [
@@ -205,10 +213,11 @@ def test_block_and_table_boundaries_separate_words(source, text):
 
 # -- which spans are the agent's own ----------------------------------------------------------
 
+
 def test_own_spans_and_kind_at_say_whose_words_a_span_holds():
     draft = prepare_draft(REPLY_WITH_HISTORY)
     own = [draft.text[s:e] for s, e in draft.own_spans]
-    assert own == [REPLY_WITH_HISTORY[:REPLY_WITH_HISTORY.index("-- ")]]
+    assert own == [REPLY_WITH_HISTORY[: REPLY_WITH_HISTORY.index("-- ")]]
     assert draft.kind_at(0, 2) == "own"
     ltd = draft.text.index("Ltd")
     assert draft.kind_at(ltd, ltd + 3) == "signature"

@@ -34,73 +34,106 @@ WARM = (
 # (string, context fields).
 EXAMPLES: dict[str, tuple[list, list]] = {
     "tone.empathy_missing": (
-        [("Your bill is correct. Payment is due on Friday.", {"thread": UPSET}),
-         ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": UPSET})],
-        [("Hi Dana,\n\nI'm sorry for the wait. The parcel will arrive on Friday.\n\nKind regards,\nSam",
-          {"thread": UPSET}),
-         ("Hi Dana,\n\nI understand how frustrating this has been. The parcel arrives on Friday.\n\nSam",
-          {"thread": UPSET}),
-         ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": CALM})],
+        [
+            ("Your bill is correct. Payment is due on Friday.", {"thread": UPSET}),
+            ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": UPSET}),
+        ],
+        [
+            (
+                "Hi Dana,\n\nI'm sorry for the wait. The parcel will arrive on Friday.\n\nKind regards,\nSam",
+                {"thread": UPSET},
+            ),
+            (
+                "Hi Dana,\n\nI understand how frustrating this has been. The parcel arrives on Friday.\n\nSam",
+                {"thread": UPSET},
+            ),
+            ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": CALM}),
+        ],
     ),
     "tone.blame": (
-        ["As I already told you, you should have read the instructions.",
-         "Per my last email, the form must be signed.",
-         "You failed to return the form in time.",
-         "If you had read the terms you would know this."],
-        ["Hi Dana, as we discussed, I've sent the form again. Thanks, Sam",
-         "You should receive the form tomorrow.",
-         "I've sent them by next-day delivery, so you should have them by Thursday.",
-         "I should have checked this sooner, and I'm sorry I didn't."],
+        [
+            "As I already told you, you should have read the instructions.",
+            "Per my last email, the form must be signed.",
+            "You failed to return the form in time.",
+            "If you had read the terms you would know this.",
+        ],
+        [
+            "Hi Dana, as we discussed, I've sent the form again. Thanks, Sam",
+            "You should receive the form tomorrow.",
+            "I've sent them by next-day delivery, so you should have them by Thursday.",
+            "I should have checked this sooner, and I'm sorry I didn't.",
+        ],
     ),
     "tone.condescension": (
-        ["Obviously, the router needs to be switched on.",
-         "It's not rocket science: press the button.",
-         "Calm down, we are looking into it."],
-        ["The router needs to be switched on; the green light shows it is ready.",
-         "Press the button on the back and hold it for five seconds."],
+        [
+            "Obviously, the router needs to be switched on.",
+            "It's not rocket science: press the button.",
+            "Calm down, we are looking into it.",
+        ],
+        [
+            "The router needs to be switched on; the green light shows it is ready.",
+            "Press the button on the back and hold it for five seconds.",
+        ],
     ),
     "tone.sarcasm": (
         ["Thanks for nothing, I suppose we'll look again.", "Good luck with that."],
-        ["Thanks for your patience while we looked into this.",
-         "Good luck with the move, and thanks for being with us."],
+        [
+            "Thanks for your patience while we looked into this.",
+            "Good luck with the move, and thanks for being with us.",
+        ],
     ),
     "tone.curt": (
-        [("Your bill is correct. Payment is due on Friday.", {}),
-         ("Refund done.", {"channel": "chat"}),
-         ("Your order shipped.", {"channel": "sms", "thread": UPSET})],
-        [("Hi Dana, thanks for your message. Your bill is correct and payment is due on Friday.", {}),
-         ("Webhook deliveries are retried up to 8 times over 24 hours with exponential backoff. If all attempts "
-          "fail, the event is marked as failed in your dashboard and you can replay it from the Events page.",
-          {"channel": "chat"}),
-         ("No problem at all, Ellie. The exchange is set up.", {"channel": "chat"}),
-         ("Your order has shipped and arrives Friday.", {"channel": "sms"}),
-         ("Sorry for the wait! Your refund is done.", {"channel": "chat"})],
+        [
+            ("Your bill is correct. Payment is due on Friday.", {}),
+            ("Refund done.", {"channel": "chat"}),
+            ("Your order shipped.", {"channel": "sms", "thread": UPSET}),
+        ],
+        [
+            ("Hi Dana, thanks for your message. Your bill is correct and payment is due on Friday.", {}),
+            (
+                "Webhook deliveries are retried up to 8 times over 24 hours with exponential backoff. If all attempts "
+                "fail, the event is marked as failed in your dashboard and you can replay it from the Events page.",
+                {"channel": "chat"},
+            ),
+            ("No problem at all, Ellie. The exchange is set up.", {"channel": "chat"}),
+            ("Your order has shipped and arrives Friday.", {"channel": "sms"}),
+            ("Sorry for the wait! Your refund is done.", {"channel": "chat"}),
+        ],
     ),
     "tone.bare_imperative": (
         ["Send us the receipt. We will check it.", "Provide your meter reading by Monday."],
-        ["Please send us the receipt and we will check it.",
-         "Hi Dana,\n\nThanks for your message, I'm happy to help. Send us the receipt if you still have it.\n\nSam",
-         "Hi Dana,\n\n- Send the receipt\n- Keep the box\n\nThanks, Sam",
-         ("Your parcel arrives on Friday. Reply STOP to opt out.", {"channel": "sms"})],
+        [
+            "Please send us the receipt and we will check it.",
+            "Hi Dana,\n\nThanks for your message, I'm happy to help. Send us the receipt if you still have it.\n\nSam",
+            "Hi Dana,\n\n- Send the receipt\n- Keep the box\n\nThanks, Sam",
+            ("Your parcel arrives on Friday. Reply STOP to opt out.", {"channel": "sms"}),
+        ],
     ),
     "tone.negative_framing": (
-        ["Unfortunately we cannot change the date as we are unable to reach the courier.",
-         "We can't refund it. Unfortunately we are unable to make an exception."],
-        ["We can change the date as soon as the courier confirms, which is usually within a day.",
-         "I'm sorry we couldn't deliver on Monday. The new date is Thursday."],
+        [
+            "Unfortunately we cannot change the date as we are unable to reach the courier.",
+            "We can't refund it. Unfortunately we are unable to make an exception.",
+        ],
+        [
+            "We can change the date as soon as the courier confirms, which is usually within a day.",
+            "I'm sorry we couldn't deliver on Monday. The new date is Thursday.",
+        ],
     ),
     "tone.refusal_no_reason": (
-        ["Hi Dana, we cannot offer a refund. Kind regards, Sam",
-         "Your claim has been declined."],
-        ["We cannot offer a refund because the item was bought more than 30 days ago.",
-         "We can't refund the fee. This is because the booking terms make it non-refundable.",
-         "Your claim has been declined as the damage happened after delivery."],
+        ["Hi Dana, we cannot offer a refund. Kind regards, Sam", "Your claim has been declined."],
+        [
+            "We cannot offer a refund because the item was bought more than 30 days ago.",
+            "We can't refund the fee. This is because the booking terms make it non-refundable.",
+            "Your claim has been declined as the damage happened after delivery.",
+        ],
     ),
     "tone.shouting": (
         ["PLEASE DO NOT CALL THIS NUMBER AGAIN.", "You must NOT share your password."],
-        ["Please don't share your PIN or password with anyone.",
-         "Your VAT invoice is attached as a PDF; the reference is INC0012345.",
-         ("Text HELP to 60123 for help with your account.", {"channel": "sms"})],
+        [
+            "Please don't share your PIN or password with anyone.",
+            "Your VAT invoice is attached as a PDF; the reference is INC0012345.",
+            ("Text HELP to 60123 for help with your account.", {"channel": "sms"}),
+        ],
     ),
     "tone.exclamations": (
         ["Your order is on its way!!", "Great news! It's fixed! Enjoy! Thanks!"],
@@ -108,37 +141,52 @@ EXAMPLES: dict[str, tuple[list, list]] = {
     ),
     "tone.jargon": (
         ["I've escalated your ticket to tier 2.", "Your router needs new firmware."],
-        [("Your router needs new firmware.", {"audience": "technical"}),
-         "I've passed your request to our specialist team."],
+        [
+            ("Your router needs new firmware.", {"audience": "technical"}),
+            "I've passed your request to our specialist team.",
+        ],
     ),
     "tone.promise": (
-        ["I guarantee you'll get a full refund of £850 by tomorrow.",
-         ("The fault will be fixed by tomorrow.", {"now": NOW}),
-         "We will definitely have it with you on Friday."],
-        ["We expect the engineer to finish the repair on Friday, and I'll update you then.",
-         ("I'll make sure the credit covers every day from 2 March until the fault is fixed.", {"now": NOW}),
-         "Your kettle comes with a two-year guarantee.",
-         "I'll call you back tomorrow morning with an update."],
+        [
+            "I guarantee you'll get a full refund of £850 by tomorrow.",
+            ("The fault will be fixed by tomorrow.", {"now": NOW}),
+            "We will definitely have it with you on Friday.",
+        ],
+        [
+            "We expect the engineer to finish the repair on Friday, and I'll update you then.",
+            ("I'll make sure the credit covers every day from 2 March until the fault is fixed.", {"now": NOW}),
+            "Your kettle comes with a two-year guarantee.",
+            "I'll call you back tomorrow morning with an update.",
+        ],
     ),
     "tone.authority": (
-        ["I guarantee you'll get a full refund of £850 by tomorrow.",
-         "As a gesture of goodwill we will credit your account with £75.",
-         ("I'll send the replacement on 20 January.", {"now": NOW})],
-        ["I'll refund the £42 delivery charge today.",
-         "Your refund of £850 has been processed and will reach you within 5 working days.",
-         "Your bill of £850 is due on Friday.",
-         "We can't offer a refund of £850, as the order was cancelled after dispatch.",
-         ("I'll send the replacement on 30 November.", {"now": NOW}),
-         ("We will respond within one calendar month, that is by 10 April.", {"now": NOW}),
-         ("From your next billing date on 5 April you'll be charged the full price.", {"now": NOW}),
-         ("If the refund hasn't appeared by 20 March, reply and I'll chase it.", {"now": NOW})],
+        [
+            "I guarantee you'll get a full refund of £850 by tomorrow.",
+            "As a gesture of goodwill we will credit your account with £75.",
+            ("I'll send the replacement on 20 January.", {"now": NOW}),
+        ],
+        [
+            "I'll refund the £42 delivery charge today.",
+            "Your refund of £850 has been processed and will reach you within 5 working days.",
+            "Your bill of £850 is due on Friday.",
+            "We can't offer a refund of £850, as the order was cancelled after dispatch.",
+            ("I'll send the replacement on 30 November.", {"now": NOW}),
+            ("We will respond within one calendar month, that is by 10 April.", {"now": NOW}),
+            ("From your next billing date on 5 April you'll be charged the full price.", {"now": NOW}),
+            ("If the refund hasn't appeared by 20 March, reply and I'll chase it.", {"now": NOW}),
+        ],
     ),
     "tone.referral": (
-        ["I've passed your query to another team.", "You'll need to contact the relevant department.",
-         "I've passed your query to our Billing team."],
-        ["I've passed your query to our Billing team, who can correct the direct debit date.",
-         "I've passed your query to our Billing team. They can correct the direct debit date.",
-         "Please contact your energy supplier, Northern Power, about the meter."],
+        [
+            "I've passed your query to another team.",
+            "You'll need to contact the relevant department.",
+            "I've passed your query to our Billing team.",
+        ],
+        [
+            "I've passed your query to our Billing team, who can correct the direct debit date.",
+            "I've passed your query to our Billing team. They can correct the direct debit date.",
+            "Please contact your energy supplier, Northern Power, about the meter.",
+        ],
     ),
 }
 
@@ -188,7 +236,7 @@ def test_must_trigger(pipeline, rule, case):
     for finding in report.findings:
         assert finding.criteria, finding.rule
         if finding.start is not None:
-            assert report.text[finding.start:finding.end] == finding.excerpt
+            assert report.text[finding.start : finding.end] == finding.excerpt
 
 
 @pytest.mark.parametrize("rule, case", [(r, c) for r, (_, quiet) in EXAMPLES.items() for c in quiet])
@@ -247,7 +295,7 @@ def test_scores_are_always_there_and_attributed(pipeline):
     curt = tone(pipeline, "Your bill is correct. Payment is due on Friday.").metrics["tone"]
     assert warm["courtesy"] > curt["courtesy"] and warm["empathy"] > curt["empathy"]
     apology = next(s for s in warm["sentences"] if "apology" in s["cues"])
-    assert WARM[apology["start"]:apology["end"]].startswith("I'm really sorry")
+    assert WARM[apology["start"] : apology["end"]].startswith("I'm really sorry")
     assert apology["empathy"] > 0
 
 

@@ -10,18 +10,36 @@ from assistant.triage import classify, mood_of, personal_data
 BATCH = {
     "now": "2026-11-23T10:00:00Z",
     "messages": [
-        {"id": "praise", "channel": "social_public", "text": "Loved the new app update, great work! 👍",
-         "at": "2026-11-23T09:00:00Z"},
-        {"id": "question", "channel": "web_portal", "text": "How do I change my delivery address?",
-         "at": "2026-11-23T08:30:00Z"},
-        {"id": "complaint", "channel": "social_public",
-         "text": "Still waiting for my refund after 3 weeks. Absolutely unacceptable!!",
-         "at": "2026-11-23T09:30:00Z"},
-        {"id": "leak", "channel": "social_public",
-         "text": "@acme my order hasn't come, email me at dana.s@example.com or ring 07700 900123",
-         "at": "2026-11-23T09:45:00Z"},
-        {"id": "request", "channel": "social_private", "text": "Please cancel my subscription.",
-         "at": "2026-11-23T09:50:00Z"},
+        {
+            "id": "praise",
+            "channel": "social_public",
+            "text": "Loved the new app update, great work! 👍",
+            "at": "2026-11-23T09:00:00Z",
+        },
+        {
+            "id": "question",
+            "channel": "web_portal",
+            "text": "How do I change my delivery address?",
+            "at": "2026-11-23T08:30:00Z",
+        },
+        {
+            "id": "complaint",
+            "channel": "social_public",
+            "text": "Still waiting for my refund after 3 weeks. Absolutely unacceptable!!",
+            "at": "2026-11-23T09:30:00Z",
+        },
+        {
+            "id": "leak",
+            "channel": "social_public",
+            "text": "@acme my order hasn't come, email me at dana.s@example.com or ring 07700 900123",
+            "at": "2026-11-23T09:45:00Z",
+        },
+        {
+            "id": "request",
+            "channel": "social_private",
+            "text": "Please cancel my subscription.",
+            "at": "2026-11-23T09:50:00Z",
+        },
     ],
 }
 
@@ -33,7 +51,10 @@ def test_a_batch_comes_back_sorted_by_what_to_answer_first(client):
     assert [item["id"] for item in items] == ["complaint", "leak", "request", "question", "praise"]
     by_id = {item["id"]: item for item in items}
     assert (by_id["complaint"]["kind"], by_id["complaint"]["mood"], by_id["complaint"]["urgency"]) == (
-        "complaint", "negative", "high")
+        "complaint",
+        "negative",
+        "high",
+    )
     assert by_id["complaint"]["due_at"] == "2026-11-23T10:30:00Z"  # social: 1 hour of calendar time
     assert by_id["question"]["kind"] == "question" and by_id["question"]["urgency"] == "normal"
     assert by_id["question"]["due_at"] == "2026-11-23T17:30:00Z"  # web portal: 1 business day from 09:00
@@ -41,12 +62,17 @@ def test_a_batch_comes_back_sorted_by_what_to_answer_first(client):
     assert by_id["request"]["kind"] == "request" and by_id["request"]["needs_reply"]
     praise = by_id["praise"]
     assert (praise["needs_reply"], praise["kind"], praise["mood"], praise["urgency"], praise["due_at"]) == (
-        False, "none", "positive", "low", None)
+        False,
+        "none",
+        "positive",
+        "low",
+        None,
+    )
     leak = by_id["leak"]
     assert {p["kind"] for p in leak["personal_data"]} == {"email address", "phone number"}
     assert leak["urgency"] == "high" and "delete the post" in leak["warnings"][0]
     text = BATCH["messages"][3]["text"]
-    assert [text[p["start"]:p["end"]] for p in leak["personal_data"]] == ["dana.s@example.com", "07700 900123"]
+    assert [text[p["start"] : p["end"]] for p in leak["personal_data"]] == ["dana.s@example.com", "07700 900123"]
     assert "DEAL.P16" in leak["criteria"] and "PROBLEMS.K7" in leak["criteria"]
 
 
@@ -61,8 +87,11 @@ def test_personal_data_in_a_private_message_is_not_a_public_leak(client):
     ("body", "status", "says"),
     [
         ({"messages": [{"id": "x", "channel": "fax", "text": "hi"}]}, 422, "messages.0.channel"),
-        ({"messages": [{"id": "x", "channel": "email", "text": "hi"}], "guide": "ghost"}, 422,
-         "Unknown style guide; known guides: default"),
+        (
+            {"messages": [{"id": "x", "channel": "email", "text": "hi"}], "guide": "ghost"},
+            422,
+            "Unknown style guide; known guides: default",
+        ),
         ({"messages": [{"id": "x", "channel": "email", "text": "hi"}] * 201}, 422, "messages"),
         ({"messages": [{"id": "big", "channel": "email", "text": "a" * 10_001}]}, 422, "messages.0.text"),
     ],

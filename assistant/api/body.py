@@ -111,9 +111,7 @@ class JsonBodyRoute(APIRoute):
 async def _require_json(request: Request) -> None:
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
-        raise ProblemError(
-            415, "Compressed bodies (Content-Encoding) are not accepted: send the JSON uncompressed."
-        )
+        raise ProblemError(415, "Compressed bodies (Content-Encoding) are not accepted: send the JSON uncompressed.")
     content_type = email.message.Message()
     content_type["content-type"] = request.headers.get("content-type", "")
     subtype = content_type.get_content_subtype()

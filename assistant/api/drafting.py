@@ -30,12 +30,24 @@ VALUE_CHARS = 2000
 SUGGESTIONS = 20
 
 TemplateId = Annotated[str, Path(max_length=ID_CHARS, description="The template's id.")]
-VariableValue = Annotated[str, Field(max_length=VALUE_CHARS)] | int | float | bool | list[
-    Annotated[str, Field(max_length=VALUE_CHARS)]] | None
+VariableValue = (
+    Annotated[str, Field(max_length=VALUE_CHARS)]
+    | int
+    | float
+    | bool
+    | list[Annotated[str, Field(max_length=VALUE_CHARS)]]
+    | None
+)
 NOT_FOUND: Responses = {404: _problem("No template has this id; `GET /v1/templates` lists them.")}
 GUIDE_PROBLEMS: Responses = ANY_ROUTE | {422: _problem("The guide is unknown, or a query parameter breaks its rules.")}
-GuideQuery = Annotated[str | None, Query(max_length=ID_CHARS, description="The organisation's guide id: its own "
-                                         "templates as well as the shared ones (default: the service's guide).")]
+GuideQuery = Annotated[
+    str | None,
+    Query(
+        max_length=ID_CHARS,
+        description="The organisation's guide id: its own "
+        "templates as well as the shared ones (default: the service's guide).",
+    ),
+]
 
 
 def _library(services: Services, guide: str | None) -> Library:
@@ -51,7 +63,8 @@ class Organisation(BaseModel):
 class DraftRequest(Context):
     template: Annotated[str, Field(max_length=ID_CHARS, description="The template's id.")]
     variables: dict[Annotated[str, Field(max_length=VARIABLE_NAME_CHARS)], VariableValue] | None = Field(
-        None, max_length=VARIABLES,
+        None,
+        max_length=VARIABLES,
         description="The template's variables by name: strings, numbers, booleans or lists of strings; dates and "
         "times as ISO 8601 strings. Values are data: they are printed, never run as template code.",
     )
@@ -115,11 +128,15 @@ class TemplateList(BaseModel):
 class SuggestRequest(BaseModel):
     message: str = Field(max_length=MESSAGE_CHARS, description="The customer's incoming message.")
     channel: Channel | None = Field(None, description="Only templates serving this channel.")
-    thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES,
-                                    description="Earlier messages; the customer's last three count too.")
+    thread: list[MessageIn] = Field(
+        default_factory=list,
+        max_length=THREAD_MESSAGES,
+        description="Earlier messages; the customer's last three count too.",
+    )
     limit: int = Field(5, ge=1, le=SUGGESTIONS)
     guide: Annotated[str, Field(max_length=ID_CHARS)] | None = Field(
-        None, description="The organisation's guide id: its own templates as well as the shared ones.")
+        None, description="The organisation's guide id: its own templates as well as the shared ones."
+    )
 
 
 class SuggestionOut(BaseModel):
@@ -137,9 +154,17 @@ class SuggestResponse(BaseModel):
 def _summary(template: Template, today: date) -> dict[str, Any]:
     meta = template.meta
     return {
-        "id": meta.id, "title": meta.title, "topic": meta.topic, "channels": meta.channels, "intents": meta.intents,
-        "locale": meta.locale, "owner": meta.owner, "reviewed_on": meta.reviewed_on,
-        "review_due": template.review_due(), "stale": template.is_stale(today), "criteria": meta.criteria,
+        "id": meta.id,
+        "title": meta.title,
+        "topic": meta.topic,
+        "channels": meta.channels,
+        "intents": meta.intents,
+        "locale": meta.locale,
+        "owner": meta.owner,
+        "reviewed_on": meta.reviewed_on,
+        "review_due": template.review_due(),
+        "stale": template.is_stale(today),
+        "criteria": meta.criteria,
     }
 
 
@@ -158,13 +183,26 @@ def get_template(template_id: TemplateId, services: ServicesDep, guide: GuideQue
     if template is None:
         raise ProblemError(404, "No template has this id; `GET /v1/templates` lists them.")
     meta = template.meta
-    variables = {name: {"type": v.type, "description": v.description, "required": v.is_required,
-                        "example": _jsonable(v.example), "default": _jsonable(v.default)}
-                 for name, v in meta.variables.items()}
-    return TemplateDetail.model_validate({
-        **_summary(template, date.today()), "examples": meta.examples, "html": meta.html,
-        "variables": variables, "recap": meta.recap, "source": template.source,
-    })
+    variables = {
+        name: {
+            "type": v.type,
+            "description": v.description,
+            "required": v.is_required,
+            "example": _jsonable(v.example),
+            "default": _jsonable(v.default),
+        }
+        for name, v in meta.variables.items()
+    }
+    return TemplateDetail.model_validate(
+        {
+            **_summary(template, date.today()),
+            "examples": meta.examples,
+            "html": meta.html,
+            "variables": variables,
+            "recap": meta.recap,
+            "source": template.source,
+        }
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -178,8 +216,14 @@ async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionD
     context = body.context()
     variables = body.variables or {}
     try:
-        drafted = render_draft(_library(services, context.guide), services.pipeline, body.template, context,
-                               variables, body.organisation.name)
+        drafted = render_draft(
+            _library(services, context.guide),
+            services.pipeline,
+            body.template,
+            context,
+            variables,
+            body.organisation.name,
+        )
     except UnknownTemplate as exc:
         raise ProblemError(422, f"template: {exc}", errors=[{"field": "template", "message": str(exc)}]) from None
     except VariableRefused as exc:
@@ -190,15 +234,25 @@ async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionD
     validate_draft(services.pipeline, text, context, max_chars=max_chars)
     report = await admission.run(_check, services, drafted, context, work=len(text))
     return DraftResponse(
-        template=drafted.template.id, channel=context.channel, text=text, format=drafted.rendered.format,
-        missing=drafted.rendered.missing, stale=drafted.stale, review_due=drafted.review_due, report=report,
+        template=drafted.template.id,
+        channel=context.channel,
+        text=text,
+        format=drafted.rendered.format,
+        missing=drafted.rendered.missing,
+        stale=drafted.stale,
+        review_due=drafted.review_due,
+        report=report,
     )
 
 
 def _check(services: Services, drafted: Draft, context: Context) -> Report:
-    return check_draft(services.pipeline, drafted.rendered.text, context,
-                       fmt="html" if drafted.rendered.format == "html" else "text",
-                       max_chars=services.settings.max_text_chars)
+    return check_draft(
+        services.pipeline,
+        drafted.rendered.text,
+        context,
+        fmt="html" if drafted.rendered.format == "html" else "text",
+        max_chars=services.settings.max_text_chars,
+    )
 
 
 @router.post("/v1/templates/suggest", response_model=SuggestResponse, responses=BODY_PROBLEMS)

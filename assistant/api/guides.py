@@ -15,10 +15,17 @@ from .routes import ANY_ROUTE, Responses, ServicesDep, _problem
 from .schemas import ID_CHARS
 
 router = APIRouter(tags=["guides"])
-GUIDE_PROBLEMS: Responses = dict(sorted((ANY_ROUTE | {
-    404: _problem("No guide has this id; `detail` lists the known ones."),
-    422: _problem("The id is not a guide id (too long); `errors` names the field."),
-}).items()))
+GUIDE_PROBLEMS: Responses = dict(
+    sorted(
+        (
+            ANY_ROUTE
+            | {
+                404: _problem("No guide has this id; `detail` lists the known ones."),
+                422: _problem("The id is not a guide id (too long); `errors` names the field."),
+            }
+        ).items()
+    )
+)
 
 
 class GuideSummary(BaseModel):
@@ -42,7 +49,11 @@ class GuideDetail(BaseModel):
 def _summary(guide: Guide) -> GuideSummary:
     style = guide.sections.get("style")
     return GuideSummary(
-        id=guide.id, version=guide.version, name=guide.name, locale=guide.locale, extends=guide.extends,
+        id=guide.id,
+        version=guide.version,
+        name=guide.name,
+        locale=guide.locale,
+        extends=guide.extends,
         style_rules=len(style.rules) if style is not None else 0,
     )
 
@@ -65,6 +76,10 @@ def get_guide(guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], services
         for name, section in guide.sections.items()
     }
     return GuideDetail(
-        id=guide.id, version=guide.version, name=guide.name, locale=guide.locale, extends=guide.extends,
+        id=guide.id,
+        version=guide.version,
+        name=guide.name,
+        locale=guide.locale,
+        extends=guide.extends,
         sections=sections,
     )

@@ -24,7 +24,8 @@ class RedactRequest(CheckRequest):
         None, max_length=MAX_CHOICES, description="Ignored: redaction runs the confidentiality check only."
     )
     entities: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
-        None, max_length=MAX_CHOICES,
+        None,
+        max_length=MAX_CHOICES,
         description=f"Mask findings of these types ({', '.join(ENTITIES)}); with `findings`, either selects.",
     )
     findings: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
@@ -55,13 +56,28 @@ async def redact_draft(body: RedactRequest, services: ServicesDep, admission: Ad
     result = await admission.run(_redact, services, body, work=len(body.text))
     return RedactResponse(
         text=result.text,
-        masked=[MaskedSpan(finding=m.finding.id, rule=m.finding.rule, entity=str(m.finding.details["entity"]),
-                           start=m.finding.start or 0, end=m.finding.end or 0, replacement=m.replacement)
-                for m in result.masked],
+        masked=[
+            MaskedSpan(
+                finding=m.finding.id,
+                rule=m.finding.rule,
+                entity=str(m.finding.details["entity"]),
+                start=m.finding.start or 0,
+                end=m.finding.end or 0,
+                replacement=m.replacement,
+            )
+            for m in result.masked
+        ],
         remaining=result.remaining,
     )
 
 
 def _redact(services: Services, body: RedactRequest) -> Redaction:
-    return redact(services.pipeline, body.text, body.context(), fmt=body.format, entities=body.entities,
-                  finding_ids=body.findings, max_chars=services.settings.max_text_chars)
+    return redact(
+        services.pipeline,
+        body.text,
+        body.context(),
+        fmt=body.format,
+        entities=body.entities,
+        finding_ids=body.findings,
+        max_chars=services.settings.max_text_chars,
+    )

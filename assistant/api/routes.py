@@ -29,16 +29,37 @@ ANY_ROUTE: Responses = {
     413: _problem("The request body is over the byte limit (or, on /v1/check, the draft over its character limit)."),
     500: _problem("A bug; it has been logged without the request's content."),
 }
-BODY_PROBLEMS: Responses = dict(sorted((ANY_ROUTE | {
-    415: _problem("The body is not plain JSON: another Content-Type, a charset other than UTF-8, "
-                  "or a Content-Encoding such as gzip."),
-    422: _problem("The body is not valid UTF-8 or not valid JSON, a field breaks the schema, the text is "
-                  "not Unicode, or the guide or a check is unknown; `errors` names each field at fault."),
-}).items()))
-CHECK_PROBLEMS: Responses = dict(sorted((BODY_PROBLEMS | {
-    503: _problem("Too many drafts are being checked; this one would wait too long. Retry after "
-                  "`Retry-After` seconds.", RETRY_AFTER),
-}).items()))
+BODY_PROBLEMS: Responses = dict(
+    sorted(
+        (
+            ANY_ROUTE
+            | {
+                415: _problem(
+                    "The body is not plain JSON: another Content-Type, a charset other than UTF-8, "
+                    "or a Content-Encoding such as gzip."
+                ),
+                422: _problem(
+                    "The body is not valid UTF-8 or not valid JSON, a field breaks the schema, the text is "
+                    "not Unicode, or the guide or a check is unknown; `errors` names each field at fault."
+                ),
+            }
+        ).items()
+    )
+)
+CHECK_PROBLEMS: Responses = dict(
+    sorted(
+        (
+            BODY_PROBLEMS
+            | {
+                503: _problem(
+                    "Too many drafts are being checked; this one would wait too long. Retry after "
+                    "`Retry-After` seconds.",
+                    RETRY_AFTER,
+                ),
+            }
+        ).items()
+    )
+)
 
 
 def get_services(request: Request) -> Services:
@@ -67,8 +88,12 @@ async def check(body: CheckRequest, services: ServicesDep, admission: AdmissionD
 
 def _report_json(services: Services, body: CheckRequest, context: Context) -> str:
     report = check_draft(
-        services.pipeline, body.text, context,
-        fmt=body.format, only=body.checks, max_chars=services.settings.max_text_chars,
+        services.pipeline,
+        body.text,
+        context,
+        fmt=body.format,
+        only=body.checks,
+        max_chars=services.settings.max_text_chars,
     )
     return report.model_dump_json()
 

@@ -16,12 +16,21 @@ from .channels import ChannelsCheck
 from .confidentiality import ConfidentialityCheck
 from .grammar import GrammarCheck
 from .readability import ReadabilityCheck
-from .structure import StructureCheck
-from .tone import ToneCheck
 from .sla import SlaCheck
+from .structure import StructureCheck
 from .style import StyleCheck
+from .tone import ToneCheck
 
-__all__ = ["CHECKS", "Check", "NotApplicable", "Outcome", "Unavailable", "build_checks", "guide_sections", "make_finding"]
+__all__ = [
+    "CHECKS",
+    "Check",
+    "NotApplicable",
+    "Outcome",
+    "Unavailable",
+    "build_checks",
+    "guide_sections",
+    "make_finding",
+]
 
 # Every check, in report order. A new check is one module plus one line here.
 CHECKS: list[type[Check]] = [

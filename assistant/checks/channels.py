@@ -28,8 +28,18 @@ GSM7_BASIC = frozenset(
 )
 GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
 # What a phone keyboard or a word processor puts in and GSM-7 has a plain twin for.
-GSM7_TWINS = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-              "\u2026": "...", "\u00a0": " ", "\u2022": "-", "\t": " "}
+GSM7_TWINS = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2022": "-",
+    "\t": " ",
+}
 
 EMOJI = regex.compile(
     r"(?:\p{Regional_Indicator}{2}"
@@ -128,24 +138,36 @@ class ChannelsCheck(Check):
         if not rules.links:
             findings.extend(_link_findings(draft, context))
         if not rules.html and draft.format == "html":
-            findings.append(_finding(
-                draft, "channels.html", Severity.suggestion,
-                f"{_label(context.channel)} shows plain text: bold, lists, tables and links in the markup "
-                "will not come through. Write it as plain text.",
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "channels.html",
+                    Severity.suggestion,
+                    f"{_label(context.channel)} shows plain text: bold, lists, tables and links in the markup "
+                    "will not come through. Write it as plain text.",
+                )
+            )
         typed = bool(draft.own_text.strip())  # nothing typed yet: nothing to greet or sign off
         if rules.greeting and typed and not _has_greeting(draft, options):
-            findings.append(_finding(
-                draft, "channels.greeting", Severity.suggestion,
-                f"{_label(context.channel)} replies open with a greeting, e.g. “Hi Dana,”.",
-                suggestions=[f"Hi {context.customer.name.split()[0]}," if context.customer.name else "Hello,"],
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "channels.greeting",
+                    Severity.suggestion,
+                    f"{_label(context.channel)} replies open with a greeting, e.g. “Hi Dana,”.",
+                    suggestions=[f"Hi {context.customer.name.split()[0]}," if context.customer.name else "Hello,"],
+                )
+            )
         if rules.sign_off and typed and not _has_sign_off(draft, options):
-            findings.append(_finding(
-                draft, "channels.sign_off", Severity.suggestion,
-                f"{_label(context.channel)} replies close with a sign-off and your name, e.g. “Kind regards, Sam”.",
-                suggestions=[f"Kind regards,\n{context.agent.name}" if context.agent.name else "Kind regards,"],
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "channels.sign_off",
+                    Severity.suggestion,
+                    f"{_label(context.channel)} replies close with a sign-off and your name, e.g. “Kind regards, Sam”.",
+                    suggestions=[f"Kind regards,\n{context.agent.name}" if context.agent.name else "Kind regards,"],
+                )
+            )
         if rules.emoji != "allowed":
             findings.extend(_emoji_findings(draft, context, rules.emoji))
         if rules.attachments and context.attachments is not None and not context.attachments:
@@ -154,6 +176,7 @@ class ChannelsCheck(Check):
 
 
 # --- SMS segments --------------------------------------------------------------------------
+
 
 def sms_segments(text: str) -> dict:
     """How carriers split `text`: GSM-7 when every character is in the GSM alphabet
@@ -167,8 +190,12 @@ def sms_segments(text: str) -> dict:
         costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
         encoding, single, part = "UCS-2", 70, 67
     units = sum(costs)
-    return {"encoding": encoding, "units": units, "segments": _pack(costs, single, part),
-            "per_segment": single if units <= single else part}
+    return {
+        "encoding": encoding,
+        "units": units,
+        "segments": _pack(costs, single, part),
+        "per_segment": single if units <= single else part,
+    }
 
 
 def _pack(costs: list[int], single: int, part: int) -> int:
@@ -193,35 +220,52 @@ def _sms_findings(draft: Draft, sms: dict, rules: ChannelRules) -> list[Finding]
     if over_max or over_preferred:
         why = (
             f" ({''.join(dict.fromkeys(text[i] for i in foreign))} not in the SMS alphabet: "
-            f"{sms['per_segment']} characters a segment)" if foreign else ""
+            f"{sms['per_segment']} characters a segment)"
+            if foreign
+            else ""
         )
         allows = "allows" if over_max else "prefers"
-        findings.append(_finding(
-            draft, "channels.sms_length", Severity.warning if over_max else Severity.suggestion,
-            f"This SMS is {len(text)} characters: {sms['segments']} segments in {sms['encoding']}{why}; "
-            f"the guide {allows} {limit}. Each segment is billed, and long texts can arrive in pieces: "
-            "cut it down or move the detail to email.",
-            criteria=CONCISE, details=sms | {"limit": limit},
-        ))
+        findings.append(
+            _finding(
+                draft,
+                "channels.sms_length",
+                Severity.warning if over_max else Severity.suggestion,
+                f"This SMS is {len(text)} characters: {sms['segments']} segments in {sms['encoding']}{why}; "
+                f"the guide {allows} {limit}. Each segment is billed, and long texts can arrive in pieces: "
+                "cut it down or move the detail to email.",
+                criteria=CONCISE,
+                details=sms | {"limit": limit},
+            )
+        )
     if foreign:
         twinned = "".join(GSM7_TWINS.get(ch, ch) for ch in text)
         plain = sms_segments(twinned)
         if plain["encoding"] == "GSM-7" and plain["segments"] < sms["segments"]:
             first = foreign[0]
             chars = "".join(dict.fromkeys(text[i] for i in foreign))
-            findings.append(_finding(
-                draft, "channels.sms_encoding", Severity.suggestion,
-                f"{chars} {'is' if len(chars) == 1 else 'are'} not in the SMS alphabet, so this text goes as "
-                f"UCS-2 in {sms['segments']} segments; with plain quotes and dashes it would take "
-                f"{plain['segments']}.",
-                span=(offset + first, offset + first + 1), suggestions=[GSM7_TWINS[text[first]]],
-                criteria=CONCISE, details={"characters": list(chars), "segments_now": sms["segments"],
-                                           "segments_plain": plain["segments"]},
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "channels.sms_encoding",
+                    Severity.suggestion,
+                    f"{chars} {'is' if len(chars) == 1 else 'are'} not in the SMS alphabet, so this text goes as "
+                    f"UCS-2 in {sms['segments']} segments; with plain quotes and dashes it would take "
+                    f"{plain['segments']}.",
+                    span=(offset + first, offset + first + 1),
+                    suggestions=[GSM7_TWINS[text[first]]],
+                    criteria=CONCISE,
+                    details={
+                        "characters": list(chars),
+                        "segments_now": sms["segments"],
+                        "segments_plain": plain["segments"],
+                    },
+                )
+            )
     return findings
 
 
 # --- length on social and elsewhere --------------------------------------------------------
+
 
 def x_length(text: str) -> int:
     """A post's length as X counts it: a link is 23, an emoji 2, a code point 1 or 2; the
@@ -246,19 +290,25 @@ def _length_finding(draft: Draft, context: Context, rules: ChannelRules, length:
     limit = rules.max_chars or 0
     counted = " as X counts them (a link is 23)" if rules.counting == "x" else ""
     return _finding(
-        draft, "channels.length", Severity.warning,
+        draft,
+        "channels.length",
+        Severity.warning,
         f"This {_label(context.channel, lower=True)} reply is {length} characters{counted}; the limit is {limit}. "
         f"Cut {length - limit} or more, or move the conversation to a private channel.",
-        criteria=CONCISE, details={"length": length, "max_chars": limit, "counting": rules.counting},
+        criteria=CONCISE,
+        details={"length": length, "max_chars": limit, "counting": rules.counting},
     )
 
 
 # --- links, greeting, sign-off, emoji, attachments -----------------------------------------
 
+
 def _link_findings(draft: Draft, context: Context) -> list[Finding]:
     return [
         _finding(
-            draft, "channels.link", Severity.warning,
+            draft,
+            "channels.link",
+            Severity.warning,
             f"Links are not sent on {_label(context.channel, lower=True)} under this guide (customers are told "
             "we never send them, to protect them from phishing). Give directions instead, e.g. "
             "“open the app and choose Orders”.",
@@ -288,9 +338,12 @@ def _emoji_findings(draft: Draft, context: Context, policy: EmojiPolicy) -> list
     verb = "are not used" if policy == "not_allowed" else "are best left out"
     return [
         _finding(
-            draft, "channels.emoji", severity,
+            draft,
+            "channels.emoji",
+            severity,
             f"Emoji {verb} on {_label(context.channel, lower=True)} under this guide: say it in words.",
-            span=match.span(), suggestions=[""],
+            span=match.span(),
+            suggestions=[""],
         )
         for match in EMOJI.finditer(draft.own_text)
     ]
@@ -300,16 +353,27 @@ def _attachment_findings(draft: Draft, options: ChannelsOptions) -> list[Finding
     match = options.attachment.search(draft.own_text)
     if match is None:
         return []
-    return [_finding(
-        draft, "channels.attachment", Severity.warning,
-        "The reply mentions an attachment, but nothing is attached. Attach the file, or reword.",
-        span=match.span(), details={"attachments": 0},
-    )]
+    return [
+        _finding(
+            draft,
+            "channels.attachment",
+            Severity.warning,
+            "The reply mentions an attachment, but nothing is attached. Attach the file, or reword.",
+            span=match.span(),
+            details={"attachments": 0},
+        )
+    ]
 
 
-_LABELS = {Channel.email: "Email", Channel.web_portal: "Web portal", Channel.chat: "Chat", Channel.sms: "SMS",
-           Channel.social_public: "Public social", Channel.social_private: "Private social",
-           Channel.letter: "Letter"}
+_LABELS = {
+    Channel.email: "Email",
+    Channel.web_portal: "Web portal",
+    Channel.chat: "Chat",
+    Channel.sms: "SMS",
+    Channel.social_public: "Public social",
+    Channel.social_private: "Private social",
+    Channel.letter: "Letter",
+}
 
 
 def _label(channel: Channel, lower: bool = False) -> str:
@@ -318,11 +382,24 @@ def _label(channel: Channel, lower: bool = False) -> str:
 
 
 def _finding(
-    draft: Draft, rule: str, severity: Severity, message: str, *, span: Span | None = None,
-    suggestions: list[str] | None = None, criteria: list[str] | None = None, details: dict | None = None,
+    draft: Draft,
+    rule: str,
+    severity: Severity,
+    message: str,
+    *,
+    span: Span | None = None,
+    suggestions: list[str] | None = None,
+    criteria: list[str] | None = None,
+    details: dict | None = None,
 ) -> Finding:
     return make_finding(
-        draft, check="channels", rule=rule, severity=severity, message=message, span=span,
-        suggestions=suggestions or [], criteria=criteria or CONVENTIONS, details=details,
+        draft,
+        check="channels",
+        rule=rule,
+        severity=severity,
+        message=message,
+        span=span,
+        suggestions=suggestions or [],
+        criteria=criteria or CONVENTIONS,
+        details=details,
     )
-

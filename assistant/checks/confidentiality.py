@@ -52,19 +52,43 @@ CRITERIA: dict[str, list[str]] = {
 }
 
 ENTITY_NAMES = {
-    "CREDIT_CARD": "a full card number", "IBAN_CODE": "an IBAN", "UK_BANK_ACCOUNT": "bank details",
-    "ACCOUNT_NUMBER": "an account number", "UK_NINO": "a National Insurance number", "UK_NHS": "an NHS number",
-    "UK_POSTCODE": "a postcode", "STREET_ADDRESS": "a street address", "EMAIL_ADDRESS": "an email address",
-    "DATE_OF_BIRTH": "a date of birth", "UK_PASSPORT": "a passport number",
-    "UK_DRIVING_LICENCE": "a driving licence number", "IP_ADDRESS": "an IP address", "PASSWORD": "a password",
-    "ONE_TIME_CODE": "a one-time code", "SECURITY_ANSWER": "a security answer", "MPAN": "an MPAN (meter point)",
-    "MPRN": "an MPRN (gas meter point)", "METER_SERIAL": "a meter serial number", "PHONE_NUMBER": "a phone number",
-    "API_KEY": "an API key or token", "PERSON": "a person's name",
+    "CREDIT_CARD": "a full card number",
+    "IBAN_CODE": "an IBAN",
+    "UK_BANK_ACCOUNT": "bank details",
+    "ACCOUNT_NUMBER": "an account number",
+    "UK_NINO": "a National Insurance number",
+    "UK_NHS": "an NHS number",
+    "UK_POSTCODE": "a postcode",
+    "STREET_ADDRESS": "a street address",
+    "EMAIL_ADDRESS": "an email address",
+    "DATE_OF_BIRTH": "a date of birth",
+    "UK_PASSPORT": "a passport number",
+    "UK_DRIVING_LICENCE": "a driving licence number",
+    "IP_ADDRESS": "an IP address",
+    "PASSWORD": "a password",
+    "ONE_TIME_CODE": "a one-time code",
+    "SECURITY_ANSWER": "a security answer",
+    "MPAN": "an MPAN (meter point)",
+    "MPRN": "an MPRN (gas meter point)",
+    "METER_SERIAL": "a meter serial number",
+    "PHONE_NUMBER": "a phone number",
+    "API_KEY": "an API key or token",
+    "PERSON": "a person's name",
 }
 # Kinds of data and how they are compared with what is known of the customer.
 CONTACT = {"EMAIL_ADDRESS", "PHONE_NUMBER"}
-IDENTIFIERS = {"ACCOUNT_NUMBER", "UK_BANK_ACCOUNT", "IBAN_CODE", "MPAN", "MPRN", "METER_SERIAL", "UK_NINO", "UK_NHS",
-               "UK_PASSPORT", "UK_DRIVING_LICENCE"}
+IDENTIFIERS = {
+    "ACCOUNT_NUMBER",
+    "UK_BANK_ACCOUNT",
+    "IBAN_CODE",
+    "MPAN",
+    "MPRN",
+    "METER_SERIAL",
+    "UK_NINO",
+    "UK_NHS",
+    "UK_PASSPORT",
+    "UK_DRIVING_LICENCE",
+}
 PLACES = {"UK_POSTCODE", "STREET_ADDRESS"}
 
 InternalKind = Literal["internal_domain", "code_name", "staff_phrase"]
@@ -86,8 +110,15 @@ class ConfidentialityOptions(Section):
         description="entities that are a blocker anywhere, even the customer's own",
     )
     sensitive: list[str] = Field(
-        default_factory=lambda: ["UK_NINO", "UK_NHS", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IBAN_CODE",
-                                 "UK_BANK_ACCOUNT", "DATE_OF_BIRTH"],
+        default_factory=lambda: [
+            "UK_NINO",
+            "UK_NHS",
+            "UK_PASSPORT",
+            "UK_DRIVING_LICENCE",
+            "IBAN_CODE",
+            "UK_BANK_ACCOUNT",
+            "DATE_OF_BIRTH",
+        ],
         description="the customer's own, in a private reply: a suggestion to mask",
     )
     organisation_domains: list[str] = Field(
@@ -181,9 +212,12 @@ class Known:
 _FULL_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+\S|\S+\s+\S)")
 _HANDLE = re.compile(r"(?:^|\s)@(\w+)")
 # A name right after one of these at the start of a line is the person the reply is to.
-_GREETING = re.compile(r"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|good\s+\w+|thanks|thank\s+you)"
-                       r"[^\S\n]*,?"
-                       r"[^\S\n]*(?:mr|mrs|ms|miss|mx|dr)?\.?[^\S\n]*$", re.IGNORECASE)
+_GREETING = re.compile(
+    r"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|good\s+\w+|thanks|thank\s+you)"
+    r"[^\S\n]*,?"
+    r"[^\S\n]*(?:mr|mrs|ms|miss|mx|dr)?\.?[^\S\n]*$",
+    re.IGNORECASE,
+)
 
 
 def _signs_off(text: str, start: int, end: int) -> bool:
@@ -208,7 +242,8 @@ def _id_key(identifier: str) -> str:
 # A name right after one of these is a colleague, not a customer.
 _COLLEAGUE = re.compile(
     r"\b(?:colleague|manager|team\s+leader|supervisor|engineer|technician|specialist|advisor|adviser|I'm|I\s+am|"
-    r"my\s+name\s+is|this\s+is)\s*,?\s*$", re.IGNORECASE,
+    r"my\s+name\s+is|this\s+is)\s*,?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -248,33 +283,57 @@ class _Review:
         self.handles = [h.lower() for h in _HANDLE.findall(draft.text[:300])]
         self.findings: list[Finding] = []
 
-    def add(self, rule: str, severity: Severity, message: str, span: tuple[int, int], criteria: list[str],
-            suggestions: Iterable[str] = (), **details: Any) -> None:
-        self.findings.append(make_finding(
-            self.draft, check=CHECK, rule=rule, severity=severity, message=message, span=span,
-            suggestions=suggestions, criteria=criteria, details=details,
-        ))
+    def add(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        span: tuple[int, int],
+        criteria: list[str],
+        suggestions: Iterable[str] = (),
+        **details: Any,
+    ) -> None:
+        self.findings.append(
+            make_finding(
+                self.draft,
+                check=CHECK,
+                rule=rule,
+                severity=severity,
+                message=message,
+                span=span,
+                suggestions=suggestions,
+                criteria=criteria,
+                details=details,
+            )
+        )
 
     # -- personal data and secrets ------------------------------------------------
     def personal_data(self, d: Detection) -> None:
         kind = self.draft.kind_at(d.start, d.end)
-        value = self.draft.text[d.start:d.end]
+        value = self.draft.text[d.start : d.end]
         what = ENTITY_NAMES.get(d.entity, d.entity.lower())
         rule = f"{CHECK}.{d.entity.lower()}"
         details = {"entity": d.entity, "score": d.score}
         if d.entity in self.options.always_block:
             where = "The quoted history holds" if kind == "quoted" else "This reply holds"
-            self.add(rule, Severity.blocker,
-                     f"{where} {what}. Never put it in writing, even to the customer: remove or mask it"
-                     + (" (keep the last four digits at most)." if d.entity == "CREDIT_CARD" else "."),
-                     (d.start, d.end), CRITERIA["secret"], (self.engine.masked(d.entity, value),),
-                     reason="never_in_writing", **details)
+            self.add(
+                rule,
+                Severity.blocker,
+                f"{where} {what}. Never put it in writing, even to the customer: remove or mask it"
+                + (" (keep the last four digits at most)." if d.entity == "CREDIT_CARD" else "."),
+                (d.start, d.end),
+                CRITERIA["secret"],
+                (self.engine.masked(d.entity, value),),
+                reason="never_in_writing",
+                **details,
+            )
             return
         if kind != "own" or self._organisation(d.entity, value):
             return  # quoted history is the customer's own; the signature is ours
-        before = self.draft.text[max(0, d.start - 30):d.start]
-        if d.entity == "PERSON" and (_COLLEAGUE.search(before) or _GREETING.search(before)
-                                     or _signs_off(self.draft.own_text, d.start, d.end)):
+        before = self.draft.text[max(0, d.start - 30) : d.start]
+        if d.entity == "PERSON" and (
+            _COLLEAGUE.search(before) or _GREETING.search(before) or _signs_off(self.draft.own_text, d.start, d.end)
+        ):
             return  # a colleague, the agent signing off, or the person the reply is addressed to
         owner = self.known.owns(d.entity, value)
         if d.entity == "PERSON" and not owner:
@@ -286,34 +345,71 @@ class _Review:
                 # model calls some capitalised words names): only a public reply is told.
                 if not self.public:
                     return
-                self.add(rule, Severity.warning,
-                         f"This public reply shows {what}. If it is someone other than the customer, leave it out.",
-                         (d.start, d.end), CRITERIA["public"], (self.engine.masked(d.entity, value),),
-                         reason="public_channel", **details)
+                self.add(
+                    rule,
+                    Severity.warning,
+                    f"This public reply shows {what}. If it is someone other than the customer, leave it out.",
+                    (d.start, d.end),
+                    CRITERIA["public"],
+                    (self.engine.masked(d.entity, value),),
+                    reason="public_channel",
+                    **details,
+                )
                 return
-        masked = self.engine.masked(d.entity, value) if self.public or owner is not True or (
-            d.entity in self.options.sensitive) else ""
+        masked = (
+            self.engine.masked(d.entity, value)
+            if self.public or owner is not True or (d.entity in self.options.sensitive)
+            else ""
+        )
         if self.public:
             if d.entity == "PERSON" and owner:
                 return  # greeting the customer by name on their own public post
-            self.add(rule, Severity.blocker,
-                     f"This public reply shows {what}. Anyone can read it: move to a private channel (DM, email) "
-                     "and ask the customer to send details there.",
-                     (d.start, d.end), CRITERIA["public"], (masked,), reason="public_channel", **details)
+            self.add(
+                rule,
+                Severity.blocker,
+                f"This public reply shows {what}. Anyone can read it: move to a private channel (DM, email) "
+                "and ask the customer to send details there.",
+                (d.start, d.end),
+                CRITERIA["public"],
+                (masked,),
+                reason="public_channel",
+                **details,
+            )
         elif owner is False:
-            self.add(rule, Severity.blocker,
-                     f"This looks like {what} that is not this customer's. Sending another person's details is a "
-                     "data breach: remove it and check you are replying on the right ticket.",
-                     (d.start, d.end), CRITERIA["other_customer"], (masked,), reason="not_this_customer", **details)
+            self.add(
+                rule,
+                Severity.blocker,
+                f"This looks like {what} that is not this customer's. Sending another person's details is a "
+                "data breach: remove it and check you are replying on the right ticket.",
+                (d.start, d.end),
+                CRITERIA["other_customer"],
+                (masked,),
+                reason="not_this_customer",
+                **details,
+            )
         elif owner is None and d.entity in CONTACT | IDENTIFIERS - set(self.options.sensitive):
-            self.add(rule, Severity.warning,
-                     f"Check that {what} belongs to this customer: nothing on the ticket says so.",
-                     (d.start, d.end), CRITERIA["unknown"], (masked,), reason="owner_unknown", **details)
+            self.add(
+                rule,
+                Severity.warning,
+                f"Check that {what} belongs to this customer: nothing on the ticket says so.",
+                (d.start, d.end),
+                CRITERIA["unknown"],
+                (masked,),
+                reason="owner_unknown",
+                **details,
+            )
         elif d.entity in self.options.sensitive:
-            self.add(rule, Severity.suggestion,
-                     f"This repeats {what} in full. A written reply is a permanent record: quote only what the "
-                     "customer needs to recognise it.",
-                     (d.start, d.end), CRITERIA["own_sensitive"], (masked,), reason="own_sensitive", **details)
+            self.add(
+                rule,
+                Severity.suggestion,
+                f"This repeats {what} in full. A written reply is a permanent record: quote only what the "
+                "customer needs to recognise it.",
+                (d.start, d.end),
+                CRITERIA["own_sensitive"],
+                (masked,),
+                reason="own_sensitive",
+                **details,
+            )
 
     def _organisation(self, entity: str, value: str) -> bool:
         if entity == "EMAIL_ADDRESS":
@@ -336,22 +432,29 @@ class _Review:
         for sentence in self.draft.sentences:
             if sentence.words < 4 or self.draft.kind_at(sentence.start, sentence.end) != "own":
                 continue
-            words = _words(self.draft.text[sentence.start:sentence.end])
+            words = _words(self.draft.text[sentence.start : sentence.end])
             own_shingles = _shingles(words)
             repeated = len(own_shingles & shingles) / len(own_shingles) if own_shingles else 0.0
             own_content = {w for w in words if _content(w)} - shared
             paraphrased = len(own_content & content) / len(own_content) if len(own_content) >= 3 else 0.0
             share = max(repeated, paraphrased)
             if share >= self.options.internal_note_overlap:
-                self.add(f"{CHECK}.internal_note", Severity.blocker,
-                         "This repeats an internal note. Notes are for colleagues and may hold opinions, other "
-                         "people's details or systems: tell the customer only the outcome, in your own words.",
-                         (sentence.start, sentence.end), CRITERIA["internal_note"], (), overlap=round(share, 2))
+                self.add(
+                    f"{CHECK}.internal_note",
+                    Severity.blocker,
+                    "This repeats an internal note. Notes are for colleagues and may hold opinions, other "
+                    "people's details or systems: tell the customer only the outcome, in your own words.",
+                    (sentence.start, sentence.end),
+                    CRITERIA["internal_note"],
+                    (),
+                    overlap=round(share, 2),
+                )
 
     # -- the guide's internal information -----------------------------------------------
     def internal_terms(self) -> None:
-        pattern = _internal_pattern(tuple(self.options.internal_domains), tuple(self.options.code_names),
-                                    tuple(self.options.staff_phrases))
+        pattern = _internal_pattern(
+            tuple(self.options.internal_domains), tuple(self.options.code_names), tuple(self.options.staff_phrases)
+        )
         if pattern is None:
             return
         for match in pattern.finditer(self.draft.text):
@@ -361,9 +464,9 @@ class _Review:
             severity = self.options.internal_severity.get(kind, Severity.blocker)
             message = {
                 "internal_domain": "This points to an internal system customers cannot reach and should not see. "
-                                   "Remove the link and describe the outcome instead.",
+                "Remove the link and describe the outcome instead.",
                 "code_name": "This is an internal code name. Customers do not know it: use the public name of the "
-                             "product or service, or describe it.",
+                "product or service, or describe it.",
                 "staff_phrase": "This wording is for staff only. Say what it means for the customer instead.",
             }[kind]
             self.add(f"{CHECK}.{kind}", severity, message, match.span(), CRITERIA["internal"], (), kind=kind)
@@ -377,16 +480,23 @@ class _Review:
             self._risk(rule, start, end)
         customer = [m.text for m in self.context.thread if m.author == Author.customer][-3:]
         if rules.media_enquiry(customer):
-            self.findings.append(make_finding(
-                self.draft, check=CHECK, rule=f"{CHECK}.media_enquiry", severity=Severity.blocker,
-                message=f"The customer's message is a press or media enquiry. Do not answer it yourself: pass it "
-                        f"to {rules.media_team} and tell the sender who will reply.",
-                criteria=["UTIL.K5", "UTIL.P10", "DEAL.K9"], details={"media_team": rules.media_team},
-            ))
+            self.findings.append(
+                make_finding(
+                    self.draft,
+                    check=CHECK,
+                    rule=f"{CHECK}.media_enquiry",
+                    severity=Severity.blocker,
+                    message=f"The customer's message is a press or media enquiry. Do not answer it yourself: pass it "
+                    f"to {rules.media_team} and tell the sender who will reply.",
+                    criteria=["UTIL.K5", "UTIL.P10", "DEAL.K9"],
+                    details={"media_team": rules.media_team},
+                )
+            )
 
     def _risk(self, rule: RiskRule, start: int, end: int) -> None:
-        self.add(f"{CHECK}.{rule.id}", rule.severity, rule.message, (start, end), list(rule.criteria),
-                 list(rule.suggestions))
+        self.add(
+            f"{CHECK}.{rule.id}", rule.severity, rule.message, (start, end), list(rule.criteria), list(rule.suggestions)
+        )
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -406,16 +516,19 @@ def _content(word: str) -> bool:
 
 
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
 @functools.lru_cache(maxsize=64)
-def _internal_pattern(domains: tuple[str, ...], code_names: tuple[str, ...],
-                      phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+def _internal_pattern(
+    domains: tuple[str, ...], code_names: tuple[str, ...], phrases: tuple[str, ...]
+) -> re.Pattern[str] | None:
     parts = []
     if domains:
         hosts = "|".join(re.escape(d.lower()) for d in sorted(domains, key=len, reverse=True))
-        parts.append(rf"(?P<internal_domain>(?:https?://)?(?:[\w-]+\.)*(?:{hosts})\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]])?)")
+        parts.append(
+            rf"(?P<internal_domain>(?:https?://)?(?:[\w-]+\.)*(?:{hosts})\b(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]])?)"
+        )
     if code_names:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(code_names, key=len, reverse=True))
         parts.append(rf"(?P<code_name>\b(?:{names})\b)")

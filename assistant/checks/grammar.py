@@ -67,12 +67,14 @@ class GrammarOptions(Section):
         extra = self.channels.get(channel)
         if extra is None:
             return self.model_copy(update={"channels": {}})
-        return self.model_copy(update={
-            "disabled_rules": [*self.disabled_rules, *extra.disabled_rules],
-            "disabled_categories": [*self.disabled_categories, *extra.disabled_categories],
-            "severity": self.severity | extra.severity,
-            "channels": {},
-        })
+        return self.model_copy(
+            update={
+                "disabled_rules": [*self.disabled_rules, *extra.disabled_rules],
+                "disabled_categories": [*self.disabled_categories, *extra.disabled_categories],
+                "severity": self.severity | extra.severity,
+                "channels": {},
+            }
+        )
 
 
 class GrammarCheck(Check):

@@ -29,9 +29,17 @@ GREETING = re.compile(
 )
 SIGN_OFF = re.compile(
     _words(
-        r"(?:kind|best|warm|warmest|many|with\s+kind)\s+(?:regards|wishes)", r"regards", r"best",
-        r"yours\s+(?:sincerely|faithfully|truly)", r"sincerely", r"cheers", r"thanks(?:\s+again)?",
-        r"thank\s+you(?:\s+again)?", r"all\s+the\s+best", r"take\s+care", r"speak\s+soon",
+        r"(?:kind|best|warm|warmest|many|with\s+kind)\s+(?:regards|wishes)",
+        r"regards",
+        r"best",
+        r"yours\s+(?:sincerely|faithfully|truly)",
+        r"sincerely",
+        r"cheers",
+        r"thanks(?:\s+again)?",
+        r"thank\s+you(?:\s+again)?",
+        r"all\s+the\s+best",
+        r"take\s+care",
+        r"speak\s+soon",
         r"have\s+a\s+(?:good|great|lovely|nice)\s+\w+",
     )
     + r"[\s,.!]*(?:\n|$)"
@@ -45,31 +53,60 @@ SIGN_OFF = re.compile(
 COURTESY_CUES: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _L),
     "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _L),
-    "please": re.compile(_words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you",
-                                r"would\s+you\s+be\s+able"), _L),
+    "please": re.compile(
+        _words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _L
+    ),
     "offer": re.compile(
         _words(
-            r"(?:happy|glad|pleased|delighted)\s+to", r"let\s+(?:me|us)\s+know", r"here\s+to\s+help",
-            r"feel\s+free", r"don[’']?t\s+hesitate", r"do\s+not\s+hesitate", r"you[’']?re\s+welcome",
-            r"hope\s+(?:this|that|you)", r"i\s+hope", r"my\s+pleasure", r"no\s+problem", r"no\s+worries",
-            r"(?:good|great)\s+question", r"of\s+course", r"sure\s+thing", r"(?:good|great)\s+news", r"glad",
+            r"(?:happy|glad|pleased|delighted)\s+to",
+            r"let\s+(?:me|us)\s+know",
+            r"here\s+to\s+help",
+            r"feel\s+free",
+            r"don[’']?t\s+hesitate",
+            r"do\s+not\s+hesitate",
+            r"you[’']?re\s+welcome",
+            r"hope\s+(?:this|that|you)",
+            r"i\s+hope",
+            r"my\s+pleasure",
+            r"no\s+problem",
+            r"no\s+worries",
+            r"(?:good|great)\s+question",
+            r"of\s+course",
+            r"sure\s+thing",
+            r"(?:good|great)\s+news",
+            r"glad",
             r"^\s*(?:great|perfect|brilliant|lovely|excellent|wonderful|fantastic)\s*[,!]",  # "Perfect, that's done"
             # a chat agent's holding line and offers: "one moment while I check", "would you like..."
-            r"(?:one|just\s+a)\s+(?:moment|minute|second|sec)", r"bear\s+with\s+me", r"would\s+you\s+like",
+            r"(?:one|just\s+a)\s+(?:moment|minute|second|sec)",
+            r"bear\s+with\s+me",
+            r"would\s+you\s+like",
             r"(?:i|we)\s+can\s+(?:certainly\s+|definitely\s+)?help",
         ),
         _L,
     ),
     "wellwish": re.compile(
-        _words(r"have\s+a\s+(?:good|great|lovely|nice|wonderful)", r"take\s+care", r"best\s+wishes",
-               r"(?:kind|warm|best)\s+regards", r"all\s+the\s+best", r"enjoy"),
+        _words(
+            r"have\s+a\s+(?:good|great|lovely|nice|wonderful)",
+            r"take\s+care",
+            r"best\s+wishes",
+            r"(?:kind|warm|best)\s+regards",
+            r"all\s+the\s+best",
+            r"enjoy",
+        ),
         _L,
     ),
 }
 EMPATHY_CUES: dict[str, re.Pattern[str]] = {
     "apology": re.compile(
-        _words(r"sorry", r"apolog(?:y|ies|ise|ize|ised|ized|ising|izing)", r"regret\s+(?:that|the)",
-               r"my\s+mistake", r"our\s+mistake", r"our\s+fault", r"we\s+got\s+(?:this|it)\s+wrong"),
+        _words(
+            r"sorry",
+            r"apolog(?:y|ies|ise|ize|ised|ized|ising|izing)",
+            r"regret\s+(?:that|the)",
+            r"my\s+mistake",
+            r"our\s+mistake",
+            r"our\s+fault",
+            r"we\s+got\s+(?:this|it)\s+wrong",
+        ),
         _L,
     ),
     "acknowledgement": re.compile(
@@ -77,33 +114,73 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"(?:i|we)\s+(?:completely\s+|fully\s+|really\s+|totally\s+)?understand",
             r"(?:i|we)\s+can\s+(?:see|imagine|understand)",
             r"how\s+(?:frustrating|upsetting|worrying|stressful|annoying|disappointing|inconvenient)",
-            r"understandabl[ey]", r"(?:must|would)\s+(?:have\s+been|be)\s+(?:so\s+|very\s+|really\s+)?"
+            r"understandabl[ey]",
+            r"(?:must|would)\s+(?:have\s+been|be)\s+(?:so\s+|very\s+|really\s+)?"
             r"(?:frustrating|upsetting|worrying|stressful|annoying|difficult|disappointing|inconvenient)",
-            r"i\s+appreciate", r"(?:not|isn[’']?t|wasn[’']?t)\s+(?:the\s+service|good\s+enough|acceptable|what\s+you)",
-            r"simply\s+not\s+acceptable", r"unacceptable", r"(?:you[’']?re|you\s+are)\s+right", r"i\s+hear\s+you",
+            r"i\s+appreciate",
+            r"(?:not|isn[’']?t|wasn[’']?t)\s+(?:the\s+service|good\s+enough|acceptable|what\s+you)",
+            r"simply\s+not\s+acceptable",
+            r"unacceptable",
+            r"(?:you[’']?re|you\s+are)\s+right",
+            r"i\s+hear\s+you",
             r"thank\s+you\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
             r"thanks\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
             r"(?:a|the)\s+(?:frustrating|difficult|stressful|worrying)\s+(?:time|experience|situation|wait)",
-            r"let\s+you\s+down", r"shouldn[’']?t\s+have\s+happened",
+            r"let\s+you\s+down",
+            r"shouldn[’']?t\s+have\s+happened",
         ),
         _L,
     ),
     "reassurance": re.compile(
-        _words(r"i[’']?(?:ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|look\s+into|sort|keep\s+you)",
-               r"don[’']?t\s+worry", r"rest\s+assured", r"you\s+won[’']?t\s+(?:need|have)\s+to",
-               r"i[’']?m\s+(?:here|on\s+it)", r"taking\s+(?:this|it)\s+seriously"),
+        _words(
+            r"i[’']?(?:ll|\s+will)\s+(?:personally\s+)?(?:make\s+sure|look\s+into|sort|keep\s+you)",
+            r"don[’']?t\s+worry",
+            r"rest\s+assured",
+            r"you\s+won[’']?t\s+(?:need|have)\s+to",
+            r"i[’']?m\s+(?:here|on\s+it)",
+            r"taking\s+(?:this|it)\s+seriously",
+        ),
         _L,
     ),
 }
 FORMAL_CUES = re.compile(
-    _words(r"dear", r"yours\s+(?:sincerely|faithfully)", r"kind\s+regards", r"regards", r"kindly",
-           r"we\s+would\s+be\s+grateful", r"further\s+to", r"i\s+am\s+writing", r"please\s+do\s+not\s+hesitate",
-           r"should\s+you\s+(?:require|need|wish)", r"at\s+your\s+earliest\s+convenience", r"we\s+regret"),
+    _words(
+        r"dear",
+        r"yours\s+(?:sincerely|faithfully)",
+        r"kind\s+regards",
+        r"regards",
+        r"kindly",
+        r"we\s+would\s+be\s+grateful",
+        r"further\s+to",
+        r"i\s+am\s+writing",
+        r"please\s+do\s+not\s+hesitate",
+        r"should\s+you\s+(?:require|need|wish)",
+        r"at\s+your\s+earliest\s+convenience",
+        r"we\s+regret",
+    ),
     _L,
 )
 INFORMAL_CUES = re.compile(
-    _words(r"hey", r"hiya", r"cheers", r"yeah", r"yep", r"nope", r"gonna", r"wanna", r"lol", r"btw",
-           r"no\s+worries", r"awesome", r"cool", r"guys", r"mate", r"ta", r"fab", r"super\s+quick")
+    _words(
+        r"hey",
+        r"hiya",
+        r"cheers",
+        r"yeah",
+        r"yep",
+        r"nope",
+        r"gonna",
+        r"wanna",
+        r"lol",
+        r"btw",
+        r"no\s+worries",
+        r"awesome",
+        r"cool",
+        r"guys",
+        r"mate",
+        r"ta",
+        r"fab",
+        r"super\s+quick",
+    )
     + r"|[:;]-?[)d(p]|[\U0001F600-\U0001F64F\U0001F44D]",
     _L,
 )
@@ -122,46 +199,92 @@ class Phrase:
 # Blame and condescension (UTIL.P9, UTIL.K2, PROBLEMS.K9): phrases that put the customer
 # in the wrong or talk down to them. Patterns are regex fragments, case-insensitive.
 PHRASES: tuple[Phrase, ...] = (
-    Phrase("tone.blame", r"as\s+(?:i|we)(?:\s+have)?\s+(?:already\s+|previously\s+)?(?:told|said|mentioned|explained|"
-                         r"stated|advised)(?:\s+you)?(?:\s+(?:before|previously|already))?",
-           ("As mentioned,", "To recap,")),
+    Phrase(
+        "tone.blame",
+        r"as\s+(?:i|we)(?:\s+have)?\s+(?:already\s+|previously\s+)?(?:told|said|mentioned|explained|"
+        r"stated|advised)(?:\s+you)?(?:\s+(?:before|previously|already))?",
+        ("As mentioned,", "To recap,"),
+    ),
     Phrase("tone.blame", r"as\s+(?:previously|already)\s+(?:stated|mentioned|explained|advised)", ("To recap,",)),
     Phrase("tone.blame", r"(?:like|as)\s+i\s+said", ("To recap,",)),
-    Phrase("tone.blame", r"(?:as\s+)?per\s+my\s+(?:last|previous|earlier)\s+(?:email|message|reply|response|note)",
-           ("To recap,", "In case my last message was unclear,")),
+    Phrase(
+        "tone.blame",
+        r"(?:as\s+)?per\s+my\s+(?:last|previous|earlier)\s+(?:email|message|reply|response|note)",
+        ("To recap,", "In case my last message was unclear,"),
+    ),
     # "you should have read", not "you should have received it by now" (an expectation)
-    Phrase("tone.blame", r"you\s+(?:should|ought\s+to)\s+have\s+(?:read|checked|called|contacted|told|informed|"
-           r"followed|kept|noticed|reported|asked|realised|realized|known|looked|paid|cancell?ed|returned|waited|"
-           r"listened|booked|submitted|signed|provided|thought|made\s+sure|ensured|double-checked|filled|"
-           r"sent\s+(?:it|this|them|us))", ("Next time, you can",)),
+    Phrase(
+        "tone.blame",
+        r"you\s+(?:should|ought\s+to)\s+have\s+(?:read|checked|called|contacted|told|informed|"
+        r"followed|kept|noticed|reported|asked|realised|realized|known|looked|paid|cancell?ed|returned|waited|"
+        r"listened|booked|submitted|signed|provided|thought|made\s+sure|ensured|double-checked|filled|"
+        r"sent\s+(?:it|this|them|us))",
+        ("Next time, you can",),
+    ),
     Phrase("tone.blame", r"you\s+(?:failed|neglected)\s+to", ("we haven't received", "it looks like we didn't get")),
-    Phrase("tone.blame", r"you\s+(?:did\s+not|didn[’']?t)\s+(?:read|follow|check|bother|"
-                         r"listen)", ("it may not have been clear",)),
+    Phrase(
+        "tone.blame",
+        r"you\s+(?:did\s+not|didn[’']?t)\s+(?:read|follow|check|bother|"
+        r"listen)",
+        ("it may not have been clear",),
+    ),
     Phrase("tone.blame", r"if\s+you\s+had\s+(?:read|followed|checked|listened)", ("If it helps,",)),
-    Phrase("tone.blame", r"(?:it\s+is|it[’']?s|that\s+is|that[’']?s)\s+(?:entirely\s+|"
-                         r"completely\s+)?your\s+(?:own\s+)?(?:fault|responsibility|problem|mistake)", ()),
-    Phrase("tone.blame", r"(?:you\s+were|you[’']?ve\s+been|you\s+have\s+been)\s+(?:already\s+)?(?:told|informed|"
-                         r"advised)", ("As mentioned,",)),
-    Phrase("tone.blame", r"you\s+(?:clearly|obviously)\s+(?:didn[’']?t|did\s+not|haven[’']?t|have\s+not|don[’']?t|"
-                         r"do\s+not)", ()),
+    Phrase(
+        "tone.blame",
+        r"(?:it\s+is|it[’']?s|that\s+is|that[’']?s)\s+(?:entirely\s+|"
+        r"completely\s+)?your\s+(?:own\s+)?(?:fault|responsibility|problem|mistake)",
+        (),
+    ),
+    Phrase(
+        "tone.blame",
+        r"(?:you\s+were|you[’']?ve\s+been|you\s+have\s+been)\s+(?:already\s+)?(?:told|informed|"
+        r"advised)",
+        ("As mentioned,",),
+    ),
+    Phrase(
+        "tone.blame",
+        r"you\s+(?:clearly|obviously)\s+(?:didn[’']?t|did\s+not|haven[’']?t|have\s+not|don[’']?t|"
+        r"do\s+not)",
+        (),
+    ),
     Phrase("tone.blame", r"(?:through|due\s+to)\s+your\s+own", ()),
-    Phrase("tone.blame", r"(?:i|we)\s+(?:have\s+)?(?:already|repeatedly)\s+(?:told|"
-                         r"explained\s+to)\s+you", ("To recap,",)),
+    Phrase(
+        "tone.blame",
+        r"(?:i|we)\s+(?:have\s+)?(?:already|repeatedly)\s+(?:told|"
+        r"explained\s+to)\s+you",
+        ("To recap,",),
+    ),
     Phrase("tone.condescension", r"obviously|needless\s+to\s+say|as\s+(?:any|every)one\s+(?:knows|can\s+see)", ("",)),
-    Phrase("tone.condescension", r"it[’']?s\s+not\s+rocket\s+science|it[’']?s\s+(?:really\s+|very\s+)?(?:simple|easy|"
-                                 r"basic)(?:,\s*really)?\s*(?:[.!]|really)", ()),
-    Phrase("tone.condescension", r"(?:any|every)(?:one|body)\s+(?:can|could|should|would)\s+(?:do|understand|see|"
-                                 r"manage|follow)", ()),
-    Phrase("tone.condescension", r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|"
-                                 r"\bfyi\b", ()),
+    Phrase(
+        "tone.condescension",
+        r"it[’']?s\s+not\s+rocket\s+science|it[’']?s\s+(?:really\s+|very\s+)?(?:simple|easy|"
+        r"basic)(?:,\s*really)?\s*(?:[.!]|really)",
+        (),
+    ),
+    Phrase(
+        "tone.condescension",
+        r"(?:any|every)(?:one|body)\s+(?:can|could|should|would)\s+(?:do|understand|see|"
+        r"manage|follow)",
+        (),
+    ),
+    Phrase(
+        "tone.condescension",
+        r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|"
+        r"\bfyi\b",
+        (),
+    ),
     Phrase("tone.condescension", r"i[’']?m\s+not\s+sure\s+what[’']?s\s+(?:so\s+)?(?:hard|difficult|confusing)", ()),
     Phrase("tone.condescension", r"surely\s+you|you\s+do\s+realise|you\s+do\s+realize|it\s+should\s+be\s+obvious", ()),
     Phrase("tone.condescension", r"(?:clearly|plainly)\s+(?:stated|states|explained|written|says)", ("set out",)),
-    Phrase("tone.sarcasm", r"thanks\s+for\s+nothing|good\s+luck\s+with\s+that|yeah,?\s+right|nice\s+try|"
-           r"what\s+a\s+surprise|big\s+surprise|so[- ]called|if\s+you\s+say\s+so|whatever\s+you\s+say|"
-           r"how\s+hard\s+can\s+it\s+be|news\s+flash|i[’']?m\s+sure\s+you\s+(?:did|have|were)|"
-           r"congratulations\s+on\s+(?:finally|managing)|oh\s+well|well\s+done\s+for\s+finally|finally\s+(?:managed|"
-           r"bothered)", ()),
+    Phrase(
+        "tone.sarcasm",
+        r"thanks\s+for\s+nothing|good\s+luck\s+with\s+that|yeah,?\s+right|nice\s+try|"
+        r"what\s+a\s+surprise|big\s+surprise|so[- ]called|if\s+you\s+say\s+so|whatever\s+you\s+say|"
+        r"how\s+hard\s+can\s+it\s+be|news\s+flash|i[’']?m\s+sure\s+you\s+(?:did|have|were)|"
+        r"congratulations\s+on\s+(?:finally|managing)|oh\s+well|well\s+done\s+for\s+finally|finally\s+(?:managed|"
+        r"bothered)",
+        (),
+    ),
 )
 PHRASE_PATTERN = re.compile(
     r"(?<!\w)(?:"
@@ -172,10 +295,26 @@ PHRASE_PATTERN = re.compile(
 
 # -- negative framing and refusals (UTIL.P7, UTIL.K6) ------------------------------
 NEGATIVE = re.compile(
-    _words(r"unfortunately", r"regrettably", r"cannot", r"can[’']?t", r"can\s+not", r"unable", r"not\s+(?:be\s+)?able",
-           r"impossible", r"not\s+possible", r"not\s+(?:allowed|permitted|eligible)", r"refuse[ds]?", r"denied",
-           r"declined", r"rejected", r"no\s+longer", r"won[’']?t\s+be\s+able", r"not\s+in\s+a\s+position",
-               r"(?:isn[’']?t|is\s+not)\s+something\s+we"),
+    _words(
+        r"unfortunately",
+        r"regrettably",
+        r"cannot",
+        r"can[’']?t",
+        r"can\s+not",
+        r"unable",
+        r"not\s+(?:be\s+)?able",
+        r"impossible",
+        r"not\s+possible",
+        r"not\s+(?:allowed|permitted|eligible)",
+        r"refuse[ds]?",
+        r"denied",
+        r"declined",
+        r"rejected",
+        r"no\s+longer",
+        r"won[’']?t\s+be\s+able",
+        r"not\s+in\s+a\s+position",
+        r"(?:isn[’']?t|is\s+not)\s+something\s+we",
+    ),
     _L,
 )
 REFUSAL = re.compile(
@@ -197,12 +336,53 @@ REFUSAL = re.compile(
 # A reason given just before the refusal: "..., so we can't process it."
 REASON_BEFORE = re.compile(r"\b(?:so|therefore|which\s+means|that\s+means|as\s+a\s+result)\b", _L)
 REASON = re.compile(
-    _words(r"because", r"as", r"since", r"due\s+to", r"owing\s+to", r"under", r"policy", r"terms", r"conditions",
-           r"regulations?", r"law", r"legal(?:ly)?", r"so\s+that", r"in\s+order\s+to", r"reason", r"this\s+is",
-           r"that[’']?s", r"according\s+to", r"only", r"until", r"unless", r"without", r"after", r"once", r"outside",
-           r"beyond", r"expired", r"more\s+than", r"over", r"past", r"requires?", r"need", r"must", r"means",
-           r"for\s+(?:security|safety|data\s+protection|privacy)", r"protect", r"while", r"when", r"before",
-           r"within", r"instead", r"but", r"however", r"what\s+i\s+can", r"what\s+we\s+can"),
+    _words(
+        r"because",
+        r"as",
+        r"since",
+        r"due\s+to",
+        r"owing\s+to",
+        r"under",
+        r"policy",
+        r"terms",
+        r"conditions",
+        r"regulations?",
+        r"law",
+        r"legal(?:ly)?",
+        r"so\s+that",
+        r"in\s+order\s+to",
+        r"reason",
+        r"this\s+is",
+        r"that[’']?s",
+        r"according\s+to",
+        r"only",
+        r"until",
+        r"unless",
+        r"without",
+        r"after",
+        r"once",
+        r"outside",
+        r"beyond",
+        r"expired",
+        r"more\s+than",
+        r"over",
+        r"past",
+        r"requires?",
+        r"need",
+        r"must",
+        r"means",
+        r"for\s+(?:security|safety|data\s+protection|privacy)",
+        r"protect",
+        r"while",
+        r"when",
+        r"before",
+        r"within",
+        r"instead",
+        r"but",
+        r"however",
+        r"what\s+i\s+can",
+        r"what\s+we\s+can",
+    ),
     _L,
 )
 # A cluster the agent can often turn round: "We can't X until Y" -> "We can X once Y".
@@ -218,8 +398,9 @@ DEMAND = re.compile(
     r"return|submit|make\s+sure|ensure|note|check|reply|supply|forward|email|resend)\b(?![’'])",
     _L,
 )
-SOFTENER = re.compile(_words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?",
-                             r"thank\s+you"), _L)
+SOFTENER = re.compile(
+    _words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?", r"thank\s+you"), _L
+)
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 # "Reply STOP to opt out", "text HELP": a keyword the customer types, not an order or a shout.
 KEYWORD_INSTRUCTION = re.compile(r"\b(?i:reply|text|send|type|enter|say)\s+[\"“‘']?(?P<keyword>[A-Z]{2,})\b")
@@ -260,24 +441,62 @@ NEGATED_COMMITMENT = re.compile(
 )
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 MONEY = re.compile(
-    r"(?P<symbol>[£$€])\s?" + _AMOUNT + r"(?P<thousands>k\b)?"
-    + r"|\b" + _AMOUNT.replace("amount", "amount2") + r"\s?(?P<code>gbp|usd|eur|pounds?|dollars?|euros?)\b",
+    r"(?P<symbol>[£$€])\s?"
+    + _AMOUNT
+    + r"(?P<thousands>k\b)?"
+    + r"|\b"
+    + _AMOUNT.replace("amount", "amount2")
+    + r"\s?(?P<code>gbp|usd|eur|pounds?|dollars?|euros?)\b",
     _L,
 )
-CURRENCY = {"£": "GBP", "$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR", "pound": "GBP",
-            "pounds": "GBP", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR"}
+CURRENCY = {
+    "£": "GBP",
+    "$": "USD",
+    "€": "EUR",
+    "gbp": "GBP",
+    "usd": "USD",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+}
 MONEY_KINDS: dict[str, re.Pattern[str]] = {
-    "refund": re.compile(_words(r"refund(?:s|ed|"
-                                r"ing)?", r"reimburs\w*", r"money\s+back", r"repay\w*", r"pay\s+(?:you\s+)?back"), _L),
+    "refund": re.compile(
+        _words(
+            r"refund(?:s|ed|"
+            r"ing)?",
+            r"reimburs\w*",
+            r"money\s+back",
+            r"repay\w*",
+            r"pay\s+(?:you\s+)?back",
+        ),
+        _L,
+    ),
     "goodwill": re.compile(
         _words(r"goodwill", r"gesture", r"compensat\w*", r"credit(?:s|ed)?", r"vouchers?", r"apology\s+payment"), _L
     ),
-    "discount": re.compile(_words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off",
-                                  r"reduc\w+\s+your\s+bill"), _L),
+    "discount": re.compile(
+        _words(r"discount\w*", r"waiv\w*", r"write\s+off", r"written\s+off", r"reduc\w+\s+your\s+bill"), _L
+    ),
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 DATE = re.compile(
     r"\b(?P<today>today|tonight|this\s+(?:afternoon|evening|morning)|end\s+of\s+(?:the\s+)?day|eod)\b"
     r"|\b(?P<tomorrow>tomorrow)\b"
@@ -290,8 +509,22 @@ DATE = re.compile(
     r"|\b(?P<nextmonth>next\s+month|end\s+of\s+(?:the\s+)?month)\b",
     _L,
 )
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "ten": 10,
-                "fourteen": 14, "twenty-four": 24, "twentyfour": 24, "forty-eight": 48, "fortyeight": 48}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "ten": 10,
+    "fourteen": 14,
+    "twenty-four": 24,
+    "twentyfour": 24,
+    "forty-eight": 48,
+    "fortyeight": 48,
+}
 REFERRAL = re.compile(
     r"\b(?:pass(?:ed|ing)?|refer(?:red|ring)?|forward(?:ed|ing)?|transfer(?:red|ring)?|hand(?:ed|ing)?\s+(?:it|this|"
     r"you)?\s*over|"
@@ -310,51 +543,132 @@ HANDOVER = re.compile(
     r"(?:our|the|a|an|your|them)\b"
 )
 HANDOVER_REASON = re.compile(
-    _words(r"who", r"which", r"as", r"because", r"since", r"so\s+(?:that\s+)?they", r"to\s+(?:check|review|look|"
-           r"sort|fix|approve|decide|arrange|confirm|help|investigate|assess|correct|repair|update|process|handle)",
-           r"they(?:[’']ll|\s+will|\s+can|\s+handle|\s+deal|\s+look|\s+are|[’']re|\s+decide|\s+approve|\s+manage)",
-           r"for\s+(?:a|an|their|them\s+to)", r"specialists?", r"handles?", r"deals?\s+with", r"responsible"),
+    _words(
+        r"who",
+        r"which",
+        r"as",
+        r"because",
+        r"since",
+        r"so\s+(?:that\s+)?they",
+        r"to\s+(?:check|review|look|"
+        r"sort|fix|approve|decide|arrange|confirm|help|investigate|assess|correct|repair|update|process|handle)",
+        r"they(?:[’']ll|\s+will|\s+can|\s+handle|\s+deal|\s+look|\s+are|[’']re|\s+decide|\s+approve|\s+manage)",
+        r"for\s+(?:a|an|their|them\s+to)",
+        r"specialists?",
+        r"handles?",
+        r"deals?\s+with",
+        r"responsible",
+    ),
     _L,
 )
 
 # -- the customer's mood (DEAL.P21) ----------------------------------------------
 MOOD_CUES: dict[str, re.Pattern[str]] = {
     "complaint": re.compile(
-        _words(r"complain\w*", r"unacceptable", r"disgust\w*", r"appall\w*", r"terrible", r"awful", r"worst",
-               r"ridiculous", r"disgrace\w*", r"outrage\w*", r"useless", r"furious", r"angry", r"fed\s+up",
-               r"sick\s+(?:and\s+tired\s+)?of", r"not\s+good\s+enough", r"rip[- ]?off", r"scam", r"shocking",
-               r"poor\s+service", r"let\s+(?:me\s+)?down", r"disappoint\w*", r"upset", r"annoyed", r"frustrat\w*",
-               r"livid", r"pathetic", r"joke", r"incompetent", r"fuming", r"shambles", r"ombudsman", r"solicitor"),
+        _words(
+            r"complain\w*",
+            r"unacceptable",
+            r"disgust\w*",
+            r"appall\w*",
+            r"terrible",
+            r"awful",
+            r"worst",
+            r"ridiculous",
+            r"disgrace\w*",
+            r"outrage\w*",
+            r"useless",
+            r"furious",
+            r"angry",
+            r"fed\s+up",
+            r"sick\s+(?:and\s+tired\s+)?of",
+            r"not\s+good\s+enough",
+            r"rip[- ]?off",
+            r"scam",
+            r"shocking",
+            r"poor\s+service",
+            r"let\s+(?:me\s+)?down",
+            r"disappoint\w*",
+            r"upset",
+            r"annoyed",
+            r"frustrat\w*",
+            r"livid",
+            r"pathetic",
+            r"joke",
+            r"incompetent",
+            r"fuming",
+            r"shambles",
+            r"ombudsman",
+            r"solicitor",
+        ),
         _L,
     ),
     "repeat_contact": re.compile(
-        _words(r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
-               r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
-               r"attempt|visit)",
-               r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
-               r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
-               r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)", r"for\s+(?:weeks|"
-                                                                                                  r"months)",
-               r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)", r"chas(?:e|ed|ing)",
-               r"yet\s+again"),
+        _words(
+            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
+            r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
+            r"attempt|visit)",
+            r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
+            r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
+            r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)",
+            r"for\s+(?:weeks|"
+            r"months)",
+            r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)",
+            r"chas(?:e|ed|ing)",
+            r"yet\s+again",
+        ),
         _L,
     ),
     # weaker signs of a repeat contact or a wait: count less than the above
     "still_waiting": re.compile(
-        _words(r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)", r"once\s+again", r"again",
-               r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)"), _L
+        _words(
+            r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)",
+            r"once\s+again",
+            r"again",
+            r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)",
+        ),
+        _L,
     ),
     "urgency": re.compile(
-        _words(r"urgent(?:ly)?", r"asap", r"immediately", r"right\s+now", r"emergency", r"as\s+soon\s+as\s+possible",
-               r"straight\s+away", r"deadline", r"today"),
+        _words(
+            r"urgent(?:ly)?",
+            r"asap",
+            r"immediately",
+            r"right\s+now",
+            r"emergency",
+            r"as\s+soon\s+as\s+possible",
+            r"straight\s+away",
+            r"deadline",
+            r"today",
+        ),
         _L,
     ),
     "distress": re.compile(
-        _words(r"vulnerable", r"can[’']?t\s+afford", r"struggling", r"desperate", r"in\s+tears", r"crying",
-               r"anxious", r"worried(?:\s+sick)?", r"scared", r"stressed", r"bereave\w*", r"passed\s+away", r"died",
-               r"hospital", r"(?:no|without)\s+(?:heating|heat|power|electricity|hot\s+water|water|gas)", r"elderly",
-               r"disabled", r"my\s+baby", r"newborn", r"at\s+my\s+wits[’']?\s+end", r"panic\w*", r"lost\s+my\s+job",
-               r"please\s+help", r"help\s*!"),
+        _words(
+            r"vulnerable",
+            r"can[’']?t\s+afford",
+            r"struggling",
+            r"desperate",
+            r"in\s+tears",
+            r"crying",
+            r"anxious",
+            r"worried(?:\s+sick)?",
+            r"scared",
+            r"stressed",
+            r"bereave\w*",
+            r"passed\s+away",
+            r"died",
+            r"hospital",
+            r"(?:no|without)\s+(?:heating|heat|power|electricity|hot\s+water|water|gas)",
+            r"elderly",
+            r"disabled",
+            r"my\s+baby",
+            r"newborn",
+            r"at\s+my\s+wits[’']?\s+end",
+            r"panic\w*",
+            r"lost\s+my\s+job",
+            r"please\s+help",
+            r"help\s*!",
+        ),
         _L,
     ),
 }

@@ -116,7 +116,7 @@ def _without_closing(prose: str) -> str:
     starts = [m.start() for m in _LINE_START.finditer(prose)][-6:]
     for line_start in reversed(starts):  # the last sign-off: "Thank you." above it is prose
         match = P.SIGN_OFF.search(prose, line_start)
-        if match is not None and not prose[line_start:match.start()].strip() and prose[:line_start].strip():
+        if match is not None and not prose[line_start : match.start()].strip() and prose[:line_start].strip():
             return prose[:line_start]
     return prose
 
@@ -158,23 +158,31 @@ def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarg
     words, start, end = sentence.words, sentence.start, sentence.end
     limit = target.max_sentence_words
     if limit is not None and words > limit:
-        return [_finding(
-            draft, (start, end), "readability.long_sentence",
-            Severity.warning if words > 1.5 * limit else Severity.suggestion,
-            f"This sentence has {words} words; keep sentences under {limit} for this reader. "
-            "Split it where the idea changes.",
-            {"words": words, "max_sentence_words": limit},
-        )]
+        return [
+            _finding(
+                draft,
+                (start, end),
+                "readability.long_sentence",
+                Severity.warning if words > 1.5 * limit else Severity.suggestion,
+                f"This sentence has {words} words; keep sentences under {limit} for this reader. "
+                "Split it where the idea changes.",
+                {"words": words, "max_sentence_words": limit},
+            )
+        ]
     grade_limit = target.max_sentence_grade
     if grade_limit is not None and words >= MIN_WORDS_FOR_SENTENCE_GRADE:
         grade = round(textstat.flesch_kincaid_grade(draft.own_without_protected(start, end)), 1)
         if grade > grade_limit:
-            return [_finding(
-                draft, (start, end), "readability.hard_sentence", Severity.suggestion,
-                f"This sentence reads at grade {grade:g} (target {grade_limit:g}): "
-                "try shorter, everyday words.",
-                {"flesch_kincaid_grade": grade, "max_sentence_grade": grade_limit},
-            )]
+            return [
+                _finding(
+                    draft,
+                    (start, end),
+                    "readability.hard_sentence",
+                    Severity.suggestion,
+                    f"This sentence reads at grade {grade:g} (target {grade_limit:g}): try shorter, everyday words.",
+                    {"flesch_kincaid_grade": grade, "max_sentence_grade": grade_limit},
+                )
+            ]
     return []
 
 
@@ -182,6 +190,12 @@ def _finding(
     draft: Draft, span: tuple[int, int], rule: str, severity: Severity, message: str, details: dict
 ) -> Finding:
     return make_finding(
-        draft, check="readability", rule=rule, severity=severity, message=message,
-        span=span, criteria=CRITERIA, details=details,
+        draft,
+        check="readability",
+        rule=rule,
+        severity=severity,
+        message=message,
+        span=span,
+        criteria=CRITERIA,
+        details=details,
     )

@@ -33,9 +33,7 @@ PROMISE_CRITERIA = ["DELIVER.P14", "DELIVER.P22"]  # say so when a promise canno
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-_ALLOWANCE = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s+(business\s+|calendar\s+)?(minute|hour|day)s?\s*$", re.IGNORECASE
-)
+_ALLOWANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(business\s+|calendar\s+)?(minute|hour|day)s?\s*$", re.IGNORECASE)
 _UNIT_MINUTES = {"minute": 1, "hour": 60, "day": 24 * 60}
 
 State = Literal["ok", "at_risk", "breached", "paused", "answered"]
@@ -160,9 +158,7 @@ class SlaOptions(Section):
     @cached_property
     def clock(self) -> BusinessClock:
         week = {index: _parse_hours(self.hours.get(day)) for index, day in enumerate(_WEEKDAYS)}
-        calendar = HolidayCalendar(
-            ((source.country, source.subdivision) for source in self.holidays), self.closures
-        )
+        calendar = HolidayCalendar(((source.country, source.subdivision) for source in self.holidays), self.closures)
         this_year = datetime.now(UTC).year
         calendar.preload(range(this_year - 1, this_year + 2))
         return BusinessClock(ZoneInfo(self.timezone), week, calendar)
@@ -351,28 +347,41 @@ def _clock_findings(
     if clock.state == "breached" and not acknowledged:
         late = (
             f"; this reply is {_say(-clock.remaining, clock.allowance.business, options.business_day)} late"
-            if clock.remaining < -timedelta(minutes=1) else ""
+            if clock.remaining < -timedelta(minutes=1)
+            else ""
         )
-        return [make_finding(
-            draft, check="sla", rule="sla.breached", severity=Severity(options.breach_severity),
-            message=(
-                f"The {target} target ({clock.allowance}) was due {_when(due, clock.now, options)}{late}. "
-                "Acknowledge the wait before anything else."
-            ),
-            suggestions=[options.delay_sentence], criteria=criteria,
-            details=details | {"overdue_minutes": max(round(-clock.remaining.total_seconds() / 60, 1), 0.0)},
-        )]
+        return [
+            make_finding(
+                draft,
+                check="sla",
+                rule="sla.breached",
+                severity=Severity(options.breach_severity),
+                message=(
+                    f"The {target} target ({clock.allowance}) was due {_when(due, clock.now, options)}{late}. "
+                    "Acknowledge the wait before anything else."
+                ),
+                suggestions=[options.delay_sentence],
+                criteria=criteria,
+                details=details | {"overdue_minutes": max(round(-clock.remaining.total_seconds() / 60, 1), 0.0)},
+            )
+        ]
     if clock.state == "at_risk":
         left = _say(clock.remaining, clock.allowance.business, options.business_day)
-        return [make_finding(
-            draft, check="sla", rule="sla.at_risk", severity=Severity.suggestion,
-            message=(
-                f"{left[:1].upper()}{left[1:]} left before the {target} target (due {_when(due, clock.now, options)}). "
-                "If this reply will take longer, send a short holding reply now."
-            ),
-            criteria=criteria,
-            details=details | {"remaining_minutes": round(clock.remaining.total_seconds() / 60, 1)},
-        )]
+        return [
+            make_finding(
+                draft,
+                check="sla",
+                rule="sla.at_risk",
+                severity=Severity.suggestion,
+                message=(
+                    f"{left[:1].upper()}{left[1:]} left before the {target} target "
+                    f"(due {_when(due, clock.now, options)}). "
+                    "If this reply will take longer, send a short holding reply now."
+                ),
+                criteria=criteria,
+                details=details | {"remaining_minutes": round(clock.remaining.total_seconds() / 60, 1)},
+            )
+        ]
     return []
 
 
@@ -410,6 +419,7 @@ def _aware(moment: datetime, options: SlaOptions) -> datetime:
 
 # --- promises in earlier agent messages ---------------------------------------------------
 
+
 def broken_promises(thread: list[Message], options: SlaOptions, now: datetime) -> list[Promise]:
     """Promises of a call-back, an update or a date in the latest agent message, when
     their time has passed and no agent message has followed since."""
@@ -428,7 +438,10 @@ def _promise_finding(draft: Draft, promise: Promise, options: SlaOptions) -> Fin
     tz = options.clock.tz
     made, due = promise.made_at.astimezone(tz), promise.due.astimezone(tz)
     return make_finding(
-        draft, check="sla", rule="sla.broken_promise", severity=Severity.warning,
+        draft,
+        check="sla",
+        rule="sla.broken_promise",
+        severity=Severity.warning,
         message=(
             f"On {made:%a %d %b} the customer was told: “{promise.excerpt}”. That time "
             f"({due:%a %d %b %H:%M}) has passed. Say so, apologise and give a new time."

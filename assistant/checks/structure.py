@@ -85,23 +85,31 @@ ASK = re.compile(
     r"|\bwhat\s+is\s+your|\bwhat[’']s\s+your|\b(?:can|could|may)\s+i\s+(?:have|take|get|ask\s+for)"
     r"|\b(?:i|we)(?:[’']ll|\s+will)?\s+need\s+(?:your|the)|\b(?:send|provide|confirm|give)\s+(?:me|us)\s+your",
 )
-_ID_VALUE = (r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|"
-             r"=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}")
+_ID_VALUE = (
+    r"\s*(?:number|no\.?|num|id|ref(?:erence)?)?\s*(?:is|was|:|-|"
+    r"=)?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}"
+)
 DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind -> (how the agent asks for it, how the customer gave it)
-    "account number": (re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)"),
-                       re.compile(r"\baccount" + _ID_VALUE, _I)),
-    "order number": (re.compile(r"\border\s+(?:number|no\b|id|reference|ref)"),
-                     re.compile(r"\border" + _ID_VALUE, _I)),
-    "reference number": (re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)"),
-                         re.compile(r"\b(?:case|ticket|booking|claim|reference)" + _ID_VALUE, _I)),
+    "account number": (
+        re.compile(r"\baccount\s+(?:number|no\b|id|reference|ref)"),
+        re.compile(r"\baccount" + _ID_VALUE, _I),
+    ),
+    "order number": (re.compile(r"\border\s+(?:number|no\b|id|reference|ref)"), re.compile(r"\border" + _ID_VALUE, _I)),
+    "reference number": (
+        re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)"),
+        re.compile(r"\b(?:case|ticket|booking|claim|reference)" + _ID_VALUE, _I),
+    ),
     "email address": (re.compile(r"\be-?mail\s+address"), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    "phone number": (re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number"),
-                     re.compile(r"(?<![\w])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b")),
-    "postcode": (re.compile(r"\bpost\s?code\b|\bzip\s+code\b"),
-                 re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
-    "date of birth": (re.compile(r"\bdate\s+of\s+birth\b|\bdob\b"),
-                      re.compile(r"\b(?:date\s+of\s+birth|dob|born\s+on)\W{0,5}\d", _I)),
+    "phone number": (
+        re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number"),
+        re.compile(r"(?<![\w])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b"),
+    ),
+    "postcode": (re.compile(r"\bpost\s?code\b|\bzip\s+code\b"), re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")),
+    "date of birth": (
+        re.compile(r"\bdate\s+of\s+birth\b|\bdob\b"),
+        re.compile(r"\b(?:date\s+of\s+birth|dob|born\s+on)\W{0,5}\d", _I),
+    ),
 }
 
 
@@ -122,38 +130,63 @@ class StructureCheck(Check):
         sign_off = bool(P.SIGN_OFF.search(tail)) or bool(draft.signature)
         if parts.greeting and not greeting:
             name, words = context.customer.name, (context.customer.name or "").split()
-            findings.append(_finding(
-                draft, "structure.greeting_missing", Severity.warning,
-                f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
-                suggestions=(f"Hi {words[0]}," if words else "Hello,", f"Dear {name}," if words else "Dear customer,"),
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "structure.greeting_missing",
+                    Severity.warning,
+                    f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
+                    suggestions=(
+                        f"Hi {words[0]}," if words else "Hello,",
+                        f"Dear {name}," if words else "Dear customer,",
+                    ),
+                )
+            )
         if parts.sign_off and not sign_off:
-            findings.append(_finding(
-                draft, "structure.sign_off_missing", Severity.warning,
-                f"Replies on {context.channel.value} close with a sign-off and your name.",
-                suggestions=("Kind regards,", "Best wishes,"),
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "structure.sign_off_missing",
+                    Severity.warning,
+                    f"Replies on {context.channel.value} close with a sign-off and your name.",
+                    suggestions=("Kind regards,", "Best wishes,"),
+                )
+            )
         actions = list(ACTIONS.finditer(prose))
         next_steps = bool(NEXT_STEPS.search(prose) or P.DATE.search(prose))  # a date says when
         if options.next_steps and actions and not next_steps:
             first = actions[0]
-            findings.append(_finding(
-                draft, "structure.next_steps_missing", Severity.warning,
-                "This reply says what was done but not what happens next. Tell the customer what to expect, "
-                "and when, and anything they need to do.",
-                span=first.span(), suggestions=("You'll receive a confirmation email within 24 hours.",),
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "structure.next_steps_missing",
+                    Severity.warning,
+                    "This reply says what was done but not what happens next. Tell the customer what to expect, "
+                    "and when, and anything they need to do.",
+                    span=first.span(),
+                    suggestions=("You'll receive a confirmation email within 24 hours.",),
+                )
+            )
         closing_confirmed = bool(CLOSING.search(prose))
         if options.closing_confirmation and context.ticket.closing and not closing_confirmed:
-            findings.append(_finding(
-                draft, "structure.closing_confirmation_missing", Severity.warning,
-                "This ticket is being closed: check that the customer needs nothing else before you close it.",
-                suggestions=("Is there anything else I can help with?",
-                             "If you need anything else, just reply to this email."),
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "structure.closing_confirmation_missing",
+                    Severity.warning,
+                    "This ticket is being closed: check that the customer needs nothing else before you close it.",
+                    suggestions=(
+                        "Is there anything else I can help with?",
+                        "If you need anything else, just reply to this email.",
+                    ),
+                )
+            )
         findings.extend(_repeat_requests(draft, context, prose))
         metrics: dict[str, Any] = {
-            "greeting": greeting, "sign_off": sign_off, "actions": len(actions), "next_steps": next_steps,
+            "greeting": greeting,
+            "sign_off": sign_off,
+            "actions": len(actions),
+            "next_steps": next_steps,
             "closing_confirmation": closing_confirmed,
         }
         return Outcome(findings=findings, metrics=metrics)
@@ -164,7 +197,7 @@ def _repeat_requests(draft: Draft, context: Context, prose: str) -> list[Finding
     known = {"email address": context.customer.email, "phone number": context.customer.phone}
     findings = []
     for sentence in draft.sentences:
-        text = prose[sentence.start:sentence.end]  # lower-cased
+        text = prose[sentence.start : sentence.end]  # lower-cased
         if not ASK.search(text):
             continue
         for kind, (asked, given) in DETAILS.items():
@@ -174,17 +207,38 @@ def _repeat_requests(draft: Draft, context: Context, prose: str) -> list[Finding
             if found is None and not known.get(kind):
                 continue
             where = "in an earlier message" if found is not None else "on the ticket"
-            findings.append(_finding(
-                draft, "structure.repeat_request", Severity.warning,
-                f"The customer already gave their {kind} {where}. Use it rather than asking again; "
-                "if it did not work, say so.",
-                span=(sentence.start, sentence.end), kind=kind,
-                suggestions=(f"Thanks for your {kind}.",),
-            ))
+            findings.append(
+                _finding(
+                    draft,
+                    "structure.repeat_request",
+                    Severity.warning,
+                    f"The customer already gave their {kind} {where}. Use it rather than asking again; "
+                    "if it did not work, say so.",
+                    span=(sentence.start, sentence.end),
+                    kind=kind,
+                    suggestions=(f"Thanks for your {kind}.",),
+                )
+            )
     return findings
 
 
-def _finding(draft: Draft, rule: str, severity: Severity, message: str, span: tuple[int, int] | None = None,
-             suggestions: tuple[str, ...] = (), **details: Any) -> Finding:
-    return make_finding(draft, check="structure", rule=rule, severity=severity, message=message, span=span,
-                        suggestions=suggestions, criteria=CRITERIA[rule], details=details)
+def _finding(
+    draft: Draft,
+    rule: str,
+    severity: Severity,
+    message: str,
+    span: tuple[int, int] | None = None,
+    suggestions: tuple[str, ...] = (),
+    **details: Any,
+) -> Finding:
+    return make_finding(
+        draft,
+        check="structure",
+        rule=rule,
+        severity=severity,
+        message=message,
+        span=span,
+        suggestions=suggestions,
+        criteria=CRITERIA[rule],
+        details=details,
+    )

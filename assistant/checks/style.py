@@ -24,7 +24,9 @@ from ..text import Draft
 from .base import Check, Outcome, make_finding
 
 SEVERITY: dict[str, Severity] = {
-    "error": Severity.blocker, "warning": Severity.warning, "suggestion": Severity.suggestion,
+    "error": Severity.blocker,
+    "warning": Severity.warning,
+    "suggestion": Severity.suggestion,
 }
 MASK = "*"  # what links and codes become: not words, not spaces (a space would join the words around them)
 
@@ -80,16 +82,25 @@ class StyleOptions(Section):
         generated: dict[str, Rule] = {}
         if self.brands:
             generated["style.Brands"] = Substitution(
-                extends="substitution", message="Write '%s' as the brand does, not '%s'.", level="warning",
-                ignorecase=True, swap={_brand_pattern(b): b for b in self.brands}, criteria=["DEAL.K8", "DEAL.P20"],
+                extends="substitution",
+                message="Write '%s' as the brand does, not '%s'.",
+                level="warning",
+                ignorecase=True,
+                swap={_brand_pattern(b): b for b in self.brands},
+                criteria=["DEAL.K8", "DEAL.P20"],
             )
         if self.terms:
             swap = {
                 "|".join(re.escape(w) for w in words): preferred for preferred, words in self.terms.items() if words
             }
             generated["style.Terms"] = Substitution(
-                extends="substitution", message="Use '%s' instead of '%s'.", level="warning", ignorecase=True,
-                nonword=True, swap={rf"\b(?:{k})\b": v for k, v in swap.items()}, criteria=["DEAL.P12", "DEAL.K8"],
+                extends="substitution",
+                message="Use '%s' instead of '%s'.",
+                level="warning",
+                ignorecase=True,
+                nonword=True,
+                swap={rf"\b(?:{k})\b": v for k, v in swap.items()},
+                criteria=["DEAL.P12", "DEAL.K8"],
             )
         self._generated = generated
         return self
@@ -127,20 +138,34 @@ class StyleCheck(Check):
             for start, chunk in draft.paragraphs:
                 words = len(chunk.split())
                 if words > limit:
-                    findings.append(make_finding(
-                        draft, check="style", rule="style.style.ParagraphLength", severity=Severity.suggestion,
-                        message=f"This paragraph has {words} words; on {context.channel.value} keep to {limit} or "
-                                "fewer: split it.",
-                        span=(start, start + len(chunk)), criteria=["DEAL.K16", "DEAL.K23"],
-                        details={"words": words, "limit": limit},
-                    ))
+                    findings.append(
+                        make_finding(
+                            draft,
+                            check="style",
+                            rule="style.style.ParagraphLength",
+                            severity=Severity.suggestion,
+                            message=f"This paragraph has {words} words; on {context.channel.value} keep to {limit} or "
+                            "fewer: split it.",
+                            span=(start, start + len(chunk)),
+                            criteria=["DEAL.K16", "DEAL.K23"],
+                            details={"words": words, "limit": limit},
+                        )
+                    )
         if options.formats and "style.Formats" not in options.disabled:
             for alert in format_alerts(doc.text, context.locale or "en-GB"):
-                findings.append(make_finding(
-                    draft, check="style", rule="style.style.Formats", severity=Severity.suggestion,
-                    message=alert.message, span=(alert.start, alert.end), suggestions=alert.suggestions,
-                    criteria=["DEAL.P12", "DEAL.K8"], details={"vale_rule": "style.Formats"},
-                ))
+                findings.append(
+                    make_finding(
+                        draft,
+                        check="style",
+                        rule="style.style.Formats",
+                        severity=Severity.suggestion,
+                        message=alert.message,
+                        span=(alert.start, alert.end),
+                        suggestions=alert.suggestions,
+                        criteria=["DEAL.P12", "DEAL.K8"],
+                        details={"vale_rule": "style.Formats"},
+                    )
+                )
         return Outcome(findings=_one_per_span(findings), metrics={"rules": len(rules)})
 
     @staticmethod
@@ -170,8 +195,15 @@ class StyleCheck(Check):
         if rule.link:
             details["link"] = rule.link
         return make_finding(
-            draft, check="style", rule=f"style.{hit.name}", severity=SEVERITY[level], message=hit.alert.message,
-            span=span, suggestions=hit.alert.suggestions, criteria=rule.criteria or ["DEAL.P12"], details=details,
+            draft,
+            check="style",
+            rule=f"style.{hit.name}",
+            severity=SEVERITY[level],
+            message=hit.alert.message,
+            span=span,
+            suggestions=hit.alert.suggestions,
+            criteria=rule.criteria or ["DEAL.P12"],
+            details=details,
         )
 
 

@@ -139,12 +139,14 @@ _CONDITION = re.compile(r"\b(?:if|unless|in\s+case)\b[^,;]*$")
 def _due_date(low: str, start: int) -> bool:
     """A date something is promised by, not one it counts from ("since 2 March") nor a
     condition ("if it hasn't arrived by Friday, ...")."""
-    before = low[max(0, start - 60):start]
+    before = low[max(0, start - 60) : start]
     return not _NOT_DUE.search(before) and not _CONDITION.search(before)
 
 
-DONE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|"
-                  r"already\s+)?\w+ed\b|\balready\b")
+DONE = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|already\s+)?been\b|\b(?:i|we)[’']?ve\b|\b(?:i|we)\s+have\s+(?:now\s+|"
+    r"already\s+)?\w+ed\b|\balready\b"
+)
 
 
 def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]:
@@ -166,7 +168,7 @@ def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]
         if match.group() in P.ACRONYMS or match.start() in keywords:
             close()
             continue
-        if run and re.search(r"[a-z]|[.!?:;\n]", text[run[-1].end():match.start()]):
+        if run and re.search(r"[a-z]|[.!?:;\n]", text[run[-1].end() : match.start()]):
             close()
         run.append(match)
     close()
@@ -177,8 +179,8 @@ def _has_reason(text: str, refusal: re.Match[str] | None) -> bool:
     """A reason in the sentence: after the refusal, or before it ("..., so we can't")."""
     if refusal is None:
         return bool(P.REASON.search(text))
-    before = text[:refusal.start()]
-    return bool(P.REASON.search(text[refusal.end():]) or P.REASON.search(before) or P.REASON_BEFORE.search(before))
+    before = text[: refusal.start()]
+    return bool(P.REASON.search(text[refusal.end() :]) or P.REASON.search(before) or P.REASON_BEFORE.search(before))
 
 
 def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Features:
@@ -198,9 +200,7 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         amount = float(raw) * (1000 if m.group("thousands") else 1)
         currency = P.CURRENCY[(m.group("symbol") or m.group("code")).lower()]
         money.append((m.start(), m.end(), amount, currency))
-    phrases = tuple(
-        (m.start(), m.end(), int(m.lastgroup[1:])) for m in P.PHRASE_PATTERN.finditer(low) if m.lastgroup
-    )
+    phrases = tuple((m.start(), m.end(), int(m.lastgroup[1:])) for m in P.PHRASE_PATTERN.finditer(low) if m.lastgroup)
     compound = analyzer.polarity_scores(text)["compound"] if any(c.isalpha() for c in text) else 0.0
     return Features(
         courtesy=courtesy,
@@ -213,7 +213,9 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         refusal=refusal.span() if refusal else None,
         reason=_has_reason(low, refusal),
         turnaround=turnaround,
-        demand=bool(P.DEMAND.match(low)) and not P.SOFTENER.search(low) and not P.LIST_ITEM.match(low)
+        demand=bool(P.DEMAND.match(low))
+        and not P.SOFTENER.search(low)
+        and not P.LIST_ITEM.match(low)
         and not P.KEYWORD_INSTRUCTION.match(text.lstrip()),
         phrases=phrases,
         caps=_caps(text),
@@ -227,7 +229,8 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         kinds=tuple(kind for kind, pattern in P.MONEY_KINDS.items() if pattern.search(low)),
         dates=tuple(
             (m.start(), m.end(), tuple((k, v) for k, v in m.groupdict().items() if v))
-            for m in P.DATE.finditer(low) if _due_date(low, m.start())
+            for m in P.DATE.finditer(low)
+            if _due_date(low, m.start())
         ),
         own_commitment=bool(OWN_COMMITMENT.search(low)),
         referrals=tuple(m.span("vague") for m in P.REFERRAL.finditer(low)),
@@ -238,7 +241,12 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
 
 # -- the customer's mood -----------------------------------------------------------
 MOOD_WEIGHTS = {
-    "complaint": 0.35, "repeat_contact": 0.45, "still_waiting": 0.2, "urgency": 0.1, "distress": 0.5, "shouting": 0.35,
+    "complaint": 0.35,
+    "repeat_contact": 0.45,
+    "still_waiting": 0.2,
+    "urgency": 0.1,
+    "distress": 0.5,
+    "shouting": 0.35,
 }
 _MESSAGE_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
@@ -294,11 +302,11 @@ class ToneCheck(Check):
         self._message = functools.lru_cache(maxsize=1024)(functools.partial(message_mood, analyzer=analyzer))
 
     def mood(self, context: Context, options: ToneOptions) -> Mood:
-        texts = [m.text for m in context.thread if m.author == Author.customer][-options.customer_messages:]
+        texts = [m.text for m in context.thread if m.author == Author.customer][-options.customer_messages :]
         if not texts:
             return Mood(0, 0.0, 0.0, ())
         # The latest message counts fully, each earlier one a little less.
-        weighted = [(0.8 ** age, self._message(text)) for age, text in enumerate(reversed(texts))]
+        weighted = [(0.8**age, self._message(text)) for age, text in enumerate(reversed(texts))]
         sentiment = min(w * s for w, (s, _, _) in weighted)
         upset = max(w * u for w, (_, u, _) in weighted)
         cues = tuple(sorted({c for _, (_, _, cs) in weighted for c in cs}))
@@ -307,7 +315,7 @@ class ToneCheck(Check):
     def run(self, draft: Draft, context: Context, options: ToneOptions) -> Outcome:
         prose = draft.own_without_protected()
         sentences = [s for s in draft.sentences if s.words]
-        features = [self._sentence(prose[s.start:s.end]) for s in sentences]
+        features = [self._sentence(prose[s.start : s.end]) for s in sentences]
         mood = self.mood(context, options)
         upset = mood.messages > 0 and mood.upset >= options.upset_threshold
         review = _Review(draft, sentences, features)
@@ -333,12 +341,28 @@ class _Review:
         self.findings: list[Finding] = []
         self.negative_framing = 0
 
-    def add(self, rule: str, severity: Severity, message: str, span: Span | None = None,
-            suggestions: tuple[str, ...] | list[str] = (), **details: Any) -> None:
-        self.findings.append(make_finding(
-            self.draft, check="tone", rule=rule, severity=severity, message=message, span=span,
-            suggestions=suggestions, criteria=CRITERIA[rule], details=details,
-        ))
+    def add(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        span: Span | None = None,
+        suggestions: tuple[str, ...] | list[str] = (),
+        **details: Any,
+    ) -> None:
+        self.findings.append(
+            make_finding(
+                self.draft,
+                check="tone",
+                rule=rule,
+                severity=severity,
+                message=message,
+                span=span,
+                suggestions=suggestions,
+                criteria=CRITERIA[rule],
+                details=details,
+            )
+        )
 
     def each(self):
         for sentence, features in zip(self.sentences, self.features, strict=True):
@@ -348,16 +372,21 @@ class _Review:
     def phrases(self) -> None:
         messages = {
             "tone.blame": "This puts the customer in the wrong. Restate the point without blame: the customer "
-                          "may have missed it, and saying so again helps nobody.",
+            "may have missed it, and saying so again helps nobody.",
             "tone.condescension": "This can read as talking down to the customer. Leave it out or say it plainly.",
             "tone.sarcasm": "This can read as sarcastic in writing, where tone of voice is lost. "
-                            "Say what you mean plainly.",
+            "Say what you mean plainly.",
         }
         for offset, f in self.each():
             for start, end, index in f.phrases:
                 phrase = P.PHRASES[index]
-                self.add(phrase.rule, Severity.warning, messages[phrase.rule],
-                         (offset + start, offset + end), phrase.suggestions)
+                self.add(
+                    phrase.rule,
+                    Severity.warning,
+                    messages[phrase.rule],
+                    (offset + start, offset + end),
+                    phrase.suggestions,
+                )
 
     # -- empathy and curtness --------------------------------------------------
     def empathy(self, upset: bool, mood: Mood) -> None:
@@ -365,12 +394,14 @@ class _Review:
             return
         why = ", ".join(c.replace("_", " ") for c in mood.cues) or "negative wording"
         self.add(
-            "tone.empathy_missing", Severity.warning,
+            "tone.empathy_missing",
+            Severity.warning,
             f"The customer sounds upset ({why}), and this reply does not acknowledge it. "
             "Start by recognising how they feel or apologising for what went wrong.",
             None,
             ("I'm sorry for the trouble this has caused.", "I understand how frustrating this must be."),
-            upset=round(mood.upset, 3), cues=list(mood.cues),
+            upset=round(mood.upset, 3),
+            cues=list(mood.cues),
         )
 
     def curtness(self, context: Context, options: ToneOptions, upset: bool) -> None:
@@ -384,21 +415,25 @@ class _Review:
             name = (context.customer.name or "").split()
             greeting = f"Hi {name[0]}," if name else "Hello,"
             self.add(
-                "tone.curt", Severity.warning,
+                "tone.curt",
+                Severity.warning,
                 "This reply has no greeting, thanks or friendly word and can read as cold. "
                 "Open warmly and close with an offer of further help.",
-                None, (greeting, "Thanks for getting in touch.", "I hope this helps."),
+                None,
+                (greeting, "Thanks for getting in touch.", "I hope this helps."),
                 channel=context.channel.value,
             )
         if courteous >= 2 and not upset:
             return
         for f, sentence in zip(self.features, self.sentences, strict=True):
             if f.demand:
-                text = self.draft.text[sentence.start:sentence.end]
+                text = self.draft.text[sentence.start : sentence.end]
                 self.add(
-                    "tone.bare_imperative", Severity.suggestion,
+                    "tone.bare_imperative",
+                    Severity.suggestion,
                     "A bare instruction can sound like an order. Ask instead.",
-                    (sentence.start, sentence.end), (f"Please {text[0].lower()}{text[1:]}",),
+                    (sentence.start, sentence.end),
+                    (f"Please {text[0].lower()}{text[1:]}",),
                 )
 
     # -- negative framing and refusals -------------------------------------------
@@ -411,18 +446,24 @@ class _Review:
                 end = self.sentences[last].end
                 turn = f.turnaround or (self.features[last].turnaround if last != i else None)
                 self.add(
-                    "tone.negative_framing", Severity.suggestion,
+                    "tone.negative_framing",
+                    Severity.suggestion,
                     "Several negatives in a row (unfortunately, cannot, unable...). Say what you can do, "
                     "and when, rather than what you cannot.",
-                    (sentence.start, end), (turn,) if turn else (), negatives=f.negatives if last == i else pair,
+                    (sentence.start, end),
+                    (turn,) if turn else (),
+                    negatives=f.negatives if last == i else pair,
                 )
                 self.negative_framing += 1
                 flagged = last
             if f.refusal is not None and not f.reason:
-                around = self.features[max(0, i - 1):i] + self.features[i + 1:i + 2]  # a reason just before or after
+                around = (
+                    self.features[max(0, i - 1) : i] + self.features[i + 1 : i + 2]
+                )  # a reason just before or after
                 if not any(other.reason for other in around):
                     self.add(
-                        "tone.refusal_no_reason", Severity.warning,
+                        "tone.refusal_no_reason",
+                        Severity.warning,
                         "This says no without saying why. Explain the reason (the policy, the rule, what it "
                         "protects) and, where you can, what you can do instead.",
                         (sentence.start, sentence.end),
@@ -432,30 +473,40 @@ class _Review:
     def shouting(self) -> None:
         for offset, f in self.each():
             for start, end, is_run in f.caps:
-                text = self.draft.text[offset + start:offset + end]
+                text = self.draft.text[offset + start : offset + end]
                 self.add(
                     "tone.shouting",
                     Severity.warning if is_run else Severity.suggestion,
-                    "Capitals read as shouting. Use ordinary case" + (
-                        "." if is_run else "; to stress a word, put it in bold or rephrase."),
-                    (offset + start, offset + end), (text.capitalize() if is_run else text.lower(),),
+                    "Capitals read as shouting. Use ordinary case"
+                    + ("." if is_run else "; to stress a word, put it in bold or rephrase."),
+                    (offset + start, offset + end),
+                    (text.capitalize() if is_run else text.lower(),),
                 )
 
     def exclamations(self, limit: int) -> None:
         total = 0
         for (offset, f), sentence in zip(self.each(), self.sentences, strict=True):
             for start, end in f.exclamation_runs:
-                run = self.draft.text[offset + start:offset + end]
-                self.add("tone.exclamations", Severity.suggestion,
-                         "Repeated punctuation reads as shouting or sarcasm. One mark is enough.",
-                         (offset + start, offset + end), ("?" if "?" in run else "!",))
+                run = self.draft.text[offset + start : offset + end]
+                self.add(
+                    "tone.exclamations",
+                    Severity.suggestion,
+                    "Repeated punctuation reads as shouting or sarcasm. One mark is enough.",
+                    (offset + start, offset + end),
+                    ("?" if "?" in run else "!",),
+                )
             before = total
             total += f.exclamations
             if before <= limit < total:
-                self.add("tone.exclamations", Severity.suggestion,
-                         f"More than {limit} exclamation marks in one reply can sound over-excited or insincere. "
-                         "Keep one where it matters.",
-                         (sentence.start, sentence.end), count=total, limit=limit)
+                self.add(
+                    "tone.exclamations",
+                    Severity.suggestion,
+                    f"More than {limit} exclamation marks in one reply can sound over-excited or insincere. "
+                    "Keep one where it matters.",
+                    (sentence.start, sentence.end),
+                    count=total,
+                    limit=limit,
+                )
 
     # -- jargon ------------------------------------------------------------------
     def jargon(self, prose: str, vocabulary: dict[str, str]) -> None:
@@ -469,21 +520,30 @@ class _Review:
             if i < 0 or m.end() > own[i][1]:
                 continue
             term, plain = by_key[m.group().lower()]
-            self.add("tone.jargon", Severity.suggestion,
-                     f"'{m.group()}' may mean nothing to this customer. Say '{plain}' instead.",
-                     m.span(), (plain,), term=term)
+            self.add(
+                "tone.jargon",
+                Severity.suggestion,
+                f"'{m.group()}' may mean nothing to this customer. Say '{plain}' instead.",
+                m.span(),
+                (plain,),
+                term=term,
+            )
 
     # -- promises and authority ------------------------------------------------------
     def promises(self, context: Context, authority: Authority) -> None:
         now = (context.now or datetime.now(UTC)).date()
         outcomes = _outcome_pattern(tuple(authority.undated_outcomes))
         for (offset, f), sentence in zip(self.each(), self.sentences, strict=True):
-            text = self.draft.text[sentence.start:sentence.end]
+            text = self.draft.text[sentence.start : sentence.end]
             for start, end in f.absolute:
-                self.add("tone.promise", Severity.warning,
-                         "This is a promise the organisation may not be able to keep. Say what will happen next "
-                         "and what you expect, without guaranteeing it.",
-                         (offset + start, offset + end), ("we expect", "we aim to"))
+                self.add(
+                    "tone.promise",
+                    Severity.warning,
+                    "This is a promise the organisation may not be able to keep. Say what will happen next "
+                    "and what you expect, without guaranteeing it.",
+                    (offset + start, offset + end),
+                    ("we expect", "we aim to"),
+                )
             if f.commits and not f.done:
                 for start, end, amount, currency in f.money:
                     self._money(authority, f, (offset + start, offset + end), amount, currency)
@@ -493,19 +553,31 @@ class _Review:
                     span = (offset + start, offset + end)
                     if days is None:
                         continue
-                    if outcomes is not None and outcomes.search(text[max(0, start - 60):end + 40]):
-                        self.add("tone.promise", Severity.warning,
-                                 "This promises when something outside your control will happen. Tell the customer "
-                                 "the next step and when you will update them instead.",
-                                 span, ("we will update you by",), days=days)
-                    elif (authority.max_commit_days is not None and days > authority.max_commit_days
-                          and f.own_commitment):
-                        self.add("tone.authority", Severity.blocker,
-                                 f"This commits to a date {days} days ahead; agents may commit up to "
-                                 f"{authority.max_commit_days} days. Check with {authority.escalate_to} before "
-                                 "promising it.",
-                                 span, (), days=days, max_commit_days=authority.max_commit_days,
-                                 escalate_to=authority.escalate_to)
+                    if outcomes is not None and outcomes.search(text[max(0, start - 60) : end + 40]):
+                        self.add(
+                            "tone.promise",
+                            Severity.warning,
+                            "This promises when something outside your control will happen. Tell the customer "
+                            "the next step and when you will update them instead.",
+                            span,
+                            ("we will update you by",),
+                            days=days,
+                        )
+                    elif (
+                        authority.max_commit_days is not None and days > authority.max_commit_days and f.own_commitment
+                    ):
+                        self.add(
+                            "tone.authority",
+                            Severity.blocker,
+                            f"This commits to a date {days} days ahead; agents may commit up to "
+                            f"{authority.max_commit_days} days. Check with {authority.escalate_to} before "
+                            "promising it.",
+                            span,
+                            (),
+                            days=days,
+                            max_commit_days=authority.max_commit_days,
+                            escalate_to=authority.escalate_to,
+                        )
 
     def _money(self, authority: Authority, f: Features, span: Span, amount: float, currency: str) -> None:
         if currency != authority.currency.upper():
@@ -516,28 +588,44 @@ class _Review:
         kind, limit = min(limits, key=lambda item: item[1])
         if amount <= limit:
             return
-        self.add("tone.authority", Severity.blocker,
-                 f"A {kind} of {amount:,.2f} {currency} is beyond the {limit:,.2f} {currency} an agent may commit to. "
-                 f"Do not promise it: pass the case to {authority.escalate_to} and tell the customer who will "
-                 "decide and when they will hear.",
-                 span, (), kind=kind, amount=amount, currency=currency, limit=limit, escalate_to=authority.escalate_to)
+        self.add(
+            "tone.authority",
+            Severity.blocker,
+            f"A {kind} of {amount:,.2f} {currency} is beyond the {limit:,.2f} {currency} an agent may commit to. "
+            f"Do not promise it: pass the case to {authority.escalate_to} and tell the customer who will "
+            "decide and when they will hear.",
+            span,
+            (),
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            limit=limit,
+            escalate_to=authority.escalate_to,
+        )
 
     def referrals(self) -> None:
         for i, (offset, f) in enumerate(self.each()):
             for start, end in f.referrals:
-                self.add("tone.referral", Severity.warning,
-                         "Say who you are passing the customer to (the team or organisation by name) and why, "
-                         "so they know what happens next.",
-                         (offset + start, offset + end))
+                self.add(
+                    "tone.referral",
+                    Severity.warning,
+                    "Say who you are passing the customer to (the team or organisation by name) and why, "
+                    "so they know what happens next.",
+                    (offset + start, offset + end),
+                )
             if f.handover is None or f.referrals or f.handover_reason:
                 continue
             if i + 1 < len(self.features) and self.features[i + 1].handover_reason:
                 continue
             start, end = f.handover
-            self.add("tone.referral", Severity.suggestion,
-                     "Say why you are passing this on (what that team can do that you cannot), so the customer "
-                     "knows it is progress and not a brush-off.",
-                     (offset + start, offset + end), ("who can", "as they handle"))
+            self.add(
+                "tone.referral",
+                Severity.suggestion,
+                "Say why you are passing this on (what that team can do that you cannot), so the customer "
+                "knows it is progress and not a brush-off.",
+                (offset + start, offset + end),
+                ("who can", "as they handle"),
+            )
 
     # -- scores ------------------------------------------------------------------
     def scores(self) -> dict[str, Any]:
@@ -545,8 +633,11 @@ class _Review:
         totals = {"courtesy": 0.0, "empathy": 0.0, "formality": 0.0}
         weighted, words, attribution = 0.0, 0, []
         for sentence, f in zip(self.sentences, self.features, strict=True):
-            rudeness = sum(1 for x in self.findings if x.rule in rude and x.start is not None
-                           and sentence.start <= x.start < sentence.end)
+            rudeness = sum(
+                1
+                for x in self.findings
+                if x.rule in rude and x.start is not None and sentence.start <= x.start < sentence.end
+            )
             pos = len(f.courtesy) + ("apology" in f.empathy)
             deltas = {
                 "courtesy": 0.15 * pos - 0.25 * rudeness,
@@ -563,9 +654,10 @@ class _Review:
             words += sentence.words
             cues = list(f.courtesy) + list(f.empathy)
             if any(abs(v) > 1e-9 for v in deltas.values()) or abs(compound) >= 0.3:
-                attribution.append({"start": sentence.start, "end": sentence.end, "cues": cues,
-                                    "positivity": round(compound, 3)}
-                                   | {key: round(value, 3) for key, value in deltas.items()})
+                attribution.append(
+                    {"start": sentence.start, "end": sentence.end, "cues": cues, "positivity": round(compound, 3)}
+                    | {key: round(value, 3) for key, value in deltas.items()}
+                )
         mean = weighted / words if words else 0.0
         return {
             "courtesy": _clamp(0.3 + min(totals["courtesy"], 0.75)),
@@ -585,8 +677,7 @@ def _jargon_pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str]
     """One pattern for a guide's jargon list: acronyms match in capitals only."""
     terms = sorted(items, key=lambda item: -len(item[0]))
     parts = [
-        rf"(?-i:{re.escape(term)})" if term.isupper() else re.escape(term).replace(r"\ ", r"\s+")
-        for term, _ in terms
+        rf"(?-i:{re.escape(term)})" if term.isupper() else re.escape(term).replace(r"\ ", r"\s+") for term, _ in terms
     ]
     pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
     return pattern, {term.lower(): (term, plain) for term, plain in terms} | {
@@ -598,8 +689,9 @@ def _jargon_pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str]
 def _outcome_pattern(outcomes: tuple[str, ...]) -> re.Pattern[str] | None:
     if not outcomes:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(o).replace(r"\ ",
-                                                               r"\s+") for o in outcomes) + r")\b", re.IGNORECASE)
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in outcomes) + r")\b", re.IGNORECASE
+    )
 
 
 def days_ahead(groups: dict[str, str], today: date) -> int | None:
@@ -638,5 +730,3 @@ def days_ahead(groups: dict[str, str], today: date) -> int | None:
             return 30
         return calendar.monthrange(today.year, today.month)[1] - today.day
     return None
-
-

@@ -34,8 +34,12 @@ class Draft:
 
 
 def render_draft(
-    library: Library, pipeline: Pipeline, template_id: str, context: Context,
-    variables: dict[str, Any] | None = None, organisation: str | None = None,
+    library: Library,
+    pipeline: Pipeline,
+    template_id: str,
+    context: Context,
+    variables: dict[str, Any] | None = None,
+    organisation: str | None = None,
 ) -> Draft:
     """The rendered text (cheap: no check runs). UnknownTemplate or VariableRefused."""
     template = library.get(template_id)
@@ -45,21 +49,38 @@ def render_draft(
     today = context.now.date() if context.now else date.today()
     html = context.channel in template.meta.html
     rendered = render_template(
-        template, library.compiled_for(template, html), context.channel, values, context,
-        organisation=organisation, today=today, currency=_currency(pipeline, context),
+        template,
+        library.compiled_for(template, html),
+        context.channel,
+        values,
+        context,
+        organisation=organisation,
+        today=today,
+        currency=_currency(pipeline, context),
         recap=recap_thread(context.thread) if template.meta.recap else None,
     )
     return Draft(template, rendered, template.is_stale(today), template.review_due())
 
 
 def draft_reply(
-    library: Library, pipeline: Pipeline, template_id: str, context: Context,
-    variables: dict[str, Any] | None = None, organisation: str | None = None, *, max_chars: int,
+    library: Library,
+    pipeline: Pipeline,
+    template_id: str,
+    context: Context,
+    variables: dict[str, Any] | None = None,
+    organisation: str | None = None,
+    *,
+    max_chars: int,
 ) -> Draft:
     """Render, then check through check_draft (DraftRefused if the text cannot be checked)."""
     draft = render_draft(library, pipeline, template_id, context, variables, organisation)
-    draft.report = check_draft(pipeline, draft.rendered.text, context, fmt=draft.rendered.format,  # type: ignore[arg-type]
-                               max_chars=max_chars)
+    draft.report = check_draft(
+        pipeline,
+        draft.rendered.text,
+        context,
+        fmt=draft.rendered.format,  # type: ignore[arg-type]
+        max_chars=max_chars,
+    )
     return draft
 
 

@@ -91,8 +91,13 @@ def _parse_orgs(folder: Path) -> tuple[dict[str, list[Template]], list[LintError
     errors: list[LintError] = []
     for org_folder in sorted(p for p in orgs.iterdir() if p.is_dir()) if orgs.is_dir() else []:
         if not ID.match(org_folder.name):
-            errors.append(LintError(str(org_folder.relative_to(folder.parent)), 1,
-                                    "an organisation folder is named after its guide id (lower-case, digits, hyphens)"))
+            errors.append(
+                LintError(
+                    str(org_folder.relative_to(folder.parent)),
+                    1,
+                    "an organisation folder is named after its guide id (lower-case, digits, hyphens)",
+                )
+            )
             continue
         templates, found = _parse_files(template_files(org_folder), folder)
         own[org_folder.name], errors = templates, errors + found
@@ -159,11 +164,17 @@ class LiveLibrary:
         try:
             self._libraries = load_libraries(self.folder)
         except LibraryError as exc:
-            log.warning("templates changed but do not load (%d problem(s)); still serving the last good library. "
-                        "Run `tactful templates lint`.", len(exc.errors))
+            log.warning(
+                "templates changed but do not load (%d problem(s)); still serving the last good library. "
+                "Run `tactful templates lint`.",
+                len(exc.errors),
+            )
             return
-        log.info("templates reloaded: %d shared, %d organisation(s)", len(self._libraries.shared.templates),
-                 len(self._libraries.orgs))
+        log.info(
+            "templates reloaded: %d shared, %d organisation(s)",
+            len(self._libraries.shared.templates),
+            len(self._libraries.orgs),
+        )
 
 
 def _build(folder: Path, templates: list[Template]) -> Library:
@@ -226,34 +237,48 @@ def _render_examples(library: Library) -> list[LintError]:
             html = channel in template.meta.html
             try:
                 rendered = render_template(
-                    template, library.compiled_for(template, html), channel, values, example_context(channel),
-                    organisation="Example Energy", recap=example_recap() if template.meta.recap else None,
+                    template,
+                    library.compiled_for(template, html),
+                    channel,
+                    values,
+                    example_context(channel),
+                    organisation="Example Energy",
+                    recap=example_recap() if template.meta.recap else None,
                 )
             except (RenderError, VariableRefused) as exc:
                 errors.append(LintError(name, template.body_line, f"{channel.value}: {exc}"))
                 continue
             if rendered.missing:
-                errors.append(LintError(name, template.body_line, f"{channel.value}: rendered with its examples, "
-                                        f"still missing {', '.join(rendered.missing)}"))
+                errors.append(
+                    LintError(
+                        name,
+                        template.body_line,
+                        f"{channel.value}: rendered with its examples, still missing {', '.join(rendered.missing)}",
+                    )
+                )
     return errors
 
 
 def example_context(channel: object) -> Context:
     """The context lint and the library test render with: a named customer and agent."""
-    return Context.model_validate({
-        "channel": channel,
-        "customer": {"name": "Sam Taylor", "identifiers": ["AC-102938"]},
-        "ticket": {"id": "48213"},
-        "agent": {"name": "Priya", "team": "Customer Care"},
-    })
+    return Context.model_validate(
+        {
+            "channel": channel,
+            "customer": {"name": "Sam Taylor", "identifiers": ["AC-102938"]},
+            "ticket": {"id": "48213"},
+            "agent": {"name": "Priya", "team": "Customer Care"},
+        }
+    )
 
 
 def example_recap() -> object:
     from .recap import Recap
 
-    return Recap(points=["Your bill for March was higher than expected."],
-                 customer_actions=["send a photo of the meter reading"],
-                 agent_actions=["recalculate the bill from the new reading"])
+    return Recap(
+        points=["Your bill for March was higher than expected."],
+        customer_actions=["send a photo of the meter reading"],
+        agent_actions=["recalculate the bill from the new reading"],
+    )
 
 
 __all__ = ["Library", "LibraryError", "LiveLibrary", "example_values", "lint_library", "load_library"]

@@ -13,15 +13,16 @@ from ..model import Author, Message
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # "I'll send", "we will arrange", "I am going to book": what the writer commits to.
 OWN_ACTION = re.compile(
-    r"\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to)\s+(?!not\b)(.+)",
-    re.IGNORECASE)
+    r"\b(?:i|we)(?:'ll| will| shall| am going to| are going to|'m going to|'re going to)\s+(?!not\b)(.+)", re.IGNORECASE
+)
 # "could you send", "please send", "can you confirm": what the writer asks the other side to do.
-ASKED_ACTION = re.compile(
-    r"\b(?:could|can|would) you(?: please)?\s+(.+?)\??$|^\s*please\s+(.+)", re.IGNORECASE)
+ASKED_ACTION = re.compile(r"\b(?:could|can|would) you(?: please)?\s+(.+?)\??$|^\s*please\s+(.+)", re.IGNORECASE)
 POINT = re.compile(
     r"\b(?:bill|charge|meter|reading|payment|refund|outage|power|gas|supply|engineer|appointment|visit|"
     r"complain|problem|issue|broken|wrong|late|missing|moving|move|account|direct debit|tariff|"
-    r"not working|cancel|delay|order|delivery)\w*", re.IGNORECASE)
+    r"not working|cancel|delay|order|delivery)\w*",
+    re.IGNORECASE,
+)
 MAX_ITEMS = 5
 
 

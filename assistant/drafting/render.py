@@ -106,7 +106,11 @@ def _formatter(kind: str):
 
 def build_environment(html: bool) -> ImmutableSandboxedEnvironment:
     environment = ImmutableSandboxedEnvironment(
-        undefined=MissingValue, autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        undefined=MissingValue,
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
     )
     for kind in ("date", "time", "datetime", "money", "number"):
         environment.filters[kind] = _formatter(kind)
@@ -151,12 +155,18 @@ def coerce(name: str, variable: Variable, value: Any) -> Any:
                 raise VariableRefused(field, "expected true or false")
             return value
         if kind == "list":
-            if not (isinstance(value, list) and len(value) <= 50
-                    and all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in value)):
+            if not (
+                isinstance(value, list)
+                and len(value) <= 50
+                and all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in value)
+            ):
                 raise VariableRefused(field, "expected a list of at most 50 strings")
             return list(value)
-        parsers = {"date": (date, date.fromisoformat), "time": (time, time.fromisoformat),
-                   "datetime": (datetime, datetime.fromisoformat)}
+        parsers = {
+            "date": (date, date.fromisoformat),
+            "time": (time, time.fromisoformat),
+            "datetime": (datetime, datetime.fromisoformat),
+        }
         cls, parse = parsers[kind]
         if isinstance(value, cls) and not (kind == "date" and isinstance(value, datetime)):
             return value
@@ -166,8 +176,9 @@ def coerce(name: str, variable: Variable, value: Any) -> Any:
     except (ValueError, InvalidOperation) as exc:
         if isinstance(exc, VariableRefused):
             raise
-        raise VariableRefused(field, f"expected an ISO 8601 {kind}" if kind in ("date", "time", "datetime")
-                              else f"not a valid {kind}") from None
+        raise VariableRefused(
+            field, f"expected an ISO 8601 {kind}" if kind in ("date", "time", "datetime") else f"not a valid {kind}"
+        ) from None
 
 
 def variable_values(template: Template, submitted: dict[str, Any]) -> dict[str, Any]:
@@ -209,8 +220,9 @@ def render_template(
     block = template.block_for(channel)
     if block is None:
         served = ", ".join(c.value for c in template.meta.channels)
-        raise VariableRefused("channel", f"template {template.id!r} has no {channel.value} variant; "
-                                         f"it serves: {served}")
+        raise VariableRefused(
+            "channel", f"template {template.id!r} has no {channel.value} variant; it serves: {served}"
+        )
     names = {
         "customer": Namespace("customer", context.customer.model_dump(exclude_none=True, exclude_defaults=True)),
         "ticket": Namespace("ticket", context.ticket.model_dump(exclude_none=True)),
@@ -228,8 +240,10 @@ def render_template(
     try:
         text = "".join(compiled.blocks[block](compiled.new_context(names)))
     except SecurityError as exc:
-        raise RenderError(f"{_where(template, compiled, exc)}: reaches outside the sandbox ({exc}); "
-                          "templates may only print values and call the formatting filters") from None
+        raise RenderError(
+            f"{_where(template, compiled, exc)}: reaches outside the sandbox ({exc}); "
+            "templates may only print values and call the formatting filters"
+        ) from None
     except TemplateError as exc:
         reason = exc.message or type(exc).__name__
         raise RenderError(f"{_where(template, compiled, exc)}: cannot render ({reason})") from None

@@ -60,8 +60,9 @@ class Version:
 
 
 def _version(row: TemplateVersion) -> Version:
-    return Version(row.organisation, row.template_id, row.topic, row.version, row.author, row.note, row.created_at,
-                   row.source)
+    return Version(
+        row.organisation, row.template_id, row.topic, row.version, row.author, row.note, row.created_at, row.source
+    )
 
 
 class TemplateStore:
@@ -89,8 +90,14 @@ class TemplateStore:
         for path in template_files(folder, include_orgs=True):
             organisation, topic = place(path, folder)
             if self.latest(path.stem, organisation) is None:
-                self.save(path.stem, topic, path.read_text(encoding="utf-8"), author, "seeded from " + path.name,
-                          organisation=organisation)
+                self.save(
+                    path.stem,
+                    topic,
+                    path.read_text(encoding="utf-8"),
+                    author,
+                    "seeded from " + path.name,
+                    organisation=organisation,
+                )
                 stored += 1
         return stored
 
@@ -110,8 +117,16 @@ class TemplateStore:
             if latest is not None and latest.source == source and latest.topic == topic:
                 return _version(latest)
             number = (latest.version if latest else 0) + 1
-            row = TemplateVersion(organisation=organisation, template_id=template_id, topic=topic, version=number,
-                                  source=source, author=author, note=note, created_at=datetime.now(UTC))
+            row = TemplateVersion(
+                organisation=organisation,
+                template_id=template_id,
+                topic=topic,
+                version=number,
+                source=source,
+                author=author,
+                note=note,
+                created_at=datetime.now(UTC),
+            )
             session.add(row)
             session.flush()
             return _version(row)
@@ -124,20 +139,34 @@ class TemplateStore:
     def history(self, template_id: str, organisation: str = "") -> list[Version]:
         """Every version, newest first."""
         with Session(self.engine) as session:
-            rows = session.scalars(select(TemplateVersion).where(TemplateVersion.template_id == template_id,
-                                                                 TemplateVersion.organisation == organisation)
-                                   .order_by(TemplateVersion.version.desc()))
+            rows = session.scalars(
+                select(TemplateVersion)
+                .where(TemplateVersion.template_id == template_id, TemplateVersion.organisation == organisation)
+                .order_by(TemplateVersion.version.desc())
+            )
             return [_version(row) for row in rows]
 
     def latest_all(self) -> list[Version]:
         with Session(self.engine) as session:
-            newest = (select(TemplateVersion.organisation, TemplateVersion.template_id,
-                             func.max(TemplateVersion.version).label("v"))
-                      .group_by(TemplateVersion.organisation, TemplateVersion.template_id).subquery())
-            rows = session.scalars(select(TemplateVersion).join(
-                newest, (TemplateVersion.organisation == newest.c.organisation)
-                & (TemplateVersion.template_id == newest.c.template_id) & (TemplateVersion.version == newest.c.v)
-            ).order_by(TemplateVersion.organisation, TemplateVersion.template_id))
+            newest = (
+                select(
+                    TemplateVersion.organisation,
+                    TemplateVersion.template_id,
+                    func.max(TemplateVersion.version).label("v"),
+                )
+                .group_by(TemplateVersion.organisation, TemplateVersion.template_id)
+                .subquery()
+            )
+            rows = session.scalars(
+                select(TemplateVersion)
+                .join(
+                    newest,
+                    (TemplateVersion.organisation == newest.c.organisation)
+                    & (TemplateVersion.template_id == newest.c.template_id)
+                    & (TemplateVersion.version == newest.c.v),
+                )
+                .order_by(TemplateVersion.organisation, TemplateVersion.template_id)
+            )
             return [_version(row) for row in rows]
 
     def export(self, folder: Path) -> int:
@@ -153,9 +182,12 @@ class TemplateStore:
 
     @staticmethod
     def _latest_row(session: Session, template_id: str, organisation: str) -> TemplateVersion | None:
-        return session.scalars(select(TemplateVersion).where(TemplateVersion.template_id == template_id,
-                                                             TemplateVersion.organisation == organisation)
-                               .order_by(TemplateVersion.version.desc()).limit(1)).first()
+        return session.scalars(
+            select(TemplateVersion)
+            .where(TemplateVersion.template_id == template_id, TemplateVersion.organisation == organisation)
+            .order_by(TemplateVersion.version.desc())
+            .limit(1)
+        ).first()
 
 
 def place(path: Path, folder: Path | None = None) -> tuple[str, str]:
@@ -166,5 +198,5 @@ def place(path: Path, folder: Path | None = None) -> tuple[str, str]:
     organisation = ""
     if ORGS_FOLDER in dirs:
         at = len(dirs) - 1 - dirs[::-1].index(ORGS_FOLDER)
-        organisation, dirs = (dirs[at + 1], dirs[at + 2:]) if at + 1 < len(dirs) else ("", dirs[at + 1:])
+        organisation, dirs = (dirs[at + 1], dirs[at + 2 :]) if at + 1 < len(dirs) else ("", dirs[at + 1 :])
     return organisation, dirs[-1] if dirs else ""

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .templates import Template
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a about above after again all am an and any are as at be been before being below between both but by can
 could did do does doing down during each few for from further had has have having he her here hers him his
 how i i'd i'll i'm i've if in into is it it's its itself just me more most my myself no nor not now of off
@@ -29,7 +30,8 @@ on once only or other our ours out over own same she should so some such than th
 them then there these they this those through to too under until up very was we we're were what when where
 which while who whom why will with would you you're your yours yourself hi hello hey thanks thank please
 dear regards cheers get got im ive dont can't don't still just also really one two
-""".split())
+""".split()
+)
 TITLE_WEIGHT, INTENT_WEIGHT = 2, 2
 
 
@@ -92,6 +94,7 @@ class SuggestionIndex:
             if channel is not None and channel not in template.meta.channels:
                 continue
             matched = sorted({t for t in query if t in self.vocabulary[i]})
-            suggestions.append(Suggestion(template.id, template.meta.title, template.meta.topic,
-                                          round(float(scores[i]), 3), matched))
+            suggestions.append(
+                Suggestion(template.id, template.meta.title, template.meta.topic, round(float(scores[i]), 3), matched)
+            )
         return suggestions

@@ -118,7 +118,6 @@ class Template:
     blocks: frozenset[str] = frozenset()
     file: str = ""  # the path shown in errors: from the templates folder's parent, never absolute
 
-
     @property
     def id(self) -> str:
         return self.meta.id
@@ -168,8 +167,11 @@ ORGS_FOLDER = "orgs"  # templates/orgs/<guide id>/...: one organisation's own te
 def template_files(folder: Path, include_orgs: bool = False) -> list[Path]:
     """The template files under `folder`; those of `orgs/` only with `include_orgs`."""
     orgs = folder / ORGS_FOLDER
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".j2", ".jinja") and p.is_file()
-                  and (include_orgs or orgs not in p.parents))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in (".md", ".j2", ".jinja") and p.is_file() and (include_orgs or orgs not in p.parents)
+    )
 
 
 def parse_template(
@@ -222,9 +224,13 @@ def parse_template(
         errors.append(LintError(name, body_line + line - 1, message))
     for channel in meta.channels:
         if template.block_for(channel) is None:
-            errors.append(LintError(name, _key_line(raw, "channels"),
-                                    f"no block for channel {channel.value!r}: add {{% block {channel.value} %}} "
-                                    "(or `default`)"))
+            errors.append(
+                LintError(
+                    name,
+                    _key_line(raw, "channels"),
+                    f"no block for channel {channel.value!r}: add {{% block {channel.value} %}} (or `default`)",
+                )
+            )
     for channel in meta.html:
         if channel not in meta.channels:
             errors.append(LintError(name, _key_line(raw, "html"), f"html lists {channel.value!r}, not a channel"))

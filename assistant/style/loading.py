@@ -56,7 +56,7 @@ def validate_rule(data: dict[str, Any], path: Path | str, node: Any = None) -> R
             located = re.match(r"@([\w-]+)\.(\d+): ", message)
             if located:  # a pattern that does not compile: the item's own line
                 loc = (*loc, located.group(1), int(located.group(2)))
-                message = message[located.end():]
+                message = message[located.end() :]
             where = ".".join(str(p) for p in loc) or "rule"
             problems.append(f"{path}:{_line(node, loc)}: {where}: {message}")
         raise RuleError("\n".join(problems)) from exc

@@ -310,8 +310,9 @@ def word_starts(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     return exact, lower
 
 
-def candidate_matches(pattern: re.Pattern[str], block: Block, needs: frozenset[str],
-                      ignorecase: bool) -> Iterator[re.Match[str]]:
+def candidate_matches(
+    pattern: re.Pattern[str], block: Block, needs: frozenset[str], ignorecase: bool
+) -> Iterator[re.Match[str]]:
     """What `pattern.finditer(block.text)` finds, for a word-bounded pattern of literals
     whose every match starts with one of `needs`: tried only where those words start
     (Python's engine would otherwise try every character; with IGNORECASE it cannot
@@ -382,16 +383,20 @@ class Existence(Rule):
         alerts = []
         own = self.__pydantic_private__ or {}  # one lookup: pydantic's per-attribute path costs µs each
         needs, pattern, excepted = own["_needs"], own["_pattern"], own["_except"]
-        found = (candidate_matches(pattern, block, needs, self.ignorecase) if needs is not None
-                 else pattern.finditer(block.text))
+        found = (
+            candidate_matches(pattern, block, needs, self.ignorecase)
+            if needs is not None
+            else pattern.finditer(block.text)
+        )
         for m in found:
             if m.end() == m.start():
                 continue
             observed = m.group().strip()
             if _excepted(excepted, observed):
                 continue
-            alerts.append(Alert(m.start(), m.end(), format_message(self.message, m.group()), m.group(),
-                                self.suggestions_for()))
+            alerts.append(
+                Alert(m.start(), m.end(), format_message(self.message, m.group()), m.group(), self.suggestions_for())
+            )
         return alerts
 
 
@@ -501,8 +506,11 @@ class Substitution(Rule):
             pattern, literals = patterns_only, False  # Vale's result: no literal key can match
         if pattern is None:
             return alerts
-        matches = (candidate_matches(pattern, block, needs, self.ignorecase)
-                   if literals and needs is not None and patterns_only is None else pattern.finditer(block.text))
+        matches = (
+            candidate_matches(pattern, block, needs, self.ignorecase)
+            if literals and needs is not None and patterns_only is None
+            else pattern.finditer(block.text)
+        )
         for m in matches:
             found = self._matched(m, literals)
             if found is not None:
@@ -516,8 +524,15 @@ class Substitution(Rule):
                     expected = _to_sentence(options, "or")
                     message = _convert_message(message)
                 suggestions = self.suggestions_for(options)
-                alerts.append(Alert(m.start(index), m.end(index), format_message(message, expected, observed),
-                                    m.group(index), _match_case(observed, suggestions)))
+                alerts.append(
+                    Alert(
+                        m.start(index),
+                        m.end(index),
+                        format_message(message, expected, observed),
+                        m.group(index),
+                        _match_case(observed, suggestions),
+                    )
+                )
         return alerts
 
 
@@ -586,10 +601,13 @@ class Repetition(Rule):
             if hit:
                 count += 1
             if hit and count > self.max:
-                converted = text[prev_start:m.end()]
+                converted = text[prev_start : m.end()]
                 if not _MULTI_SENTENCE.search(converted) and not _excepted(self._except, converted):
-                    alerts.append(Alert(prev_start, m.end(), format_message(self.message, curr), converted,
-                                        self.suggestions_for()))
+                    alerts.append(
+                        Alert(
+                            prev_start, m.end(), format_message(self.message, curr), converted, self.suggestions_for()
+                        )
+                    )
                     count = 0
             prev, prev_start = curr, m.start()
         return alerts
@@ -628,11 +646,18 @@ class Consistency(Rule):
                         last = m.span(name)
                         memory.seen.add(f"{id(self)}:{name}")
             if last is not None and all(f"{id(self)}:{name}" in memory.seen for name in subs):
-                matched = block.text[last[0]:last[1]]
+                matched = block.text[last[0] : last[1]]
                 first = block.text.find(matched)
                 start = first if first >= 0 else last[0]
-                alerts.append(Alert(start, start + len(matched), format_message(self.message, matched), matched,
-                                    self.suggestions_for()))
+                alerts.append(
+                    Alert(
+                        start,
+                        start + len(matched),
+                        format_message(self.message, matched),
+                        matched,
+                        self.suggestions_for(),
+                    )
+                )
         return alerts
 
 
@@ -665,14 +690,13 @@ class Conditional(Rule):
             observed = m.group()
             if observed in memory.defined or _excepted(self._except, observed):
                 continue
-            alerts.append(Alert(m.start(), m.end(), format_message(self.message, observed), observed,
-                                self.suggestions_for()))
+            alerts.append(
+                Alert(m.start(), m.end(), format_message(self.message, observed), observed, self.suggestions_for())
+            )
         return alerts
 
 
-_SMALL_WORDS = frozenset(
-    "a an and as at but by en for if in nor of on or per the to v vs via".split()
-)
+_SMALL_WORDS = frozenset("a an and as at but by en for if in nor of on or per the to v vs via".split())
 
 
 def _title_case_ok(text: str, exceptions: set[str]) -> bool:
@@ -746,18 +770,44 @@ class Capitalization(Rule):
 
 
 _OPS: dict[type, Callable[..., float]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
 }
 _CONDITION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
-METRIC_VARIABLES = frozenset({
-    "words", "sentences", "characters", "syllables", "polysyllabic_words", "complex_words", "long_words",
-    "paragraphs", "pre", "list", "blockquote", "heading_h1", "heading_h2", "heading_h3", "heading_h4",
-    "heading_h5", "heading_h6",
-})
+METRIC_VARIABLES = frozenset(
+    {
+        "words",
+        "sentences",
+        "characters",
+        "syllables",
+        "polysyllabic_words",
+        "complex_words",
+        "long_words",
+        "paragraphs",
+        "pre",
+        "list",
+        "blockquote",
+        "heading_h1",
+        "heading_h2",
+        "heading_h3",
+        "heading_h4",
+        "heading_h5",
+        "heading_h6",
+    }
+)
 
 
 def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
@@ -776,7 +826,7 @@ def _evaluate(node: ast.AST, values: dict[str, float]) -> float:
         return _OPS[type(node.op)](_evaluate(node.operand, values))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("sqrt", "abs"):
         arg = _evaluate(node.args[0], values)
-        return arg ** 0.5 if node.func.id == "sqrt" else abs(arg)
+        return arg**0.5 if node.func.id == "sqrt" else abs(arg)
     raise ValueError(f"not allowed in a formula: {ast.dump(node)[:60]}")
 
 
@@ -784,8 +834,20 @@ def _check_formula(node: ast.AST) -> None:
     for child in ast.walk(node):
         if isinstance(child, ast.Name) and child.id not in METRIC_VARIABLES | {"sqrt", "abs"}:
             raise ValueError(f"unknown variable {child.id!r} in formula; known: {', '.join(sorted(METRIC_VARIABLES))}")
-        if not isinstance(child, (ast.Expression, ast.Constant, ast.Name, ast.BinOp, ast.UnaryOp, ast.Call,
-                                  ast.Load, ast.operator, ast.unaryop)):
+        if not isinstance(
+            child,
+            (
+                ast.Expression,
+                ast.Constant,
+                ast.Name,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.Call,
+                ast.Load,
+                ast.operator,
+                ast.unaryop,
+            ),
+        ):
             raise ValueError(f"not allowed in a formula: {type(child).__name__}")
 
 
@@ -916,8 +978,15 @@ class SequenceRule(Rule):
                 i += 1
                 continue
             start, stop = tokens[i].start, tokens[end].end
-            alerts.append(Alert(start, stop, format_message(self.message, text[start:stop]), text[start:stop],
-                                self.suggestions_for()))
+            alerts.append(
+                Alert(
+                    start,
+                    stop,
+                    format_message(self.message, text[start:stop]),
+                    text[start:stop],
+                    self.suggestions_for(),
+                )
+            )
             i = end + 1
         return alerts
 
@@ -940,14 +1009,33 @@ class SequenceRule(Rule):
 
 
 AnyRule = Annotated[
-    Existence | Substitution | Occurrence | Repetition | Consistency | Conditional | Capitalization | Metric
+    Existence
+    | Substitution
+    | Occurrence
+    | Repetition
+    | Consistency
+    | Conditional
+    | Capitalization
+    | Metric
     | SequenceRule,
     Field(discriminator="extends"),
 ]
-RULE_TYPES = ("existence", "substitution", "occurrence", "repetition", "consistency", "conditional",
-              "capitalization", "metric", "sequence")
-UNSUPPORTED_TYPES = {"spelling": "needs Hunspell dictionaries", "readability": "use `metric`",
-                     "script": "runs Tengo scripts"}
+RULE_TYPES = (
+    "existence",
+    "substitution",
+    "occurrence",
+    "repetition",
+    "consistency",
+    "conditional",
+    "capitalization",
+    "metric",
+    "sequence",
+)
+UNSUPPORTED_TYPES = {
+    "spelling": "needs Hunspell dictionaries",
+    "readability": "use `metric`",
+    "script": "runs Tengo scripts",
+}
 
 
 def describe(rule: Any) -> dict[str, Any]:

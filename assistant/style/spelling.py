@@ -29,20 +29,53 @@ _OUR_ENDINGS = ("", "s", "ed", "ing", "ful", "ite", "ites", "able", "ably", "hoo
 _RE = "centre litre theatre fibre calibre sombre spectre lustre".split()
 _RE_ENDINGS = ("", "s", "d")
 _DOUBLED = {  # British: American
-    "cancelled": "canceled", "cancelling": "canceling", "travelled": "traveled", "travelling": "traveling",
-    "traveller": "traveler", "travellers": "travelers", "labelled": "labeled", "labelling": "labeling",
-    "modelled": "modeled", "modelling": "modeling", "fuelled": "fueled", "fuelling": "fueling",
-    "counsellor": "counselor", "jewellery": "jewelry", "enrolment": "enrollment", "enrolments": "enrollments",
-    "fulfil": "fulfill", "fulfilment": "fulfillment", "instalment": "installment", "instalments": "installments",
-    "signalled": "signaled", "signalling": "signaling", "totalled": "totaled", "totalling": "totaling",
-    "levelled": "leveled", "marvellous": "marvelous", "skilful": "skillful", "wilful": "willful",
+    "cancelled": "canceled",
+    "cancelling": "canceling",
+    "travelled": "traveled",
+    "travelling": "traveling",
+    "traveller": "traveler",
+    "travellers": "travelers",
+    "labelled": "labeled",
+    "labelling": "labeling",
+    "modelled": "modeled",
+    "modelling": "modeling",
+    "fuelled": "fueled",
+    "fuelling": "fueling",
+    "counsellor": "counselor",
+    "jewellery": "jewelry",
+    "enrolment": "enrollment",
+    "enrolments": "enrollments",
+    "fulfil": "fulfill",
+    "fulfilment": "fulfillment",
+    "instalment": "installment",
+    "instalments": "installments",
+    "signalled": "signaled",
+    "signalling": "signaling",
+    "totalled": "totaled",
+    "totalling": "totaling",
+    "levelled": "leveled",
+    "marvellous": "marvelous",
+    "skilful": "skillful",
+    "wilful": "willful",
 }
 _WORDS = {
-    "defence": "defense", "offence": "offense",
-    "offences": "offenses", "catalogue": "catalog", "catalogues": "catalogs", "analyse": "analyze",
-    "analysed": "analyzed", "analysing": "analyzing", "paralyse": "paralyze", "aluminium": "aluminum",
-    "grey": "gray", "cosy": "cozy", "sceptical": "skeptical", "manoeuvre": "maneuver",
-    "aeroplane": "airplane", "plough": "plow", "ageing": "aging",
+    "defence": "defense",
+    "offence": "offense",
+    "offences": "offenses",
+    "catalogue": "catalog",
+    "catalogues": "catalogs",
+    "analyse": "analyze",
+    "analysed": "analyzed",
+    "analysing": "analyzing",
+    "paralyse": "paralyze",
+    "aluminium": "aluminum",
+    "grey": "gray",
+    "cosy": "cozy",
+    "sceptical": "skeptical",
+    "manoeuvre": "maneuver",
+    "aeroplane": "airplane",
+    "plough": "plow",
+    "ageing": "aging",
 }
 
 
@@ -65,7 +98,7 @@ def british_american() -> dict[str, str]:
 
 
 def variant_for(locale: str) -> str | None:
-    """"british", "american" or None (a locale whose spelling this does not check)."""
+    """ "british", "american" or None (a locale whose spelling this does not check)."""
     lang = locale.replace("_", "-").lower()
     if lang in ("en-us", "en-ph"):
         return "american"
@@ -85,6 +118,10 @@ def spelling_rule(variant: str) -> Substitution:
         swap = {british: american for british, american in pairs.items() if british not in pairs.values()}
         message = "Use American spelling: '%s' instead of '%s'."
     return Substitution(
-        extends="substitution", message=message, level="warning", ignorecase=True, swap=swap,
+        extends="substitution",
+        message=message,
+        level="warning",
+        ignorecase=True,
+        swap=swap,
         criteria=["DEAL.P12", "DEAL.K8"],
     )

@@ -41,8 +41,9 @@ class Comparison:
 
 def expected_alerts(feature: Path) -> dict[str, list[str]]:
     text = feature.read_text(encoding="utf-8")
-    return {name: [line.strip() for line in body.splitlines() if line.strip()]
-            for name, body in _SCENARIO.findall(text)}
+    return {
+        name: [line.strip() for line in body.splitlines() if line.strip()] for name, body in _SCENARIO.findall(text)
+    }
 
 
 def run_fixture(folder: Path, rules: dict) -> list[str]:

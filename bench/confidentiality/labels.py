@@ -25,7 +25,7 @@ def parse(source: str) -> list[dict]:
         text, entities, at = [], [], 0
         position = 0
         for match in MARK.finditer(block):
-            text.append(block[at:match.start()])
+            text.append(block[at : match.start()])
             position += match.start() - at
             value = match.group(2)
             entities.append({"type": match.group(1), "start": position, "end": position + len(value)})

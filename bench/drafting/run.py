@@ -107,9 +107,13 @@ def _client(folder: Path):
 
     from assistant.api.app import create_app
 
-    services = SimpleNamespace(templates=LiveLibrary(folder), settings=Settings(), close=lambda: None,
-                               languagetool=SimpleNamespace(is_up=lambda: False),
-                               pipeline=SimpleNamespace(guide_for=lambda context: SimpleNamespace(id="default")))
+    services = SimpleNamespace(
+        templates=LiveLibrary(folder),
+        settings=Settings(),
+        close=lambda: None,
+        languagetool=SimpleNamespace(is_up=lambda: False),
+        pipeline=SimpleNamespace(guide_for=lambda context: SimpleNamespace(id="default")),
+    )
     app = create_app(services=services)  # type: ignore[arg-type]
     client = TestClient(app)
     client.__enter__()

@@ -48,13 +48,15 @@ def build_pipeline() -> Pipeline:
 
 def context_for(pair: dict, now: str) -> Context:
     thread = [m if isinstance(m, dict) else {"author": "customer", "text": m} for m in pair.get("thread", [])]
-    return Context.model_validate({
-        "channel": pair["channel"],
-        "audience": pair.get("audience", "general"),
-        "thread": thread,
-        "ticket": {"closing": pair.get("closing", False)},
-        "now": now,
-    })
+    return Context.model_validate(
+        {
+            "channel": pair["channel"],
+            "audience": pair.get("audience", "general"),
+            "thread": thread,
+            "ticket": {"closing": pair.get("closing", False)},
+            "now": now,
+        }
+    )
 
 
 SCORES = ("courtesy", "empathy", "positivity", "formality")
@@ -113,13 +115,13 @@ def table(tp: Counter, fp: Counter, fn: Counter) -> str:
 def score_table(scores: dict[str, dict[str, list[float]]]) -> str:
     """Mean of each score on good and on poor replies, and how often the good reply of a
     pair scores higher than its poor one (ties count half)."""
-    lines = ["| score | mean, good replies | mean, poor replies | good > poor in a pair |",
-             "|---|---:|---:|---:|"]
+    lines = ["| score | mean, good replies | mean, poor replies | good > poor in a pair |", "|---|---:|---:|---:|"]
     for score in SCORES:
         good, poor = scores["good"][score], scores["poor"][score]
         wins = sum(1.0 if g > p else 0.5 if g == p else 0.0 for g, p in zip(good, poor, strict=True))
-        lines.append(f"| {score} | {statistics.mean(good):.2f} | {statistics.mean(poor):.2f} | "
-                     f"{wins / len(good):.2f} |")
+        lines.append(
+            f"| {score} | {statistics.mean(good):.2f} | {statistics.mean(poor):.2f} | {wins / len(good):.2f} |"
+        )
     return "\n".join(lines)
 
 
