@@ -68,13 +68,20 @@ def load_corpus(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+# The checks every request asks for; None: all (set by --without, to price one check).
+CHECK_NAMES: list[str] | None = None
+
+
 def request_body(item: dict, text: str | None = None) -> dict:
-    return {
+    body = {
         "text": item["text"] if text is None else text,
         "channel": item["channel"],
         "audience": item["audience"],
         "format": item["format"],
     }
+    if CHECK_NAMES is not None:
+        body["checks"] = CHECK_NAMES
+    return body
 
 
 def own_paragraphs(text: str, fmt: str) -> list[str]:
@@ -402,12 +409,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--passes", type=int, default=3, help="throughput passes over the corpus (default 3)")
     parser.add_argument("--throughput-seconds", type=float, default=90.0, help="time limit of the load (default 90)")
+    parser.add_argument("--without", default="", help="comma-separated checks to leave out, e.g. confidentiality")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CHECK_NAMES
     args = parse_args(argv)
     sys.path.insert(0, str(PROJECT))
+    if args.without:
+        from assistant.checks import CHECKS
+
+        left_out = set(args.without.split(","))
+        CHECK_NAMES = [check.name for check in CHECKS if check.name not in left_out]
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     items = load_corpus(args.corpus)
     began, load_at_start = time.monotonic(), os.getloadavg()[0]
