@@ -5,12 +5,13 @@ top-level key is a section owned by the check of that name, which validates it."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -30,6 +31,18 @@ class Section(BaseModel):
         """The section as written in the guide in `folder`, before `extends` merges it: a
         section that reads files beside guide.yaml (the style check's rules/) does it here."""
         return data
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
+    return pattern
+
+
+# A regular expression in a guide: checked when the guide loads, not on the first draft.
+RegexPattern = Annotated[str, AfterValidator(_compiles)]
 
 
 class Guide(BaseModel):

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .business_time import BusinessClock
 
-_NUMBER_WORDS = {
+# Numbers agents write as words ("within two working days", "forty-eight hours").
+NUMBER_WORDS = {
     "a": 1,
     "an": 1,
     "one": 1,
@@ -25,6 +26,11 @@ _NUMBER_WORDS = {
     "seven": 7,
     "ten": 10,
     "twelve": 12,
+    "fourteen": 14,
+    "twenty-four": 24,
+    "twentyfour": 24,
+    "forty-eight": 48,
+    "fortyeight": 48,
 }
 _MONTHS = {
     name: index
@@ -86,7 +92,7 @@ def _promise_due(sentence: str, made_at: datetime, clock: BusinessClock, busines
     within = _WITHIN.search(sentence)
     if within:
         word = within["n"].lower()
-        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+        n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
         unit = within["unit"].lower()
         if within["kind"]:
             amount = business_day * n if unit == "day" else timedelta(hours=n)

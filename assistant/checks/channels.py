@@ -11,9 +11,9 @@ from functools import cached_property
 from typing import Literal
 
 import regex
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ..guide import Section
+from ..guide import RegexPattern, Section
 from ..model import Channel, Context, Finding, Severity
 from ..text import Draft, Span
 from .base import Check, Outcome, make_finding
@@ -81,19 +81,9 @@ class ChannelsOptions(Section):
     social_public: ChannelRules = Field(default_factory=ChannelRules)
     social_private: ChannelRules = Field(default_factory=ChannelRules)
     letter: ChannelRules = Field(default_factory=ChannelRules)
-    greetings: list[str] = Field(default_factory=list)
-    sign_offs: list[str] = Field(default_factory=list)
-    attachment_words: list[str] = Field(default_factory=list)
-
-    @field_validator("greetings", "sign_offs", "attachment_words")
-    @classmethod
-    def _valid_patterns(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
-        return value
+    greetings: list[RegexPattern] = Field(default_factory=list)
+    sign_offs: list[RegexPattern] = Field(default_factory=list)
+    attachment_words: list[RegexPattern] = Field(default_factory=list)
 
     def rules(self, channel: Channel) -> ChannelRules:
         rules: ChannelRules = getattr(self, channel.value)

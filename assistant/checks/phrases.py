@@ -509,22 +509,6 @@ DATE = re.compile(
     r"|\b(?P<nextmonth>next\s+month|end\s+of\s+(?:the\s+)?month)\b",
     _L,
 )
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "seven": 7,
-    "ten": 10,
-    "fourteen": 14,
-    "twenty-four": 24,
-    "twentyfour": 24,
-    "forty-eight": 48,
-    "fortyeight": 48,
-}
 REFERRAL = re.compile(
     r"\b(?:pass(?:ed|ing)?|refer(?:red|ring)?|forward(?:ed|ing)?|transfer(?:red|ring)?|hand(?:ed|ing)?\s+(?:it|this|"
     r"you)?\s*over|"

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from ..business_time import BusinessClock, HolidayCalendar, Minutes
-from ..guide import Section
+from ..guide import RegexPattern, Section
 from ..model import Author, Channel, Context, Finding, Message, Severity
 from ..promises import Promise, find_promises
 from ..text import Draft, prepare_draft
@@ -101,7 +101,7 @@ class SlaOptions(Section):
     targets: dict[Channel, ChannelTargets] = Field(default_factory=dict)
     at_risk_remaining: float = Field(0.25, ge=0, le=1)
     breach_severity: Literal["blocker", "warning", "suggestion"] = "warning"
-    acknowledgements: list[str] = Field(default_factory=list)
+    acknowledgements: list[RegexPattern] = Field(default_factory=list)
     delay_sentence: str = "I'm sorry it has taken us so long to get back to you."
 
     @field_validator("timezone")
@@ -121,16 +121,6 @@ class SlaOptions(Section):
             raise ValueError(f"unknown weekday(s) {', '.join(unknown)}; use {', '.join(_WEEKDAYS)}")
         for spans in value.values():
             _parse_hours(spans)
-        return value
-
-    @field_validator("acknowledgements")
-    @classmethod
-    def _valid_patterns(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
         return value
 
     @model_validator(mode="after")

@@ -28,6 +28,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ..guide import Section
 from ..model import Audience, Author, Channel, Context, Finding, Severity
+from ..promises import NUMBER_WORDS
 from ..text import Draft
 from . import phrases as P
 from .base import Check, Outcome, make_finding
@@ -719,7 +720,7 @@ def days_ahead(groups: dict[str, str], today: date) -> int | None:
         return (target - today).days
     if "within" in groups:
         raw = groups["within"].lower()
-        count = int(raw) if raw.isdigit() else P.NUMBER_WORDS.get(raw.replace(" ", ""), 1)
+        count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw.replace(" ", ""), 1)
         unit = groups["unit"].lower().rstrip("s")
         per = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}[unit]
         return math.ceil(count * per)
