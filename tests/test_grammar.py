@@ -12,6 +12,7 @@ from assistant.languagetool_client import (
     parse_matches,
     utf16_to_codepoints,
 )
+from assistant.settings import PROJECT_ROOT
 
 EMOJI_DRAFT = "Hi Dana 😀👍 Their is a problem with you're account."
 # The worst case of issue "Harden the foundation": 49,999 characters, no sentence end.
@@ -140,95 +141,44 @@ def test_disabled_rules_reach_languagetool(languagetool_url):
 
 
 # -- one request never degrades another (shared state is a contract) -------------
-class FakeLanguageTool:
-    """A stand-in server on a free loopback port: /v2/languages answers, /v2/check
-    answers `answer(text)` -> (status, JSON-able body)."""
+def test_a_draft_languagetool_refuses_costs_only_that_draft(languagetool_url):
+    """A 4xx (here: a language the server does not know) is that draft's problem: the
+    shared fail-fast window stays closed for the next agent."""
+    from assistant.languagetool_client import LanguageToolRejected
 
-    def __init__(self, answer):
-        import http.server
-        import json
-        import threading
-        import urllib.parse
-
-        seen = self.seen = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                self._reply(200, [{"name": "English (GB)", "code": "en", "longCode": "en-GB"}])
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                form = urllib.parse.parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
-                text = form.get("text", [""])[0]
-                seen.append(text)
-                self._reply(*answer(text))
-
-            def _reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    client = LanguageToolClient(languagetool_url, timeout=30, retry_after=60)
+    with pytest.raises(LanguageToolRejected, match="HTTP 400"):
+        client.check_paragraphs(["Hello there, this one is refused."], CheckOptions(language="xx-XX"))
+    [matches] = client.check_paragraphs(["Their is another agent's draft."], CheckOptions())
+    assert [m.rule_id for m in matches] == ["THEIR_IS"]
 
 
-def lt_match(offset, length, rule="X"):
-    return {
-        "offset": offset,
-        "length": length,
-        "message": "m",
-        "replacements": [],
-        "rule": {"id": rule, "category": {"id": "C"}, "issueType": "grammar"},
-    }
-
-
-def test_a_draft_languagetool_refuses_costs_only_that_draft():
-    def answer(text):
-        if "REFUSE" in text:
-            return 413, {"error": "Your text exceeds the limit"}
-        return 200, {"matches": []}
-
-    fake = FakeLanguageTool(answer)
-    try:
-        client = LanguageToolClient(fake.url, timeout=5, retry_after=60)
-        with pytest.raises(Exception) as refused:
-            client.check_paragraphs(["REFUSE this one."], CheckOptions())
-        assert "Down" not in type(refused.value).__name__
-        assert client.check_paragraphs(["Another agent's draft."], CheckOptions()) == [[]]
-    finally:
-        fake.close()
-
-
-def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings):
-    """Through the grammar check: a 4xx is that draft's `skipped`, never `unavailable`
-    for the next agent."""
+@pytest.mark.slow
+def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings, tmp_path):
+    """Through the grammar check, against a real LanguageTool that takes at most 60
+    characters: the long draft's 413 is its own `skipped`, never `unavailable` for the
+    next agent."""
+    from conftest import RUN_DIR, TEST_PORT
     from fastapi.testclient import TestClient
 
+    from assistant import languagetool_server
     from assistant.api.app import create_app
     from assistant.services import build_services
 
-    def answer(text):
-        if "REFUSE" in text:
-            return 413, {"error": "Your text exceeds the limit"}
-        return 200, {"matches": [lt_match(0, 5, "THEIR_IS")]}
-
-    fake = FakeLanguageTool(answer)
-    settings = settings.model_copy(update={"languagetool_url": fake.url, "languagetool_retry_after": 60})
+    config = tmp_path / "server.properties"
+    shipped = (PROJECT_ROOT / "languagetool" / "server.properties").read_text()
+    kept = [line for line in shipped.splitlines() if not line.startswith(("maxTextLength", "maxTextHardLength"))]
+    config.write_text("\n".join([*kept, "maxTextLength=60", "maxTextHardLength=60", ""]))
+    port = TEST_PORT + 2
+    server = languagetool_server.start(PROJECT_ROOT / "languagetool", port, "1g", RUN_DIR, config=config)
+    settings = settings.model_copy(
+        update={"languagetool_url": f"http://127.0.0.1:{port}", "languagetool_retry_after": 60}
+    )
     services = build_services(settings)
     try:
         with TestClient(create_app(services=services)) as api:
-            refused = api.post("/v1/check", json={"text": "REFUSE this reply, please.", "channel": "email"}).json()
+            long_draft = "This reply is much longer than the sixty characters this server takes at once."
+            refused = api.post("/v1/check", json={"text": long_draft, "channel": "email"}).json()
             assert refused["checks"]["grammar"]["status"] == "skipped"
             assert "refused" in refused["checks"]["grammar"]["detail"]
             assert refused["checks"]["readability"]["status"] == "ok"
@@ -237,7 +187,8 @@ def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settin
             assert [f["excerpt"] for f in other["findings"] if f["check"] == "grammar"] == ["Their"]
     finally:
         services.close()
-        fake.close()
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
@@ -250,13 +201,12 @@ def test_a_lone_surrogate_is_checked_and_opens_no_window(languagetool_url):
 def test_a_match_over_the_joiner_is_mapped_back_not_dropped():
     # LanguageTool sees "First part.\n\nSecond part." and reports a match from "part."
     # into "Second": it belongs to the paragraph it starts in.
-    fake = FakeLanguageTool(lambda text: (200, {"matches": [lt_match(6, 9)]}))
-    try:
-        client = LanguageToolClient(fake.url, timeout=5)
-        first, second = client.check_paragraphs(["First part.", "Second part."], CheckOptions())
-        assert [(m.start, m.end) for m in first] == [(6, 11)] and second == []
-    finally:
-        fake.close()
+    from assistant.languagetool_client import LtMatch, _map_back, _pieces
+
+    batch = _pieces(0, "First part.") + _pieces(1, "Second part.")
+    match = LtMatch(start=6, end=15, rule_id="X", category="C", issue_type="grammar", message="m", replacements=())
+    [(paragraph, mapped)] = _map_back([match], batch)
+    assert (paragraph, mapped.start, mapped.end) == (0, 6, 11)
 
 
 def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_url):
@@ -282,18 +232,14 @@ def max_text_length() -> int:
     return int(next(line.split("=", 1)[1] for line in lines if line.startswith("maxTextLength=")))
 
 
-def test_no_request_exceeds_the_limit_in_utf16_units():
-    fake = FakeLanguageTool(lambda text: (200, {"matches": []}))
-    try:
-        client = LanguageToolClient(fake.url, timeout=30)
-        drafts = [["😀" * 50_000], [RUN_ON], ["Short one. " * 2_000, "😀 " * 20_000, "Tail."]]
-        for paragraphs in drafts:
-            client.check_paragraphs(paragraphs, CheckOptions())
-        sizes = [len(text.encode("utf-16-le")) // 2 for text in fake.seen]
-        assert max(sizes) <= max_text_length(), max(sizes)
-        assert sum(sizes) >= 100_000 + 49_999  # everything was sent, nothing dropped
-    finally:
-        fake.close()
+def test_no_request_exceeds_the_limit_in_utf16_units(languagetool_url):
+    """The real server refuses (413) any request over its maxTextLength, counted in UTF-16
+    units: drafts far over it are checked in pieces, none refused."""
+    client = LanguageToolClient(languagetool_url, timeout=120)
+    drafts = [["😀" * 50_000], [RUN_ON], ["Short one. " * 2_000, "😀 " * 20_000, "Tail."]]
+    for paragraphs in drafts:
+        assert len(client.check_paragraphs(paragraphs, CheckOptions())) == len(paragraphs)
+    assert client.stats["requests"] * max_text_length() >= 100_000 + 49_999  # it took many requests
 
 
 def corpus_paragraphs():

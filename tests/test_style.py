@@ -281,9 +281,7 @@ def test_guides_lint_cli(tmp_path):
 def test_vale_package_included_by_path(tmp_path):
     guide = tmp_path / "writer"
     guide.mkdir()
-    package = Path("/work/shared/vale-packages/write-good")
-    if not package.is_dir():
-        pytest.skip("shared Vale packages not present")
+    package = Path(__file__).parent / "data" / "vale-packages" / "write-good"
     (guide / "guide.yaml").write_text(f"extends: default\nstyle:\n  packages: [{package}]\n")
     options: StyleOptions = load_guides(PROJECT_ROOT / "style_guides", guide_sections(), extra=[guide])[
         "writer"
