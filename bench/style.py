@@ -1,7 +1,7 @@
 """What the style check adds to a check: a guide of 150+ rules on ~200-word replies.
 
 The guide is the shipped `default` guide plus the write-good and proselint Vale packages
-(when /work/shared/vale-packages is there) plus generated existence and substitution
+(the copies in tests/data/vale-packages) plus generated existence and substitution
 rules up to --rules, with spelling, brands and terms on. The texts are the replies of
 bench/corpus/replies.jsonl cut or repeated to --words words. Each text is prepared and
 parsed once (as the pipeline does for every check), then StyleCheck.run is timed alone:
@@ -33,7 +33,7 @@ from assistant.model import Context  # noqa: E402
 from assistant.nlp import load_nlp, split_sentences  # noqa: E402
 from assistant.text import prepare_draft  # noqa: E402
 
-PACKAGES = Path("/work/shared/vale-packages")
+PACKAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "vale-packages"
 WORDS = """assist attempt beneficial commence component demonstrate endeavour facilitate finalise
 heretofore implement indicate initiate methodology numerous optimum parameters procure
 regarding remuneration subsequently sufficient terminate utilisation whereas""".split()
