@@ -35,16 +35,21 @@ holds the contract test of the fields read here.
 from __future__ import annotations
 
 import bisect
+import functools
+import http.client
+import json
 import re
+import ssl
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, replace
 from typing import Any
 
-import requests
+import certifi
 from cachetools import LRUCache
 
-from . import languagetool_server
+from . import handoff, languagetool_server
 
 PARAGRAPH_JOINER = "\n\n"
 
@@ -262,7 +267,11 @@ class LanguageToolClient:
         self.url = url
         self.timeout = timeout
         self.retry_after = retry_after
-        self._check_url = f"{url.rstrip('/')}/v2/check"
+        parts = urllib.parse.urlsplit(url)
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port or (443 if self._https else 80)
+        self._path = f"{parts.path.rstrip('/')}/v2/check"
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
         self._cache: LRUCache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = LRUCache(cache_size)
         self._lock = threading.Lock()
@@ -333,37 +342,49 @@ class LanguageToolClient:
             self.stats["requests"] += 1
         try:
             response = self._post(self._params(text, options), timeout)
-        except requests.Timeout as exc:
+        except TimeoutError as exc:
             if deadline is not None:  # cut short by this draft's own deadline
                 raise LanguageToolUnavailable(
                     f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
                 ) from exc
             self._mark_down(exc)
             raise LanguageToolDown(self.last_error) from exc
-        except requests.RequestException as exc:  # refused, reset: the server is not there
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset: the server is not there
             self._mark_down(exc)
             raise LanguageToolDown(self.last_error) from exc
-        if response.status_code == 429 or response.status_code >= 500:
+        if response.status == 429 or response.status >= 500:
             raise LanguageToolUnavailable(
-                f"LanguageTool at {self.url} could not check this draft now (HTTP {response.status_code})."
+                f"LanguageTool at {self.url} could not check this draft now (HTTP {response.status})."
             )
-        if response.status_code >= 400:
-            raise LanguageToolRejected(
-                f"LanguageTool refused this draft (HTTP {response.status_code}): {_reason(response)}"
-            )
+        if response.status >= 400:
+            raise LanguageToolRejected(f"LanguageTool refused this draft (HTTP {response.status}): {response.reason()}")
         try:
-            matches = response.json()["matches"]
+            matches = json.loads(response.body)["matches"]
         except (ValueError, KeyError, TypeError) as exc:
             raise LanguageToolUnavailable(f"LanguageTool at {self.url} answered without matches.") from exc
         self.last_error = None
         return matches
 
-    def _post(self, params: dict[str, str], timeout: float) -> requests.Response:
+    def _post(self, params: dict[str, str], timeout: float) -> _Answer:
         """A new connection per request, closed by us after the answer. Kept-alive
         connections to LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle
         vs delayed ACK: 48 ms vs 7 ms for the same check), and `Connection: close`
-        makes it reset some connections."""
-        return requests.post(self._check_url, data=params, timeout=timeout)
+        makes it reset some connections. The standard library's client, not requests:
+        a third of the CPU per call (0.3 against 1.1 ms, measured), CPU the parse running
+        beside it wants; `timeout` bounds each blocking step, as in requests."""
+        if self._https:
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                self._host, self._port, timeout=timeout, context=_tls_context()
+            )
+        else:
+            connection = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+        try:
+            connection.request("POST", self._path, urllib.parse.urlencode(params), _FORM)
+            handoff.sent()
+            response = connection.getresponse()
+            return _Answer(response.status, response.reason, response.read())
+        finally:
+            connection.close()
 
     def _params(self, text: str, options: CheckOptions) -> dict[str, str]:
         disabled = [*options.disabled_rules, *(r for r in CROSS_PARAGRAPH_RULES if not r.endswith("_"))]
@@ -414,7 +435,21 @@ def _map_back(matches: list[LtMatch], batch: list[_Piece]) -> list[tuple[int, Lt
     return result
 
 
-def _reason(response: requests.Response) -> str:
-    """LanguageTool's error text, first line, short (it names the limit, not the text)."""
-    text = response.text.strip().splitlines()[0] if response.text.strip() else response.reason
-    return text[:200]
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    status_text: str
+    body: bytes
+
+    def reason(self) -> str:
+        """LanguageTool's error text, first line, short (it names the limit, not the text)."""
+        text = self.body.decode("utf-8", "replace").strip()
+        return (text.splitlines()[0] if text else self.status_text)[:200]
+
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "application/json"}
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=certifi.where())

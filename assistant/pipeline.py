@@ -5,6 +5,7 @@ status; a failing check (or a failing parse) never fails the request. Then the v
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from . import handoff
 from .checks import Check, NotApplicable, Outcome, Unavailable
 from .guide import Guide
 from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, finding_order, verdict_for
@@ -23,6 +25,8 @@ from .text import Draft
 
 log = logging.getLogger(__name__)
 Result = tuple[CheckRun, Outcome]
+# Longest the parse waits for I/O checks to send their requests (they take ~0.5 ms).
+HANDOFF_WAIT = 0.005
 
 
 class UnknownGuide(LookupError):
@@ -80,6 +84,8 @@ class Pipeline:
             for check in chosen
             if check.waits_on_io
         }
+        for job in pending.values():  # see handoff.py: let them send before the parse takes the lock
+            job.waiting.wait(HANDOFF_WAIT)
         parse_failed = self._analyse(draft, chosen)
         results: dict[str, Result] = {}
         for check in chosen:
@@ -118,7 +124,11 @@ class Pipeline:
 
         def work() -> Result:
             job.started = time.monotonic()
-            return _timed(check, draft, context, options)
+            try:
+                with handoff.on_sent(job.waiting.set):
+                    return _timed(check, draft, context, options)
+            finally:
+                job.waiting.set()
 
         job.future = self._executor.submit(work)
         return job
@@ -187,6 +197,7 @@ class _Job:
 
     future: Future[Result] = field(default_factory=Future)
     started: float | None = None
+    waiting: threading.Event = field(default_factory=threading.Event)  # its request sent, or it is done
 
 
 def _timed(check: Check, draft: Draft, context: Context, options: Any) -> Result:

@@ -32,4 +32,4 @@ class Resources:
     @cached_property
     def privacy(self) -> PrivacyEngine:
         """Presidio's analyzer (our GB-first recognizers) and anonymizer, offline."""
-        return PrivacyEngine(model=self.settings.spacy_model)
+        return PrivacyEngine(model=self.settings.spacy_model, cache_size=self.settings.privacy_cache_size)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     languagetool_cache_size: int = Field(
         4096, description="Paragraph results kept for re-checks; 0 turns the cache off."
     )
+    privacy_cache_size: int = Field(
+        4096, description="Sentences whose personal data the confidentiality check keeps for re-checks; 0: none."
+    )
     languagetool_heap: str = Field("1g", description="Java heap of the managed LanguageTool server.")
     languagetool_home: Path = Field(PROJECT_ROOT / "languagetool", description="Where its jars are fetched.")
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")

@@ -5,6 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from assistant.checks.confidentiality import ConfidentialityOptions
 from assistant.privacy import checksums
@@ -344,3 +347,110 @@ def test_social_replies_greeting_the_handle_owner_and_lone_first_names(conf):
     assert confidentiality(conf(vocative, "social_public")) == []
     ui_word = "Hi Leo,\n\nYou can change your delivery address in the portal under Orders, then Edit address."
     assert confidentiality(conf(ui_word, "web_portal", customer={"name": "Leo Grant"})) == []
+
+
+# -- what is analysed ------------------------------------------------------------------------
+def _analysed_both_ways(engine, doc):
+    """Each sentence's detections with the analyzer told which entities may be there, and
+    with every entity, on the same tokens (names recognised where `ner` runs)."""
+    from assistant.privacy.engine import _may_name_someone, entities_to_look_for, sentence_spans
+
+    spans = sentence_spans(doc)
+    named = [_may_name_someone(span) for span in spans]
+    for span, parsed, may_name in zip(spans, engine._sentences(spans, named), named, strict=True):
+        entities = entities_to_look_for(span.text, may_name)
+        gated = engine.detect(span.text, parsed, entities) if entities else []
+        yield span.text, gated, engine.detect(span.text, parsed)
+
+
+def test_analysing_only_the_entities_a_sentence_may_hold_finds_the_same(services):
+    """Sentences without a digit, '@', a keyword or a name are not analysed for what
+    needs them: over the labelled sets, the bench corpus and the good replies, nothing
+    found with every entity is missed."""
+    import json
+
+    import yaml
+
+    from bench.confidentiality.labels import HOLDOUT, JSONL, load
+
+    texts = [row["text"] for path in (JSONL, HOLDOUT) for row in load(path)]
+    corpus = PROJECT_ROOT / "bench" / "corpus" / "replies.jsonl"
+    texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for path in sorted((PROJECT_ROOT / "tests" / "data" / "good_replies").glob("*.yaml")):
+        texts += [reply["text"] for reply in yaml.safe_load(path.read_text(encoding="utf-8"))["replies"]]
+    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    compared = found = 0
+    for doc in services.nlp.pipe(texts):
+        for sentence, gated, every in _analysed_both_ways(engine, doc):
+            assert gated == every, sentence
+            compared += 1
+            found += bool(every)
+    assert compared > 2000 and found > 250  # the sets hold plenty of both
+
+
+PIECES = [
+    "pass",
+    "PASSWORD",
+    "pwd",
+    "pin",
+    "PIN is ",
+    "security answer ",
+    "memorable ",
+    "maiden",
+    "Mr ",
+    "Dear ",
+    "hi ",
+    "Hi ",
+    "@",
+    ".",
+    ":",
+    "-",
+    "/",
+    "0",
+    "7",
+    "12",
+    "4111 1111 1111 1111",
+    "SW1A 1AA",
+    "GB82 WEST 1234 5698 7654 32",
+    "sk-proj-",
+    "npm_",
+    "AKIA",
+    "eyJ",
+    "ſ",
+    "K",
+    "٣",
+    "７",
+    "é",
+    "Ω",
+    "\n",
+    " ",
+    "a",
+    "Z",
+    "xoxb-",
+    "ghp_",
+    "=",
+    "PRIVATE KEY",
+    "-----BEGIN RSA ",
+    "word",
+    "Tom",
+    "Lee",
+    "pwd: Tulip42",
+    "jo.lee@example.co.uk",
+    "Dear Mr Smith,",
+    "password is Tulip-42",
+    "security answer is Rover",
+    "one-time code 482913",
+    "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), max_size=24).map("".join))
+def test_no_text_holds_an_entity_its_triggers_miss(services, text):
+    """The triggers are implied by every pattern, whatever the text (odd Unicode included)."""
+    from assistant.privacy.engine import entities_to_look_for
+
+    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    doc = services.nlp.make_doc(text)  # no `ner`: names come only from the patterns
+    entities = entities_to_look_for(text, named=False)
+    assert (engine.detect(text, doc, entities) if entities else []) == engine.detect(text, doc)

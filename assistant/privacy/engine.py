@@ -97,22 +97,78 @@ def _ends_in_abbreviation(doc: Doc, start: int, end: int) -> bool:
     return last in _ABBREVIATIONS or (last == "." and end - 2 >= start and doc[end - 2].lower_ + "." in _ABBREVIATIONS)
 
 
-# Words that open a sentence capitalised without being a name.
+# Words that open a sentence capitalised without being a name (besides stop words).
 _OPENERS = frozenset(
     "thanks thank sorry please unfortunately hi hello hey dear yes no ok okay great kind best regards apologies just "
     "also once if when as so we you your our i it this that there here the a an and but or for to in on at by with "
-    "all many warm good morning afternoon evening".split()
+    "all many warm good morning afternoon evening let use reply save".split()
+)
+# Capitalised words that are not names: days, and the months nobody is called.
+_NEVER_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march july september october "
+    "november december".split()
 )
 
 
 def _may_name_someone(span: Span) -> bool:
-    """A capitalised word that is not "I" nor a usual opener at the sentence's start:
-    without one no sentence names a person, and `ner` need not run on it."""
+    """A capitalised word (not all capitals: codes, acronyms) that is not "I", a day or
+    a month, nor a stop word or usual opener at the sentence's start: without one no
+    sentence names a person, and `ner` need not run on it."""
     for token in span:
-        if token.is_alpha and token.text[0].isupper() and token.text != "I":
-            if token.i != span.start or token.lower_ not in _OPENERS:
-                return True
+        text = token.text
+        if not (token.is_alpha and text[0].isupper() and any(c.islower() for c in text)):
+            continue
+        if token.lower_ in _NEVER_NAMES:
+            continue
+        if token.i != span.start or not (token.is_stop or token.lower_ in _OPENERS):
+            return True
     return False
+
+
+# What a sentence must hold for an entity's recognizers to find anything in it; each
+# trigger is implied by every pattern of the entity (recognizers.py). Most sentences of a
+# reply hold none, and the analyzer's cost per call (every recognizer, context words)
+# was most of this check's time. tests/test_confidentiality.py: gating never changes a result.
+_NEEDS_A_DIGIT = frozenset(
+    {
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "UK_BANK_ACCOUNT",
+        "ACCOUNT_NUMBER",
+        "UK_NINO",
+        "UK_NHS",
+        "UK_POSTCODE",
+        "STREET_ADDRESS",
+        "DATE_OF_BIRTH",
+        "UK_PASSPORT",
+        "UK_DRIVING_LICENCE",
+        "IP_ADDRESS",
+        "PASSWORD",  # a PIN
+        "ONE_TIME_CODE",
+        "MPAN",
+        "MPRN",
+        "METER_SERIAL",
+        "PHONE_NUMBER",
+    }
+)
+_TRIGGERS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"\d"), _NEEDS_A_DIGIT),
+    (re.compile("@"), frozenset({"EMAIL_ADDRESS"})),
+    (re.compile(r"pass|pwd", re.IGNORECASE), frozenset({"PASSWORD"})),
+    (re.compile(r"security|memorable|maiden", re.IGNORECASE), frozenset({"SECURITY_ANSWER"})),
+    (re.compile(r"\b(?:hi|hello|hey|dear|mr|mrs|ms|miss|mx|dr)\b", re.IGNORECASE), frozenset({"PERSON"})),
+    # Every token and key the secrets detectors know is longer than ten characters.
+    (re.compile(r"\S{11,}|PRIVATE KEY"), frozenset({"API_KEY"})),
+)
+
+
+def entities_to_look_for(text: str, named: bool) -> list[str]:
+    """The entities that may be in `text`; `named`: `ner` ran on it (it may hold names)."""
+    wanted = {"PERSON"} if named else set()
+    for trigger, entities in _TRIGGERS:
+        if trigger.search(text):
+            wanted |= entities
+    return sorted(wanted)
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
@@ -237,8 +293,10 @@ class PrivacyEngine:
             if hit is not None:
                 results[span.text] = hit
         missing = list({span.text: span for span in spans if span.text not in results}.values())
-        for span, parsed in zip(missing, self._sentences(missing), strict=True):
-            results[span.text] = self.detect(span.text, parsed)
+        named = [_may_name_someone(span) for span in missing]
+        for span, parsed, may_name in zip(missing, self._sentences(missing, named), named, strict=True):
+            entities = entities_to_look_for(span.text, may_name)
+            results[span.text] = self.detect(span.text, parsed, entities) if entities else []
         if self.cache_size and missing:
             with self._lock:  # requests run on several threads
                 for span in missing:
@@ -253,8 +311,9 @@ class PrivacyEngine:
             )
         return found
 
-    def _sentences(self, spans: list[Span]) -> list[Doc]:
-        """The spans as Docs of the same tokens (no second tokenisation), names recognised."""
+    def _sentences(self, spans: list[Span], named: list[bool]) -> list[Doc]:
+        """The spans as Docs of the same tokens (no second tokenisation), names recognised
+        in those that may hold one (`ner` costs ~1 ms a sentence)."""
         if self.ner is None:
             return [span.as_doc() for span in spans]
         docs = []
@@ -262,11 +321,11 @@ class PrivacyEngine:
             spaces = [bool(token.whitespace_) for token in span]
             spaces[-1] = False
             docs.append(Doc(self.ner.vocab, words=[token.text for token in span], spaces=spaces))
-        named = [i for i, span in enumerate(spans) if _may_name_someone(span)]  # ner costs ~2 ms a sentence
-        tagged = [docs[i] for i in named]
+        chosen = [i for i, may_name in enumerate(named) if may_name]
+        tagged = [docs[i] for i in chosen]
         for _, component in self.ner.pipeline:
             tagged = list(component.pipe(tagged)) if hasattr(component, "pipe") else [component(d) for d in tagged]
-        for i, doc in zip(named, tagged, strict=True):
+        for i, doc in zip(chosen, tagged, strict=True):
             docs[i] = doc
         return docs
 
