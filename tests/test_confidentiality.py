@@ -353,20 +353,18 @@ def test_social_replies_greeting_the_handle_owner_and_lone_first_names(conf):
 def _analysed_both_ways(engine, doc):
     """Each sentence's detections with the analyzer told which entities may be there, and
     with every entity, on the same tokens (names recognised where `ner` runs)."""
-    from assistant.privacy.engine import _may_name_someone, entities_to_look_for, sentence_spans
+    from assistant.privacy.engine import entities_to_look_for, name_candidates, sentence_spans
 
     spans = sentence_spans(doc)
-    named = [_may_name_someone(span) for span in spans]
-    for span, parsed, may_name in zip(spans, engine._sentences(spans, named), named, strict=True):
-        entities = entities_to_look_for(span.text, may_name)
+    candidates = [name_candidates(span) for span in spans]
+    for span, parsed, names in zip(spans, engine._sentences(spans, candidates), candidates, strict=True):
+        entities = entities_to_look_for(span.text, bool(names))
         gated = engine.detect(span.text, parsed, entities) if entities else []
         yield span.text, gated, engine.detect(span.text, parsed)
 
 
-def test_analysing_only_the_entities_a_sentence_may_hold_finds_the_same(services):
-    """Sentences without a digit, '@', a keyword or a name are not analysed for what
-    needs them: over the labelled sets, the bench corpus and the good replies, nothing
-    found with every entity is missed."""
+def _replies():
+    """Every reply the project holds: the labelled sets, the bench corpus, the good replies."""
     import json
 
     import yaml
@@ -378,14 +376,38 @@ def test_analysing_only_the_entities_a_sentence_may_hold_finds_the_same(services
     texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     for path in sorted((PROJECT_ROOT / "tests" / "data" / "good_replies").glob("*.yaml")):
         texts += [reply["text"] for reply in yaml.safe_load(path.read_text(encoding="utf-8"))["replies"]]
-    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    return texts
+
+
+def _engine(services):
+    return services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+
+
+def test_analysing_only_the_entities_a_sentence_may_hold_finds_the_same(services):
+    """Sentences without a digit, '@', a keyword or a name are not analysed for what
+    needs them: over every reply we hold, nothing found with every entity is missed."""
+    engine = _engine(services)
     compared = found = 0
-    for doc in services.nlp.pipe(texts):
+    for doc in services.nlp.pipe(_replies()):
         for sentence, gated, every in _analysed_both_ways(engine, doc):
             assert gated == every, sentence
             compared += 1
             found += bool(every)
     assert compared > 2000 and found > 250  # the sets hold plenty of both
+
+
+def test_ner_around_the_candidates_finds_the_names_whole_sentences_give(services, monkeypatch):
+    from assistant.privacy import engine as privacy
+
+    def names(doc):
+        return [(d.start, d.end) for d in _engine(services).detect_doc(doc) if d.entity == "PERSON"]
+
+    monkeypatch.setattr(_engine(services), "cache_size", 0)
+    docs = list(services.nlp.pipe(_replies()))
+    around = [names(doc) for doc in docs]
+    monkeypatch.setattr(privacy.windows, "__defaults__", (1000,))  # whole sentences
+    assert around == [names(doc) for doc in docs]
+    assert sum(map(len, around)) > 400
 
 
 PIECES = [
@@ -450,7 +472,7 @@ def test_no_text_holds_an_entity_its_triggers_miss(services, text):
     """The triggers are implied by every pattern, whatever the text (odd Unicode included)."""
     from assistant.privacy.engine import entities_to_look_for
 
-    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    engine = _engine(services)
     doc = services.nlp.make_doc(text)  # no `ner`: names come only from the patterns
     entities = entities_to_look_for(text, named=False)
     assert (engine.detect(text, doc, entities) if entities else []) == engine.detect(text, doc)
