@@ -62,11 +62,13 @@ CHECK_PROBLEMS: Responses = dict(
 )
 
 
-def get_services(request: Request) -> Services:
+# Async, though they only read: FastAPI runs a plain `def` dependency on a worker
+# thread, two thread hops on every keystroke's check.
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def get_admission(request: Request) -> Admission:
+async def get_admission(request: Request) -> Admission:
     return request.app.state.admission
 
 

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
-from .recognizers import ENTITIES, build_recognizers
+from .recognizers import ENTITIES, NEEDS, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
 _IGNORED_LABELS = {
@@ -145,50 +145,19 @@ def windows(candidates: list[int], length: int, context: int = NAME_CONTEXT) -> 
     return merged
 
 
-# What a sentence must hold for an entity's recognizers to find anything in it; each
-# trigger is implied by every pattern of the entity (recognizers.py). Most sentences of a
-# reply hold none, and the analyzer's cost per call (every recognizer, context words)
-# was most of this check's time. tests/test_confidentiality.py: gating never changes a result.
-_NEEDS_A_DIGIT = frozenset(
-    {
-        "CREDIT_CARD",
-        "IBAN_CODE",
-        "UK_BANK_ACCOUNT",
-        "ACCOUNT_NUMBER",
-        "UK_NINO",
-        "UK_NHS",
-        "UK_POSTCODE",
-        "STREET_ADDRESS",
-        "DATE_OF_BIRTH",
-        "UK_PASSPORT",
-        "UK_DRIVING_LICENCE",
-        "IP_ADDRESS",
-        "PASSWORD",  # a PIN
-        "ONE_TIME_CODE",
-        "MPAN",
-        "MPRN",
-        "METER_SERIAL",
-        "PHONE_NUMBER",
-    }
-)
-_TRIGGERS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
-    (re.compile(r"\d"), _NEEDS_A_DIGIT),
-    (re.compile("@"), frozenset({"EMAIL_ADDRESS"})),
-    (re.compile(r"pass|pwd", re.IGNORECASE), frozenset({"PASSWORD"})),
-    (re.compile(r"security|memorable|maiden", re.IGNORECASE), frozenset({"SECURITY_ANSWER"})),
-    (re.compile(r"\b(?:hi|hello|hey|dear|mr|mrs|ms|miss|mx|dr)\b", re.IGNORECASE), frozenset({"PERSON"})),
-    # Every token and key the secrets detectors know is longer than ten characters.
-    (re.compile(r"\S{11,}|PRIVATE KEY"), frozenset({"API_KEY"})),
-)
+_TRIGGERS = {entity: re.compile(needs.trigger, re.IGNORECASE) for entity, needs in NEEDS.items() if needs.trigger}
 
 
 def entities_to_look_for(text: str, named: bool) -> list[str]:
-    """The entities that may be in `text`; `named`: `ner` ran on it (it may hold names)."""
-    wanted = {"PERSON"} if named else set()
-    for trigger, entities in _TRIGGERS:
-        if trigger.search(text):
-            wanted |= entities
-    return sorted(wanted)
+    """The entities that may be in `text` (recognizers.NEEDS); `named`: `ner` ran on it."""
+    digit_count = sum(map(str.isdigit, text))
+    wanted = []
+    for entity, needs in NEEDS.items():
+        if entity == "PERSON" and named:
+            wanted.append(entity)
+        elif digit_count >= needs.min_digits and (entity not in _TRIGGERS or _TRIGGERS[entity].search(text)):
+            wanted.append(entity)
+    return wanted
 
 
 def sentence_spans(doc: Doc) -> list[Span]:

@@ -305,6 +305,48 @@ SPECS: tuple[Spec, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class Needs:
+    """What a sentence must hold for any recognizer of an entity to find it there: at
+    least `min_digits` digits, and a match of `trigger` (case-insensitive) if given."""
+
+    min_digits: int = 0
+    trigger: str | None = None
+
+
+# Implied by every pattern of the entity (the label in a look-behind, the digits a value
+# has), so a sentence without it is not analysed for the entity: most sentences of a
+# reply hold nothing, and each recognizer costs as much on them (tests/test_confidentiality.py
+# checks that this never changes a result, over every reply we hold and random text).
+# PERSON is also looked for wherever `ner` ran (engine.py).
+NEEDS: dict[str, Needs] = {
+    "CREDIT_CARD": Needs(13),
+    "IBAN_CODE": Needs(2),
+    "UK_BANK_ACCOUNT": Needs(6),
+    "ACCOUNT_NUMBER": Needs(1, r"account|acct|a/c|customer|policy|membership"),
+    "UK_NINO": Needs(6),
+    "UK_NHS": Needs(10),
+    "UK_POSTCODE": Needs(2),
+    "STREET_ADDRESS": Needs(1),
+    "EMAIL_ADDRESS": Needs(0, "@"),
+    "DATE_OF_BIRTH": Needs(4, r"birth|born|d\.?o\.?b"),
+    "UK_PASSPORT": Needs(7, "passport"),
+    "UK_DRIVING_LICENCE": Needs(6),
+    "IP_ADDRESS": Needs(4),
+    "PASSWORD": Needs(0, r"pass|pwd|pin"),
+    "ONE_TIME_CODE": Needs(4, r"code|otp"),
+    "SECURITY_ANSWER": Needs(0, r"security|memorable|maiden"),
+    "MPAN": Needs(13),
+    "MPRN": Needs(6, r"mprn|m\.p\.r\.n|meter"),
+    "METER_SERIAL": Needs(1, r"meter|msn|serial"),
+    "PHONE_NUMBER": Needs(10),  # UkFirstPhoneRecognizer keeps numbers of ten digits or more
+    "PERSON": Needs(0, r"\b(?:hi|hello|hey|dear|mr|mrs|ms|miss|mx|dr)\b"),
+    # Every key the secrets detectors and our patterns know is longer than ten characters.
+    "API_KEY": Needs(0, r"\S{11,}|PRIVATE KEY"),
+}
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "luhn": checksums.luhn,
     "iban": checksums.iban,
@@ -410,4 +452,4 @@ def build_recognizers() -> list[EntityRecognizer]:
 
 
 ENTITIES: tuple[str, ...] = tuple(dict.fromkeys([*(s.entity for s in SPECS), "PHONE_NUMBER", "API_KEY", "PERSON"]))
-__all__ = ["ENTITIES", "SPECS", "Spec", "build_recognizers", "LocalRecognizer"]
+__all__ = ["ENTITIES", "NEEDS", "SPECS", "Needs", "Spec", "build_recognizers", "LocalRecognizer"]
