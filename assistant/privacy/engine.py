@@ -277,7 +277,8 @@ class PrivacyEngine:
         re-check after an edit analyses only the sentence that changed. The sentences not
         in the cache go through `ner` as one batch."""
         spans = sentence_spans(doc)
-        texts = [doc.text[span.start_char : span.end_char] for span in spans]  # Span.text rebuilds it each time
+        whole = doc.text  # Doc.text and Span.text join their tokens on every call
+        texts = [whole[span.start_char : span.end_char] for span in spans]
         results: dict[str, list[Detection]] = {}
         if self.cache_size:
             for text in texts:
