@@ -235,14 +235,15 @@ def test_a_reedited_paragraph_is_analysed_again_and_the_rest_comes_from_cache(se
     from assistant.model import Channel, Context
     from assistant.text import prepare_draft
 
-    engine = services.pipeline.checks[[c.name for c in services.pipeline.checks].index("confidentiality")].engine
+    engine = _engine(services)
     first = "Hi Sam,\n\nYour card 4111 1111 1111 1111 was refused.\n\nThanks for waiting."
     services.pipeline.run(prepare_draft(first), Context(channel=Channel.email), ["confidentiality"])
-    assert "Your card 4111 1111 1111 1111 was refused." in engine._cache
+    private = False  # the cache key: (sentence, whether lone first names were looked for)
+    assert ("Your card 4111 1111 1111 1111 was refused.", private) in engine._cache
     edited = first.replace("waiting", "your patience, Sam")
-    engine._cache.pop("Thanks for your patience, Sam.", None)  # other tests may have analysed it
+    engine._cache.pop(("Thanks for your patience, Sam.", private), None)  # other tests may have analysed it
     report = services.pipeline.run(prepare_draft(edited), Context(channel=Channel.email), ["confidentiality"])
-    assert "Thanks for your patience, Sam." in engine._cache
+    assert ("Thanks for your patience, Sam.", private) in engine._cache
     assert [f.details["entity"] for f in report.findings] == ["CREDIT_CARD"]
 
 
@@ -408,6 +409,34 @@ def test_ner_around_the_candidates_finds_the_names_whole_sentences_give(services
     monkeypatch.setattr(privacy.windows, "__defaults__", (1000,))  # whole sentences
     assert around == [names(doc) for doc in docs]
     assert sum(map(len, around)) > 400
+
+
+def test_a_private_reply_gets_the_same_findings_without_looking_for_lone_first_names(services, monkeypatch):
+    """Over every reply we hold, as an email to a named customer and to one we know
+    nothing of: looking for one-word names too changes no finding."""
+    from assistant.model import Channel, Context, Customer
+    from assistant.text import prepare_draft
+
+    engine = _engine(services)
+    monkeypatch.setattr(engine, "cache_size", 0)
+    contexts = [Context(channel=Channel.email), Context(channel=Channel.email, customer=Customer(name="Sam Lee"))]
+    drafts = [prepare_draft(text) for text in _replies()]
+
+    def findings():
+        return [
+            [
+                (f.rule, f.start, f.end, f.severity)
+                for f in services.pipeline.run(draft, context, ["confidentiality"]).findings
+            ]
+            for draft in drafts
+            for context in contexts
+        ]
+
+    full_names_only = findings()
+    detect_doc = engine.detect_doc
+    monkeypatch.setattr(engine, "detect_doc", lambda doc, lone_names=True: detect_doc(doc, lone_names=True))
+    assert full_names_only == findings()
+    assert sum(any(rule.endswith(".person") for rule, *_ in f) for f in full_names_only) >= 10  # names do block
 
 
 # Each entity at its smallest: the fewest digits its patterns take, its shortest label.

@@ -111,10 +111,12 @@ _NEVER_NAMES = frozenset(
 )
 
 
-def name_candidates(span: Span) -> list[int]:
+def name_candidates(span: Span, lone_names: bool = True) -> list[int]:
     """Positions in `span` of capitalised words (not all capitals: codes, acronyms) that
     are not "I", a day or a month, nor a stop word or usual opener at the sentence's
-    start: a name holds one, so `ner` need only look around them."""
+    start: a name holds one, so `ner` need only look around them. Without `lone_names`,
+    only those within two tokens of another, or of a particle ("de", "van"): the words
+    of a full name."""
     found = []
     for position, token in enumerate(span):
         text = token.text
@@ -124,7 +126,18 @@ def name_candidates(span: Span) -> list[int]:
             continue
         if position or not (token.is_stop or token.lower_ in _OPENERS):
             found.append(position)
-    return found
+    if lone_names:
+        return found
+    marks = set(found) | {
+        position
+        for position, token in enumerate(span)
+        if token.lower_ in _PARTICLES or (token.is_alpha and len(token.text) > 1 and token.text.isupper())
+    }  # "Tom JONES": the capitals count as a word of the name, not as a name of their own
+    return [position for position in found if any(0 < abs(mark - position) <= 2 for mark in marks)]
+
+
+# Lower-case words inside surnames ("Sarah de Vries", "Ruud van Nistelrooy").
+_PARTICLES = frozenset("van von de der den da di du le la del della bin binti al el ter ten".split())
 
 
 # How many tokens either side of a candidate `ner` reads, rather than whole sentences:
@@ -257,7 +270,7 @@ class PrivacyEngine:
         self.ner = load_ner(model) if model else None
         self._ops = get_current_ops()
         self._lock = threading.Lock()
-        self._cache: dict[str, list[Detection]] = {}
+        self._cache: dict[tuple[str, bool], list[Detection]] = {}
 
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
         """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
@@ -271,36 +284,37 @@ class PrivacyEngine:
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
         return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start : d.end])])
 
-    def detect_doc(self, doc: Doc) -> list[Detection]:
+    def detect_doc(self, doc: Doc, lone_names: bool = True) -> list[Detection]:
         """Detections in the whole of `doc.text`, sentence by sentence (the shared parse's
         sentences: a line break ends one), each sentence's result cached by its text, so a
         re-check after an edit analyses only the sentence that changed. The sentences not
-        in the cache go through `ner` as one batch."""
+        in the cache go through `ner` as one batch. Without `lone_names`, names of one
+        word ("Sarah") are not looked for, only full ones ("Sarah Jones", "Mr Jones")."""
         spans = sentence_spans(doc)
         whole = doc.text  # Doc.text and Span.text join their tokens on every call
-        texts = [whole[span.start_char : span.end_char] for span in spans]
-        results: dict[str, list[Detection]] = {}
+        keys = [(whole[span.start_char : span.end_char], lone_names) for span in spans]
+        results: dict[tuple[str, bool], list[Detection]] = {}
         if self.cache_size:
-            for text in texts:
-                hit = self._cache.get(text)
+            for key in keys:
+                hit = self._cache.get(key)
                 if hit is not None:
-                    results[text] = hit
-        missing = {text: span for text, span in zip(texts, spans, strict=True) if text not in results}
-        candidates = [name_candidates(span) for span in missing.values()]
+                    results[key] = hit
+        missing = {key: span for key, span in zip(keys, spans, strict=True) if key not in results}
+        candidates = [name_candidates(span, lone_names) for span in missing.values()]
         parsed = self._sentences(list(missing.values()), candidates)
-        for text, sentence, names in zip(missing, parsed, candidates, strict=True):
-            entities = entities_to_look_for(text, bool(names))
-            results[text] = self.detect(text, sentence, entities) if entities else []
+        for key, sentence, names in zip(missing, parsed, candidates, strict=True):
+            entities = entities_to_look_for(key[0], bool(names))
+            results[key] = self.detect(key[0], sentence, entities) if entities else []
         if self.cache_size and missing:
             with self._lock:  # requests run on several threads
-                for text in missing:
+                for key in missing:
                     if len(self._cache) >= self.cache_size:
                         self._cache.pop(next(iter(self._cache)), None)
-                    self._cache[text] = results[text]
+                    self._cache[key] = results[key]
         found: list[Detection] = []
-        for text, span in zip(texts, spans, strict=True):
+        for key, span in zip(keys, spans, strict=True):
             offset = span.start_char
-            found.extend(Detection(d.entity, d.start + offset, d.end + offset, d.score) for d in results[text])
+            found.extend(Detection(d.entity, d.start + offset, d.end + offset, d.score) for d in results[key])
         return found
 
     def _sentences(self, spans: list[Span], candidates: list[list[int]]) -> list[Doc]:
