@@ -341,7 +341,7 @@ class LanguageToolClient:
         with self._lock:
             self.stats["requests"] += 1
         try:
-            response = self._post(self._params(text, options), timeout)
+            response = self._post(self.form(text, options), timeout)
         except TimeoutError as exc:
             if deadline is not None:  # cut short by this draft's own deadline
                 raise LanguageToolUnavailable(
@@ -386,7 +386,8 @@ class LanguageToolClient:
         finally:
             connection.close()
 
-    def _params(self, text: str, options: CheckOptions) -> dict[str, str]:
+    def form(self, text: str, options: CheckOptions) -> dict[str, str]:
+        """The fields of one /v2/check request for `text` (bench/run.py sends the same)."""
         disabled = [*options.disabled_rules, *(r for r in CROSS_PARAGRAPH_RULES if not r.endswith("_"))]
         params = {"language": options.language, "text": _safe_text(text), "disabledRules": ",".join(disabled)}
         if options.picky:

@@ -4,12 +4,13 @@ Everything goes over loopback HTTP to a real `tactful serve`, one new connection
 request. In one run it prints a markdown table on stdout (progress on stderr):
 
 1. Full check, cold: p50/p95 of `POST /v1/check`, timed on the client side, plus the
-   server-side `took_ms`. The service runs with its paragraph cache off
-   (TACTFUL_LANGUAGETOOL_CACHE_SIZE=0) against a LanguageTool server started with its
-   sentence cache off, so every check is cold.
+   server-side `took_ms`. The service runs with its caches off
+   (TACTFUL_LANGUAGETOOL_CACHE_SIZE=0, TACTFUL_PRIVACY_CACHE_SIZE=0) against a
+   LanguageTool server started with its sentence cache off, so every check is cold.
 2. LanguageTool alone: p50/p95 of one direct `POST /v2/check` per text to that same
-   server, sending what the grammar check sends: the agent's own paragraphs joined by a
-   blank line, en-GB, the default guide's disabled rules.
+   server, with exactly the fields the grammar check sends (LanguageToolClient.form):
+   the agent's own paragraphs joined by a blank line, en-GB, the default guide's
+   grammar options for the text's channel, the rules the client turns off.
 3. The ratio of (1) p50 to (2) p50: what the service adds on top of LanguageTool.
 4. Re-check after a one-word edit, with both caches on as in production
    (--languagetool-url): check a text, then time the same text with one word changed.
@@ -31,6 +32,7 @@ that port and stopped at the end.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import socket
@@ -84,17 +86,22 @@ def request_body(item: dict, text: str | None = None) -> dict:
     return body
 
 
-def own_paragraphs(text: str, fmt: str) -> list[str]:
+def own_paragraphs(text: str, fmt: str, channel: str = "email") -> list[str]:
     from assistant.text import prepare_draft
 
-    return [paragraph for _, paragraph in prepare_draft(text, fmt).paragraphs]
+    return [paragraph for _, paragraph in prepare_draft(text, fmt, channel).paragraphs]
 
 
-def languagetool_text(item: dict) -> str:
-    """What the grammar check sends to LanguageTool when none of the paragraphs is cached."""
-    from assistant.languagetool_client import PARAGRAPH_JOINER
+def languagetool_form(item: dict) -> dict[str, str]:
+    """The /v2/check fields the grammar check sends for this text when none of its
+    paragraphs is cached: its own paragraphs joined by a blank line, with the default
+    guide's options for its channel (rules turned off there and by the client)."""
+    from assistant.checks.grammar import as_lf, check_options
+    from assistant.languagetool_client import PARAGRAPH_JOINER, LanguageToolClient
 
-    return PARAGRAPH_JOINER.join(own_paragraphs(item["text"], item["format"]))
+    options = default_guide().sections["grammar"].for_channel(item["channel"])
+    text = PARAGRAPH_JOINER.join(as_lf(p) for p in own_paragraphs(item["text"], item["format"], item["channel"]))
+    return LanguageToolClient("http://unused").form(text, check_options(options, "en-GB"))
 
 
 EDITS = [("this", "today"), ("that", "now"), ("our", "again"), ("each", "too")]
@@ -161,16 +168,16 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
     service with its paragraph cache off, so every check is cold and neither side
     profits from the other having sent the same sentences. The passes alternate, so a
     server still speeding up (Java JIT) or a busy machine affects both alike."""
-    texts = [languagetool_text(item) for item in items]
+    forms = [languagetool_form(item) for item in items]
     cold, alone = Timings(), Timings()
     with serving(cold_url, TACTFUL_LANGUAGETOOL_CACHE_SIZE="0", TACTFUL_PRIVACY_CACHE_SIZE="0") as base:
         log(f"warm-up: {args.warmup} texts through the service and directly to LanguageTool")
         for item in items[: args.warmup]:
             timed_post(base, request_body(item), Timings())
-        languagetool_pass(cold_url, texts[: args.warmup], Timings())
+        languagetool_pass(cold_url, forms[: args.warmup], Timings())
         for round_no in range(1, args.repeat + 1):
             log(f"LanguageTool alone: pass {round_no}/{args.repeat}")
-            languagetool_pass(cold_url, texts, alone)
+            languagetool_pass(cold_url, forms, alone)
             log(f"full check, cold: pass {round_no}/{args.repeat}")
             for item in items:
                 timed_post(base, request_body(item), cold)
@@ -193,23 +200,19 @@ def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Ti
 
 
 # -- phase 2: LanguageTool alone -------------------------------------------------
-def languagetool_pass(languagetool_url: str, texts: list[str], timings: Timings) -> None:
-    """One direct `/v2/check` per text, as the grammar check sends it: a new connection
-    per call (as the grammar check makes), the default guide's disabled rules."""
-    disabled = ",".join(default_guide().sections["grammar"].disabled_rules)
-    for text in texts:
+def languagetool_pass(languagetool_url: str, forms: list[dict[str, str]], timings: Timings) -> None:
+    """One direct `/v2/check` per text, with the fields the grammar check sends, over a
+    new connection per call (as the grammar check makes)."""
+    for form in forms:
         began = time.perf_counter()
-        response = requests.post(
-            f"{languagetool_url.rstrip('/')}/v2/check",
-            data={"language": "en-GB", "text": text, "disabledRules": disabled},
-            timeout=60,
-        )
+        response = requests.post(f"{languagetool_url.rstrip('/')}/v2/check", data=form, timeout=60)
         timings.ms.append((time.perf_counter() - began) * 1000)
         response.raise_for_status()
         if "matches" not in response.json():
             raise RuntimeError("LanguageTool answered without matches")
 
 
+@functools.cache
 def default_guide():
     from assistant.checks import guide_sections
     from assistant.guide import load_guides
@@ -406,7 +409,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--languagetool-url", default="http://127.0.0.1:8081")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=3, help="measured passes per text (default 3)")
-    parser.add_argument("--warmup", type=int, default=8, help="corpus texts checked before measuring (default 8)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=None,
+        help="corpus texts checked (and sent to LanguageTool alone) before measuring; default: all of them, "
+        "since a LanguageTool server the run has just started compiles its code through the first pass",
+    )
     parser.add_argument("--workers", type=int, default=2, help="tactful serve processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--passes", type=int, default=3, help="throughput passes over the corpus (default 3)")
@@ -426,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
         CHECK_NAMES = [check.name for check in CHECKS if check.name not in left_out]
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     items = load_corpus(args.corpus)
+    if args.warmup is None:
+        args.warmup = len(items)
     began, load_at_start = time.monotonic(), os.getloadavg()[0]
     started_port = ensure_languagetool(args.languagetool_url)
     cold_url, cold_server = start_cold_languagetool()

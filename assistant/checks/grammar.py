@@ -91,16 +91,10 @@ class GrammarCheck(Check):
 
     def run(self, draft: Draft, context: Context, options: GrammarOptions) -> Outcome:
         options = options.for_channel(context.channel)
-        request = CheckOptions(
-            language=language_for(context.locale or "en-GB"),  # the pipeline fills it from the guide
-            picky=options.picky,
-            disabled_rules=tuple(sorted(set(options.disabled_rules))),
-            enabled_rules=tuple(sorted(options.enabled_rules)),
-            disabled_categories=tuple(sorted(set(options.disabled_categories))),
-        )
+        request = check_options(options, context.locale or "en-GB")  # the pipeline fills the locale in
         paragraphs = draft.paragraphs
         try:
-            per_paragraph = self.client.check_paragraphs([_as_lf(p) for _, p in paragraphs], request)
+            per_paragraph = self.client.check_paragraphs([as_lf(p) for _, p in paragraphs], request)
         except LanguageToolUnavailable as exc:  # down, busy or too slow: try again later
             raise Unavailable(str(exc)) from exc
         except LanguageToolRejected as exc:  # this draft only, e.g. too long for the server
@@ -121,13 +115,24 @@ class GrammarCheck(Check):
 
 # LanguageTool's YOUR rule reads "I'm sorry your booking was moved" as "you're booking":
 # "your" before an -ing noun and a verb ("your billing was wrong") is right as it is.
+def check_options(options: GrammarOptions, locale: str) -> CheckOptions:
+    """What LanguageTool is asked to check, from the guide's options for one channel."""
+    return CheckOptions(
+        language=language_for(locale),
+        picky=options.picky,
+        disabled_rules=tuple(sorted(set(options.disabled_rules))),
+        enabled_rules=tuple(sorted(options.enabled_rules)),
+        disabled_categories=tuple(sorted(set(options.disabled_categories))),
+    )
+
+
 _YOUR_NOUN_SUBJECT = re.compile(
     r"\s+\w+ing\s+(?:was|were|is|are|has|have|had|will|would|can|could|did|does|(?:was|is|has|did|does)n[’']t)\b",
     re.IGNORECASE,
 )
 
 
-def _as_lf(paragraph: str) -> str:
+def as_lf(paragraph: str) -> str:
     """Line breaks as LanguageTool reads them best, keeping every offset: it misreads a
     CRLF inside a paragraph (Outlook, helpdesk exports) and finds less than with LF."""
     return paragraph.replace("\r\n", "\n ").replace("\r", "\n")
