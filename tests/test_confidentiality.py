@@ -238,12 +238,12 @@ def test_a_reedited_paragraph_is_analysed_again_and_the_rest_comes_from_cache(se
     engine = _engine(services)
     first = "Hi Sam,\n\nYour card 4111 1111 1111 1111 was refused.\n\nThanks for waiting."
     services.pipeline.run(prepare_draft(first), Context(channel=Channel.email), ["confidentiality"])
-    private = False  # the cache key: (sentence, whether lone first names were looked for)
-    assert ("Your card 4111 1111 1111 1111 was refused.", private) in engine._cache
+    no_names = ()  # the cache key: (sentence, where `ner` looked for names)
+    assert ("Your card 4111 1111 1111 1111 was refused.", no_names) in engine._cache
     edited = first.replace("waiting", "your patience, Sam")
-    engine._cache.pop(("Thanks for your patience, Sam.", private), None)  # other tests may have analysed it
+    engine._cache.pop(("Thanks for your patience, Sam.", no_names), None)  # other tests may have analysed it
     report = services.pipeline.run(prepare_draft(edited), Context(channel=Channel.email), ["confidentiality"])
-    assert ("Thanks for your patience, Sam.", private) in engine._cache
+    assert ("Thanks for your patience, Sam.", no_names) in engine._cache
     assert [f.details["entity"] for f in report.findings] == ["CREDIT_CARD"]
 
 
@@ -411,9 +411,10 @@ def test_ner_around_the_candidates_finds_the_names_whole_sentences_give(services
     assert sum(map(len, around)) > 400
 
 
-def test_a_private_reply_gets_the_same_findings_without_looking_for_lone_first_names(services, monkeypatch):
+def test_a_private_reply_gets_the_same_findings_without_looking_for_names_it_would_drop(services, monkeypatch):
     """Over every reply we hold, as an email to a named customer and to one we know
-    nothing of: looking for one-word names too changes no finding."""
+    nothing of: looking for one-word names too, and in greetings, sign-offs and quoted
+    history, changes no finding."""
     from assistant.model import Channel, Context, Customer
     from assistant.text import prepare_draft
 
@@ -434,7 +435,7 @@ def test_a_private_reply_gets_the_same_findings_without_looking_for_lone_first_n
 
     full_names_only = findings()
     detect_doc = engine.detect_doc
-    monkeypatch.setattr(engine, "detect_doc", lambda doc, lone_names=True: detect_doc(doc, lone_names=True))
+    monkeypatch.setattr(engine, "detect_doc", lambda doc, *args: detect_doc(doc))  # every name, everywhere
     assert full_names_only == findings()
     assert sum(any(rule.endswith(".person") for rule, *_ in f) for f in full_names_only) >= 10  # names do block
 

@@ -224,6 +224,14 @@ _GREETING = re.compile(
 _GREETED = re.compile(r"(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+)\s+\S", re.IGNORECASE)
 
 
+# A word in the run of capitalised words right after a greeting: "Hi Sam Lee", "Dear Mr Hart".
+_GREETED_RUN = re.compile(
+    r"[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+|thanks|thank\s+you)"
+    r"[^\S\n]*,?[^\S\n]*(?:(?:mr|mrs|ms|miss|mx|dr)\.?[^\S\n]+)?(?:[A-Z][\w'’-]*[^\S\n]+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 def _signs_off(text: str, start: int, end: int) -> bool:
     """The agent's own name under a sign-off: a short line of its own among the last three."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -267,7 +275,7 @@ class ConfidentialityCheck(Check):
 
     def run(self, draft: Draft, context: Context, options: ConfidentialityOptions) -> Outcome:
         review = _Review(self.engine, draft, context, options)
-        found = self.engine.detect_doc(draft.doc, lone_names=review.flags_lone_names())
+        found = self.engine.detect_doc(draft.doc, review.flags_lone_names(), review.drops_names_at)
         detections = [d for d in found if d.score >= options.min_score]
         for detection in detections:
             review.personal_data(detection)
@@ -317,6 +325,17 @@ class _Review:
         private reply it identifies nobody, so `ner` need only look for full names there
         (half its time), unless the guide blocks or masks every name."""
         return self.public or "PERSON" in self.options.always_block or "PERSON" in self.options.sensitive
+
+    def drops_names_at(self, start: int, end: int) -> bool:
+        """Whether personal_data drops any name holding this word: outside the agent's own
+        text, greeted, or signing off. `ner` need not look there (half of its work was on
+        greeting and sign-off lines), unless the guide blocks names anywhere."""
+        if "PERSON" in self.options.always_block:
+            return False
+        if self.draft.kind_at(start, end) != "own":
+            return True
+        line = self.draft.text[self.draft.text.rfind("\n", 0, start) + 1 : start]
+        return bool(_GREETED_RUN.match(line)) or _signs_off(self.draft.own_text, start, end)
 
     # -- personal data and secrets ------------------------------------------------
     def personal_data(self, d: Detection) -> None:

@@ -136,6 +136,12 @@ def name_candidates(span: Span, lone_names: bool = True) -> list[int]:
     return [position for position in found if any(0 < abs(mark - position) <= 2 for mark in marks)]
 
 
+def _kept(span: Span, candidates: list[int], skip_name: Callable[[int, int], bool] | None) -> list[int]:
+    if skip_name is None:
+        return candidates
+    return [i for i in candidates if not skip_name(span[i].idx, span[i].idx + len(span[i].text))]
+
+
 # Lower-case words inside surnames ("Sarah de Vries", "Ruud van Nistelrooy").
 _PARTICLES = frozenset("van von de der den da di du le la del della bin binti al el ter ten".split())
 
@@ -270,7 +276,7 @@ class PrivacyEngine:
         self.ner = load_ner(model) if model else None
         self._ops = get_current_ops()
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, bool], list[Detection]] = {}
+        self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
 
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
         """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
@@ -284,27 +290,35 @@ class PrivacyEngine:
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
         return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start : d.end])])
 
-    def detect_doc(self, doc: Doc, lone_names: bool = True) -> list[Detection]:
+    def detect_doc(
+        self, doc: Doc, lone_names: bool = True, skip_name: Callable[[int, int], bool] | None = None
+    ) -> list[Detection]:
         """Detections in the whole of `doc.text`, sentence by sentence (the shared parse's
-        sentences: a line break ends one), each sentence's result cached by its text, so a
-        re-check after an edit analyses only the sentence that changed. The sentences not
-        in the cache go through `ner` as one batch. Without `lone_names`, names of one
-        word ("Sarah") are not looked for, only full ones ("Sarah Jones", "Mr Jones")."""
+        sentences: a line break ends one), each sentence's result cached by its text and
+        where `ner` looked, so a re-check after an edit analyses only the sentence that
+        changed. The sentences not in the cache go through `ner` as one batch. Without
+        `lone_names`, names of one word ("Sarah") are not looked for, only full ones
+        ("Sarah Jones", "Mr Jones"); nor where `skip_name(start, end)` of a word says the
+        caller would drop any name there."""
         spans = sentence_spans(doc)
         whole = doc.text  # Doc.text and Span.text join their tokens on every call
-        keys = [(whole[span.start_char : span.end_char], lone_names) for span in spans]
-        results: dict[tuple[str, bool], list[Detection]] = {}
+        candidates = [_kept(span, name_candidates(span, lone_names), skip_name) for span in spans]
+        keys = [
+            (whole[span.start_char : span.end_char], tuple(names))
+            for span, names in zip(spans, candidates, strict=True)
+        ]
+        results: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
         if self.cache_size:
             for key in keys:
                 hit = self._cache.get(key)
                 if hit is not None:
                     results[key] = hit
         missing = {key: span for key, span in zip(keys, spans, strict=True) if key not in results}
-        candidates = [name_candidates(span, lone_names) for span in missing.values()]
-        parsed = self._sentences(list(missing.values()), candidates)
-        for key, sentence, names in zip(missing, parsed, candidates, strict=True):
-            entities = entities_to_look_for(key[0], bool(names))
-            results[key] = self.detect(key[0], sentence, entities) if entities else []
+        parsed = self._sentences(list(missing.values()), [list(names) for _, names in missing])
+        for key, sentence in zip(missing, parsed, strict=True):
+            text, names = key
+            entities = entities_to_look_for(text, bool(names))
+            results[key] = self.detect(text, sentence, entities) if entities else []
         if self.cache_size and missing:
             with self._lock:  # requests run on several threads
                 for key in missing:
