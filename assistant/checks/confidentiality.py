@@ -261,8 +261,8 @@ _COLLEAGUE = re.compile(
 
 class ConfidentialityCheck(Check):
     name = CHECK
-    # Tokens and sentences: names come from `ner` run per sentence on these tokens, cached (see
-    # privacy/engine.py); on the whole draft at every keystroke it broke the re-check budget.
+    # Tokens and sentences: names come from `ner` run on these tokens around name candidates,
+    # cached per sentence (privacy/engine.py); on the whole draft it broke the budget.
     spacy_pipes = frozenset({"sentencizer"})
     Options = ConfidentialityOptions
 
