@@ -308,6 +308,21 @@ def test_redact_masks_only_the_chosen_findings(client, check):
     assert by_type["text"] == "Hi Sam, card 4111 1111 1111 1111, password is [password removed]."
 
 
+def test_redact_keeps_an_html_draft_html(client):
+    text = (
+        "<p>Hi Sam,</p><p>Your card <b>4111 1111</b> 1111 1111 was declined; we wrote to "
+        "jo&#64;example.co.uk &amp; SW1A 1AA.</p>"
+    )
+    body = client.post("/v1/redact", json={"text": text, "format": "html", "channel": "social_public"}).json()
+    assert body["html"] == (
+        "<p>Hi Sam,</p><p>Your card <b>**** **** **** 1111</b> was declined; we wrote to "
+        "[email address] &amp; [postcode].</p>"
+    )  # the masked card takes the place of the span's first run of text; the tags stay
+    assert "**** **** **** 1111" in body["text"] and "<" not in body["text"]
+    plain = client.post("/v1/redact", json={"text": "card 4111 1111 1111 1111", "channel": "email"}).json()
+    assert plain["html"] is None
+
+
 def test_redact_refuses_what_check_refuses(client):
     too_long = client.post("/v1/redact", json={"text": "x" * 50_001, "channel": "email"})
     assert too_long.status_code == 413 and too_long.headers["content-type"] == "application/problem+json"
@@ -493,3 +508,20 @@ def test_no_text_holds_an_entity_its_triggers_miss(services, before, sample, aft
     doc = services.nlp.make_doc(text)  # no `ner`: names come only from the patterns
     entities = entities_to_look_for(text, named=False)
     assert (engine.detect(text, doc, entities) if entities else []) == engine.detect(text, doc)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["<b>", "</b>", "<p>", "</p>", "<br>", "x", "4", " ", "&amp;", "é", "<"]), max_size=30),
+    st.data(),
+)
+def test_masking_html_keeps_every_tag_in_place(pieces, data):
+    from assistant.privacy.redaction import _TAG, mask_source
+
+    source = "".join(pieces)
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(pieces)), max_size=6))))
+    offsets = [len("".join(pieces[:cut])) for cut in cuts]
+    spans = [(start, end, "[x]") for start, end in zip(offsets[::2], offsets[1::2], strict=False) if start < end]
+    masked = mask_source(source, spans)
+    assert _TAG.findall(masked) == _TAG.findall(source)
+    assert masked.count("[x]") == len(spans)

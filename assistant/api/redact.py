@@ -44,6 +44,11 @@ class MaskedSpan(BaseModel):
 
 class RedactResponse(BaseModel):
     text: str = Field(description="The draft's plain text with the chosen findings masked.")
+    html: str | None = Field(
+        None,
+        description="For an HTML draft (`format: html`): the HTML as submitted, the same findings masked "
+        "(escaped), every tag kept. Null for plain text.",
+    )
     masked: list[MaskedSpan]
     remaining: list[Finding] = Field(description="Confidentiality findings left unmasked.")
 
@@ -56,6 +61,7 @@ async def redact_draft(body: RedactRequest, services: ServicesDep, admission: Ad
     result = await admission.run(_redact, services, body, work=len(body.text))
     return RedactResponse(
         text=result.text,
+        html=result.html,
         masked=[
             MaskedSpan(
                 finding=m.finding.id,

@@ -4,6 +4,8 @@ Presidio's anonymizer masks each with its entity's operator (engine.OPERATORS)."
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +29,7 @@ class Redaction:
     text: str  # the draft's plain text with the chosen findings masked
     masked: list[Masked]
     remaining: list[Finding]  # confidentiality findings left as they were
+    html: str | None = None  # an HTML draft as submitted, the same findings masked, its markup kept
 
 
 def redact(
@@ -62,7 +65,36 @@ def redact(
         Masked(f, engine.masked(entity, report.text[start:end]))
         for f, (entity, start, end) in zip(chosen, spans, strict=True)
     ]
-    return Redaction(engine.mask(report.text, spans), masked, remaining)
+    source = None
+    if fmt == "html":
+        source = mask_source(
+            text, [(f.source_start or 0, f.source_end or 0, m.replacement) for f, m in zip(chosen, masked, strict=True)]
+        )
+    return Redaction(engine.mask(report.text, spans), masked, remaining, source)
+
+
+_TAG = re.compile(r"(<[^<>]*>)")
+
+
+def mask_source(source: str, spans: list[tuple[int, int, str]]) -> str:
+    """`source` (HTML) with each (start, end) replaced by its masked text, HTML-escaped.
+    Tags inside a span stay where they are ("4111 <b>1111</b> ..."), so the markup stays
+    balanced: the masked text takes the place of the span's first run of text."""
+    out, at = [], 0
+    for start, end, replacement in sorted(spans):
+        out.append(source[at:start])
+        placed = False
+        for piece in _TAG.split(source[start:end]):
+            if piece.startswith("<"):
+                out.append(piece)
+            elif piece and not placed:
+                out.append(html.escape(replacement, quote=False))
+                placed = True
+        if not placed:
+            out.append(html.escape(replacement, quote=False))
+        at = end
+    out.append(source[at:])
+    return "".join(out)
 
 
 def _engine(pipeline: Pipeline) -> PrivacyEngine:
