@@ -525,3 +525,27 @@ def test_masking_html_keeps_every_tag_in_place(pieces, data):
     masked = mask_source(source, spans)
     assert _TAG.findall(masked) == _TAG.findall(source)
     assert masked.count("[x]") == len(spans)
+
+
+def test_a_sentence_too_long_to_analyse_whole_is_analysed_in_overlapping_pieces(services, monkeypatch):
+    """Hostile input (a draft with no full stop) is cut into pieces for Presidio, which
+    compares every pair of its results; the pieces find what the whole sentence does."""
+    from assistant.privacy import engine as privacy
+
+    engine = _engine(services)
+    monkeypatch.setattr(engine, "cache_size", 0)
+    clause = "ask Sarah Jones to call 07911 123456 about card 4111 1111 1111 1111 or jo@example.co.uk at SW1A 1AA"
+    doc = services.nlp(" and ".join([clause] * 12))
+    assert len(list(doc.sents)) == 1 and len(doc) > 200
+    monkeypatch.setattr(privacy, "PIECE_TOKENS", 10_000)
+    whole = engine.detect_doc(doc)
+    monkeypatch.setattr(privacy, "PIECE_TOKENS", 45)
+    monkeypatch.setattr(privacy, "PIECE_OVERLAP", 30)
+    assert engine.detect_doc(doc) == whole
+    assert {d.entity for d in whole} >= {"PERSON", "PHONE_NUMBER", "CREDIT_CARD", "EMAIL_ADDRESS", "UK_POSTCODE"}
+    assert len(whole) == 12 * 5
+
+
+def test_a_draft_of_names_without_a_full_stop_is_checked(check):
+    report = check(("Hi " + "Tom Jones " * 4999)[:50_000], checks=["confidentiality"])
+    assert report["checks"]["confidentiality"]["status"] == "ok"

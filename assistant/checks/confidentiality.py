@@ -227,19 +227,44 @@ _GREETED = re.compile(r"(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w
 # A word in the run of capitalised words right after a greeting: "Hi Sam Lee", "Dear Mr Hart".
 _GREETED_RUN = re.compile(
     r"[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+|thanks|thank\s+you)"
-    r"[^\S\n]*,?[^\S\n]*(?:(?:mr|mrs|ms|miss|mx|dr)\.?[^\S\n]+)?(?:[A-Z][\w'’-]*[^\S\n]+){0,3}$",
+    r"[^\S\n]*,?[^\S\n]*(?:(?:mr|mrs|ms|miss|mx|dr)\.?[^\S\n]+)?(?:(?-i:[A-Z])[\w'’-]*[^\S\n]+){0,3}$",
     re.IGNORECASE,
 )
 
 
+def _line_around(text: str, start: int, end: int, limit: int = 200) -> tuple[int, int] | None:
+    """Where the line holding text[start:end] starts and ends; None when it runs more
+    than `limit` characters either side (no greeting or sign-off line is that long, and
+    looking further for every word of a 50,000-character line would be quadratic)."""
+    line_start = text.rfind("\n", max(0, start - limit), start) + 1
+    if line_start == 0 and start > limit:
+        return None
+    line_end = text.find("\n", end, end + limit)
+    if line_end < 0:
+        if len(text) - end > limit:
+            return None
+        line_end = len(text)
+    return line_start, line_end
+
+
 def _signs_off(text: str, start: int, end: int) -> bool:
     """The agent's own name under a sign-off: a short line of its own among the last three."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end].strip()
-    after = [rest for rest in text[line_end:].splitlines() if rest.strip()]
-    return len(line.split()) <= 4 and len(after) <= 2 and not line.endswith((".", "?", "!"))
+    bounds = _line_around(text, start, end)
+    if bounds is None:
+        return False
+    line = text[bounds[0] : bounds[1]].strip()
+    if len(line.split()) > 4 or line.endswith((".", "?", "!")):
+        return False
+    filled = 0
+    for piece in _LINE.finditer(text, bounds[1]):  # at most two lines with text after it
+        if not piece.group().isspace():
+            filled += 1
+            if filled > 2:
+                return False
+    return True
+
+
+_LINE = re.compile("[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
 
 
 def _phone_key(phone: str) -> str:
@@ -334,8 +359,9 @@ class _Review:
             return False
         if self.draft.kind_at(start, end) != "own":
             return True
-        line = self.draft.text[self.draft.text.rfind("\n", 0, start) + 1 : start]
-        return bool(_GREETED_RUN.match(line)) or _signs_off(self.draft.own_text, start, end)
+        bounds = _line_around(self.draft.text, start, end)
+        greeted = bounds is not None and bool(_GREETED_RUN.match(self.draft.text, bounds[0], start))
+        return greeted or _signs_off(self.draft.own_text, start, end)
 
     # -- personal data and secrets ------------------------------------------------
     def personal_data(self, d: Detection) -> None:

@@ -8,6 +8,7 @@ which downloads the public-suffix list)."""
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import re
 import threading
@@ -133,7 +134,7 @@ def name_candidates(span: Span, lone_names: bool = True) -> list[int]:
         for position, token in enumerate(span)
         if token.lower_ in _PARTICLES or (token.is_alpha and len(token.text) > 1 and token.text.isupper())
     }  # "Tom JONES": the capitals count as a word of the name, not as a name of their own
-    return [position for position in found if any(0 < abs(mark - position) <= 2 for mark in marks)]
+    return [position for position in found if any(position + step in marks for step in (-2, -1, 1, 2))]
 
 
 def _kept(span: Span, candidates: list[int], skip_name: Callable[[int, int], bool] | None) -> list[int]:
@@ -144,6 +145,12 @@ def _kept(span: Span, candidates: list[int], skip_name: Callable[[int, int], boo
 
 # Lower-case words inside surnames ("Sarah de Vries", "Ruud van Nistelrooy").
 _PARTICLES = frozenset("van von de der den da di du le la del della bin binti al el ter ten".split())
+
+
+# A sentence longer than this many tokens is analysed in pieces overlapping by more
+# tokens than any identifier spans (a card number in groups: 7 tokens).
+PIECE_TOKENS = 300
+PIECE_OVERLAP = 30
 
 
 # How many tokens either side of a candidate `ner` reads, rather than whole sentences:
@@ -279,11 +286,31 @@ class PrivacyEngine:
         self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
 
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
-        """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`)."""
+        """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`).
+        A sentence over PIECE_TOKENS tokens (hostile input: 50,000 characters without a
+        full stop) is analysed in overlapping pieces: Presidio drops duplicate results by
+        comparing every pair, which on one such sentence took seconds."""
+        wanted = list(entities) if entities is not None else self.entities
+        if len(doc) <= PIECE_TOKENS:
+            return self._analyze(text, doc, wanted)
+        found: list[Detection] = []
+        for first in range(0, len(doc), PIECE_TOKENS - PIECE_OVERLAP):
+            piece = doc[first : first + PIECE_TOKENS]
+            offset = piece.start_char
+            piece_doc = piece.as_doc()
+            found.extend(
+                Detection(d.entity, d.start + offset, d.end + offset, d.score)
+                for d in self._analyze(piece_doc.text, piece_doc, wanted)
+            )
+            if first + PIECE_TOKENS >= len(doc):
+                break
+        return _resolve_overlaps(list(dict.fromkeys(found)))
+
+    def _analyze(self, text: str, doc: Doc, entities: list[str]) -> list[Detection]:
         results = self.analyzer.analyze(
             text,
             language="en",
-            entities=list(entities) if entities is not None else self.entities,
+            entities=entities,
             nlp_artifacts=self.nlp_engine.artifacts(doc),
             score_threshold=self.score_threshold,
         )
@@ -411,9 +438,12 @@ def _is_name(value: str) -> bool:
 
 
 def _resolve_overlaps(found: list[Detection]) -> list[Detection]:
+    """The best of each group of overlapping detections (by _PRIORITY, score, length)."""
     ranked = sorted(found, key=lambda d: (_PRIORITY.get(d.entity, 99), -d.score, -(d.end - d.start)))
-    kept: list[Detection] = []
+    kept: list[Detection] = []  # by start; they never overlap one another
     for d in ranked:
-        if not any(d.start < k.end and k.start < d.end for k in kept):
-            kept.append(d)
-    return sorted(kept, key=lambda d: (d.start, d.end))
+        at = bisect.bisect_left(kept, (d.start, d.end), key=lambda k: (k.start, k.end))
+        before, after = kept[at - 1] if at else None, kept[at] if at < len(kept) else None
+        if (before is None or before.end <= d.start) and (after is None or d.end <= after.start):
+            kept.insert(at, d)
+    return kept
