@@ -211,23 +211,20 @@ class Known:
 # A first and last name, or a title and a name: enough to identify someone.
 _FULL_NAME = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+\S|\S+\s+\S)")
 _HANDLE = re.compile(r"(?:^|\s)@(\w+)")
+# Words that open a greeting; the person greeted is no one else's name to report.
+_GREETING_WORD = r"(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+|thanks|thank\s+you)"
+_TITLE = r"(?:mr|mrs|ms|miss|mx|dr)"
 # A name right after one of these at the start of a line is the person the reply is to.
 _GREETING = re.compile(
-    r"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|good\s+\w+|thanks|thank\s+you)"
-    r"[^\S\n]*,?"
-    r"[^\S\n]*(?:mr|mrs|ms|miss|mx|dr)?\.?[^\S\n]*$",
+    rf"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?{_GREETING_WORD}[^\S\n]*,?[^\S\n]*{_TITLE}?\.?[^\S\n]*$",
     re.IGNORECASE,
 )
-
-
 # spaCy's small model reads "Morning Kieran" as one name: a greeting and the person greeted.
-_GREETED = re.compile(r"(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+)\s+\S", re.IGNORECASE)
-
-
+_GREETED = re.compile(rf"{_GREETING_WORD}\s+\S", re.IGNORECASE)
 # A word in the run of capitalised words right after a greeting: "Hi Sam Lee", "Dear Mr Hart".
 _GREETED_RUN = re.compile(
-    r"[^\S\n]*(?:@\w+[^\S\n]+)?(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+|thanks|thank\s+you)"
-    r"[^\S\n]*,?[^\S\n]*(?:(?:mr|mrs|ms|miss|mx|dr)\.?[^\S\n]+)?(?:(?-i:[A-Z])[\w'’-]*[^\S\n]+){0,3}$",
+    rf"[^\S\n]*(?:@\w+[^\S\n]+)?{_GREETING_WORD}[^\S\n]*,?[^\S\n]*(?:{_TITLE}\.?[^\S\n]+)?"
+    r"(?:(?-i:[A-Z])[\w'’-]*[^\S\n]+){0,3}$",
     re.IGNORECASE,
 )
 
