@@ -43,6 +43,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,6 +51,7 @@ import certifi
 from cachetools import LRUCache
 
 from . import handoff, languagetool_server
+from .languagetool_pool import Server, ServerPool
 
 PARAGRAPH_JOINER = "\n\n"
 
@@ -106,6 +108,10 @@ class LanguageToolUnavailable(Exception):
 class LanguageToolDown(LanguageToolUnavailable):
     """The server did not answer in time or refused the connection: every check fails
     fast for a short while."""
+
+
+class _Overloaded(LanguageToolUnavailable):
+    """The server answered "not now" (429, 5xx) or nonsense: another may answer."""
 
 
 class LanguageToolRejected(Exception):
@@ -255,30 +261,32 @@ def _safe_text(text: str) -> str:
 
 
 class LanguageToolClient:
+    """One client per process for one LanguageTool server or a pool of them (`url` a
+    list): the paragraph cache is shared, each request goes to a server of the pool
+    (languagetool_pool.py), and a request whose server did not answer goes to another."""
+
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         timeout: float = 5.0,
         retry_after: float = 2.0,
         cache_size: int = 4096,
         username: str | None = None,
         api_key: str | None = None,
     ) -> None:
-        self.url = url
+        self.urls = [url] if isinstance(url, str) else list(url)
         self.timeout = timeout
         self.retry_after = retry_after
-        parts = urllib.parse.urlsplit(url)
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or (443 if self._https else 80)
-        self._path = f"{parts.path.rstrip('/')}/v2/check"
+        self.pool = ServerPool(self.urls, retry_after, self._probe)
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
         self._cache: LRUCache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = LRUCache(cache_size)
         self._lock = threading.Lock()
         self._long_draft = threading.Semaphore(1)
-        self._down_until = 0.0
-        self.last_error: str | None = None
         self.stats = {"requests": 0, "paragraphs_sent": 0, "cache_hits": 0}
+
+    @property
+    def last_error(self) -> str | None:
+        return self.pool.last_error()
 
     def check_paragraphs(self, paragraphs: list[str], options: CheckOptions) -> list[list[LtMatch]]:
         """Matches for each paragraph; only paragraphs not seen before reach the server.
@@ -295,14 +303,15 @@ class LanguageToolClient:
                     self._cache[(options, paragraph)] = matches
         return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached, strict=True)]
 
-    def is_up(self) -> bool:
+    def is_up(self, url: str) -> bool:
         """Asks the server now (for /readyz), rather than trusting the last check."""
-        return languagetool_server.is_up(self.url, timeout=min(2.0, self.timeout))
+        return languagetool_server.is_up(url, timeout=min(2.0, self.timeout))
+
+    def _probe(self, url: str) -> bool:
+        """A down server is back once it checks a short text in time (its rules loaded)."""
+        return languagetool_server.warm_up(url, timeout=min(2.0, self.timeout))
 
     def _check_fresh(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
-        with self._lock:
-            if time.monotonic() < self._down_until:
-                raise LanguageToolDown(self.last_error or "LanguageTool is down")
         deadline = time.monotonic() + self.timeout
         pieces = [piece for index, paragraph in enumerate(paragraphs) for piece in _pieces(index, paragraph)]
         found: list[list[LtMatch]] = [[] for _ in paragraphs]
@@ -319,7 +328,7 @@ class LanguageToolClient:
         try:
             for number, batch in enumerate(batches):
                 text = PARAGRAPH_JOINER.join(piece.text for piece in batch)
-                raw = self._send(text, options, None if number == 0 else deadline)
+                raw = self._send(text, options, deadline, first=number == 0)
                 for index, match in _map_back(parse_matches(raw, text), batch):
                     found[index].append(match)
         finally:
@@ -327,45 +336,63 @@ class LanguageToolClient:
                 self._long_draft.release()
         return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found, strict=True)}
 
-    def _send(self, text: str, options: CheckOptions, deadline: float | None) -> list[dict[str, Any]]:
-        """One request. The first of a draft (deadline None) may take the full time-out,
-        so a time-out there means the server is not answering; later ones get what is
+    def _send(self, text: str, options: CheckOptions, deadline: float, first: bool) -> list[dict[str, Any]]:
+        """One request, to the least busy server up; to another if that one does not
+        answer or is overloaded. The draft's first request may take the full time-out,
+        so a time-out there means the server is not answering; any other gets what is
         left of the draft's time, and running out of it is the draft's own matter."""
-        timeout = self.timeout
-        if deadline is not None:
-            timeout = min(self.timeout, deadline - time.monotonic())
-            if timeout <= 0:
-                raise LanguageToolUnavailable(
-                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
-                )
+        tried: list[Server] = []
+        failure: LanguageToolUnavailable | None = None
+        while (server := self.pool.choose(avoid=tried)) is not None:
+            tried.append(server)
+            full = first and len(tried) == 1
+            try:
+                return self._send_to(server, text, options, self.timeout if full else deadline - time.monotonic(), full)
+            except LanguageToolUnavailable as exc:
+                if time.monotonic() >= deadline or not isinstance(exc, (LanguageToolDown, _Overloaded)):
+                    raise
+                failure = exc
+            finally:
+                self.pool.done(server)
+        raise failure or LanguageToolDown(self.last_error or "LanguageTool is down")
+
+    def _send_to(
+        self, server: Server, text: str, options: CheckOptions, timeout: float, full: bool
+    ) -> list[dict[str, Any]]:
+        if timeout <= 0:
+            raise LanguageToolUnavailable(
+                f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
+            )
         with self._lock:
             self.stats["requests"] += 1
         try:
-            response = self._post(self.form(text, options), timeout)
+            response = self._post(server, self.form(text, options), min(timeout, self.timeout))
         except TimeoutError as exc:
-            if deadline is not None:  # cut short by this draft's own deadline
+            if not full:  # cut short by this draft's own deadline
                 raise LanguageToolUnavailable(
                     f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
                 ) from exc
-            self._mark_down(exc)
-            raise LanguageToolDown(self.last_error) from exc
+            raise self._down(server, exc) from exc
         except (OSError, http.client.HTTPException) as exc:  # refused, reset: the server is not there
-            self._mark_down(exc)
-            raise LanguageToolDown(self.last_error) from exc
+            raise self._down(server, exc) from exc
         if response.status == 429 or response.status >= 500:
-            raise LanguageToolUnavailable(
-                f"LanguageTool at {self.url} could not check this draft now (HTTP {response.status})."
-            )
+            raise _Overloaded(f"LanguageTool at {server.url} could not check this draft now (HTTP {response.status}).")
         if response.status >= 400:
             raise LanguageToolRejected(f"LanguageTool refused this draft (HTTP {response.status}): {response.reason()}")
         try:
             matches = json.loads(response.body)["matches"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise LanguageToolUnavailable(f"LanguageTool at {self.url} answered without matches.") from exc
-        self.last_error = None
+            raise _Overloaded(f"LanguageTool at {server.url} answered without matches.") from exc
+        if not server.up:  # answered while down (a lone server retried): it is back
+            self.pool.mark_up(server)
         return matches
 
-    def _post(self, params: dict[str, str], timeout: float) -> _Answer:
+    def _down(self, server: Server, exc: Exception) -> LanguageToolDown:
+        error = f"LanguageTool at {server.url} did not answer: {type(exc).__name__}"
+        self.pool.mark_down(server, error)
+        return LanguageToolDown(error)
+
+    def _post(self, server: Server, params: dict[str, str], timeout: float) -> _Answer:
         """A new connection per request, closed by us after the answer. Kept-alive
         connections to LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle
         vs delayed ACK: 48 ms vs 7 ms for the same check), and `Connection: close`
@@ -374,14 +401,14 @@ class LanguageToolClient:
         beside it wants; `timeout` bounds each blocking step, as in requests. It connects
         directly: HTTP(S)_PROXY is not read (requests honoured it); the hosted API over
         HTTPS is verified against certifi's CA bundle."""
-        if self._https:
+        if server.https:
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                self._host, self._port, timeout=timeout, context=_tls_context()
+                server.host, server.port, timeout=timeout, context=_tls_context()
             )
         else:
-            connection = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+            connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
         try:
-            connection.request("POST", self._path, urllib.parse.urlencode(params), _FORM)
+            connection.request("POST", server.path, urllib.parse.urlencode(params), _FORM)
             handoff.sent()
             response = connection.getresponse()
             return _Answer(response.status, response.reason, response.read())
@@ -399,11 +426,6 @@ class LanguageToolClient:
         if options.disabled_categories:
             params["disabledCategories"] = ",".join(options.disabled_categories)
         return {**params, **self._credentials}
-
-    def _mark_down(self, exc: Exception) -> None:
-        with self._lock:
-            self._down_until = time.monotonic() + self.retry_after
-            self.last_error = f"LanguageTool at {self.url} did not answer: {type(exc).__name__}"
 
 
 def _map_back(matches: list[LtMatch], batch: list[_Piece]) -> list[tuple[int, LtMatch]]:

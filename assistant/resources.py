@@ -21,7 +21,7 @@ class Resources:
         settings = self.settings
         api_key = settings.languagetool_api_key
         return LanguageToolClient(
-            settings.languagetool_url,
+            settings.languagetool_servers,
             timeout=settings.languagetool_timeout,
             retry_after=settings.languagetool_retry_after,
             cache_size=settings.languagetool_cache_size,

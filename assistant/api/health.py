@@ -1,6 +1,7 @@
-"""Readiness without waiting behind checks: LanguageTool is asked now, but /readyz does
-not wait longer than `wait` for its answer (a LanguageTool busy with a burst of checks
-answers late). A late answer is reported from the last probe, and lands for the next."""
+"""Readiness without waiting behind checks: each LanguageTool server is asked now, but
+/readyz does not wait longer than `wait` for its answer (a LanguageTool busy with a burst
+of checks answers late). A late answer is reported from the last probe, and lands for
+the next."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+
+from ..languagetool_client import LanguageToolClient
+from .schemas import Dependency, LanguageToolServer
 
 
 class Probe:
@@ -38,3 +43,38 @@ class Probe:
         up = self._is_up()
         self.last, self.last_at = up, time.monotonic()
         return up
+
+
+class PoolProbe:
+    """One Probe per server of the LanguageTool pool, asked together."""
+
+    def __init__(self, client: LanguageToolClient) -> None:
+        self.client = client
+        self.probes = {server.url: Probe(partial(client.is_up, server.url)) for server in client.pool.servers}
+
+    async def readiness(self) -> Dependency:
+        answers = await asyncio.gather(*(probe.up() for probe in self.probes.values()))
+        servers = [
+            LanguageToolServer(
+                url=server.url,
+                status="up" if up else "down",
+                in_rotation=server.up,
+                in_flight=server.in_flight,
+                detail=self._detail(server.url, server.last_error, up, fresh),
+            )
+            for server, (up, fresh) in zip(self.client.pool.servers, answers, strict=True)
+        ]
+        up = [s for s in servers if s.status == "up"]
+        detail = servers[0].detail if len(servers) == 1 else f"{len(up)} of {len(servers)} servers up"
+        return Dependency(status="up" if up else "down", detail=detail, servers=servers)
+
+    def _detail(self, url: str, last_error: str | None, up: bool | None, fresh: bool) -> str | None:
+        if fresh:
+            return url if up else last_error or f"LanguageTool at {url} did not answer"
+        age = self.probes[url].age()
+        since = f"{age:.0f} s ago" if age is not None else "never"
+        return f"{url} is slow to answer (busy?); its last answer came {since}"
+
+    def close(self) -> None:
+        for probe in self.probes.values():
+            probe.close()

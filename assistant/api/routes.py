@@ -11,7 +11,7 @@ from ..model import Context, Report
 from ..services import Services
 from .admission import Admission
 from .body import JsonBodyRoute
-from .health import Probe
+from .health import PoolProbe
 from .schemas import CheckRequest, Dependency, Problem, Readiness
 
 router = APIRouter(route_class=JsonBodyRoute)
@@ -107,21 +107,14 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=Readiness, tags=["health"], responses=ANY_ROUTE)
+@router.get("/readyz", response_model=Readiness, response_model_exclude_none=True, tags=["health"], responses=ANY_ROUTE)
 async def readyz(request: Request, services: ServicesDep) -> Readiness:
-    """Each dependency's state. Ready while spaCy is loaded: without LanguageTool the
-    service still answers, with grammar `unavailable`."""
-    probe: Probe = request.app.state.languagetool_probe
-    lt_up, fresh = await probe.up()
-    if fresh:
-        detail = services.languagetool.url if lt_up else services.languagetool.last_error
-    else:
-        age = probe.age()
-        since = f"{age:.0f} s ago" if age is not None else "never"
-        detail = f"{services.languagetool.url} is slow to answer (busy?); its last answer came {since}"
+    """Each dependency's state, and each LanguageTool server's. Ready while spaCy is
+    loaded: without LanguageTool the service still answers, with grammar `unavailable`."""
+    probe: PoolProbe = request.app.state.languagetool_probe
     dependencies = {
         "spacy": Dependency(status="up", detail=services.settings.spacy_model),
-        "languagetool": Dependency(status="up" if lt_up else "down", detail=detail),
+        "languagetool": await probe.readiness(),
         "store": Dependency(status="not_configured", detail="The audit store arrives with the pre-send gate."),
     }
     return Readiness(ready=True, dependencies=dependencies)

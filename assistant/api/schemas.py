@@ -74,9 +74,18 @@ class CheckRequest(Context):
         return Context.model_validate(self.model_dump(include=set(Context.model_fields)))
 
 
+class LanguageToolServer(BaseModel):
+    url: str
+    status: Literal["up", "down"] = Field(description="What its probe said just now (or last, when it is slow).")
+    in_rotation: bool = Field(description="False while the pool sends it nothing (marked down, awaiting its probe).")
+    in_flight: int = Field(description="Requests of this process waiting on it.")
+    detail: str | None = None
+
+
 class Dependency(BaseModel):
     status: Literal["up", "down", "not_configured"]
     detail: str | None = None
+    servers: list[LanguageToolServer] | None = Field(None, description="LanguageTool: each server of the pool.")
 
 
 class Readiness(BaseModel):
