@@ -361,6 +361,8 @@ def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .api.connections import PROTOCOL
+
     uvicorn.run(
         "assistant.api.app:create_app",
         factory=True,
@@ -368,6 +370,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=Settings().log_level.lower(),
+        http=PROTOCOL,  # header deadline, header size, connection cap (api/connections.py)
     )
     return EXIT_OK
 

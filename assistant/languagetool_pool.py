@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(eq=False)  # each server is itself: compared and hashed by identity
 class Server:
     """One LanguageTool server of the pool, as the client sees it."""
 

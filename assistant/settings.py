@@ -53,6 +53,18 @@ class Settings(BaseSettings):
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")
     log_level: str = Field("info", description="uvicorn log level for `tactful serve`.")
 
+    # Slow and stalled clients (api/connections.py, api/body.py): per connection, per process.
+    http_header_timeout: float = Field(
+        10.0, gt=0, description="Seconds for a request's line and headers to arrive; then 408 and closed."
+    )
+    http_body_timeout: float = Field(
+        30.0, gt=0, description="Seconds for a request's whole body to arrive once its headers are in; then 408."
+    )
+    http_max_connections: int = Field(
+        1000, ge=1, description="Open connections per process; one more closes the one waiting longest for headers."
+    )
+    http_max_header_bytes: int = Field(32_768, ge=1024, description="A request's line and headers; more is 431.")
+
     # HTTP admission (see docs/usage.md): sized for 2 cores shared with LanguageTool.
     checks_at_once: int = Field(2, ge=1, description="Drafts checked at the same time by one process.")
     checks_queued: int = Field(8, ge=0, description="Drafts waiting for a free slot; more are refused with 503.")

@@ -48,7 +48,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(guides.router)
     app.include_router(drafting.router)
     app.include_router(redact.router)
-    app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
+    app.add_middleware(
+        BodyLimit,
+        limit=body_limit(settings.max_text_chars),
+        max_chars=settings.max_text_chars,
+        timeout=settings.http_body_timeout,
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -14,6 +14,7 @@ import email.message
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import anyio
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -33,11 +34,13 @@ def body_limit(max_text_chars: int) -> int:
 
 
 class BodyLimit:
-    """Refuses a body over `limit` bytes before reading past the limit. A plain ASGI
+    """Refuses a body over `limit` bytes before reading past the limit, and one that has
+    not all arrived `timeout` seconds after its headers (408: a client that declares more
+    than it sends would otherwise hold its connection for ever). A plain ASGI
     middleware: Starlette's BaseHTTPMiddleware costs every request."""
 
-    def __init__(self, app: ASGIApp, limit: int, max_chars: int) -> None:
-        self.app, self.limit, self.max_chars = app, limit, max_chars
+    def __init__(self, app: ASGIApp, limit: int, max_chars: int, timeout: float) -> None:
+        self.app, self.limit, self.max_chars, self.timeout = app, limit, max_chars, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,20 +52,38 @@ class BodyLimit:
             return
         # Read the body here, counting; the app then reads it from memory. Its size is
         # bounded by the limit, and a check needs all of it anyway.
-        chunks, size, more, last = [], 0, True, None
+        body: tuple[bytes, Message | None] | None = None
+        with anyio.move_on_after(self.timeout):
+            body = await self._read(receive)
+            if body is None:
+                await self._refuse(scope, receive, send)
+                return
+        if body is None:
+            late = problem(
+                408,
+                f"The request body did not all arrive within {self.timeout:g} s of its headers; "
+                "send it at once, and no shorter than its Content-Length.",
+                headers={"Connection": "close"},
+            )
+            await late(scope, receive, send)
+            return
+        await self.app(scope, _replay(*body, receive), send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, Message | None] | None:
+        """The body, and the message that ended it early (http.disconnect); None if over the limit."""
+        chunks: list[bytes] = []
+        size, more = 0, True
         while more:
             message = await receive()
             if message["type"] != "http.request":  # http.disconnect: hand it on
-                last = message
-                break
+                return b"".join(chunks), message
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(scope, receive, send)
-                return
+                return None
             chunks.append(chunk)
             more = message.get("more_body", False)
-        await self.app(scope, _replay(b"".join(chunks), last, receive), send)
+        return b"".join(chunks), None
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(

@@ -26,9 +26,11 @@ TITLES = {
     400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request timeout",
     413: "Request too large",
     415: "Unsupported media type",
     422: "Invalid request",
+    431: "Request header fields too large",
     500: "Internal error",
     503: "Service busy",
 }
