@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import TEST_PORT, start_languagetool
+from conftest import TEST_PORT, bearer, make_keys, start_languagetool
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
@@ -109,9 +109,11 @@ class Load:
 
 
 @pytest.mark.slow
-def test_killing_one_of_two_servers_under_load_fails_no_request(two_servers):
+def test_killing_one_of_two_servers_under_load_fails_no_request(two_servers, tmp_path):
     urls = [f"http://127.0.0.1:{port}" for port in two_servers["ports"]]
     settings = Settings(
+        store_url=f"sqlite:///{tmp_path / 'store.db'}",
+        store_secret="pool",
         languagetool_urls=urls,
         languagetool_warmup=False,
         languagetool_timeout=30.0,
@@ -122,9 +124,11 @@ def test_killing_one_of_two_servers_under_load_fails_no_request(two_servers):
         check_max_wait=300,
     )
     services = build_services(settings)
+    services.store.migrate()
+    agent = make_keys(services.store, "acme")["agent"]
     killed, other = services.languagetool.pool.servers
     try:
-        with TestClient(create_app(services=services)) as client, Load(client) as load:
+        with TestClient(create_app(services=services), headers=bearer(agent)) as client, Load(client) as load:
             assert load.wait_for(lambda: killed.requests > 2 and other.requests > 2, 120), "load not spread"
 
             os.kill(two_servers["processes"][0].pid, signal.SIGKILL)
