@@ -9,6 +9,7 @@ import json
 import sys
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -16,6 +17,9 @@ from .admin import AdminError, add_commands
 from .model import Context, Report
 from .settings import Settings
 from .text import Format
+
+if TYPE_CHECKING:
+    from .languagetool_server import Supervision
 
 EXIT_OK, EXIT_BLOCK, EXIT_BAD_INPUT = 0, 1, 2
 COLOURS = {"blocker": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"}
@@ -418,7 +422,7 @@ def _languagetool(args: argparse.Namespace) -> int:
         print(server.stop(port, run_dir).message)
         return EXIT_OK
     if args.action == "supervise":
-        return server.supervise(settings.languagetool_home, port, heap, run_dir)
+        return server.supervise(settings.languagetool_home, port, heap, run_dir, supervision=_upkeep(settings, heap))
     state, line = server.status(port, run_dir)
     if state != "down":  # up, or our supervisor is (re)starting it
         print(line)
@@ -430,6 +434,21 @@ def _languagetool(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from exc
     print(f"LanguageTool is up on {url} (supervisor pid {pid}, log {server.log_file(run_dir, port)})")
     return EXIT_OK
+
+
+def _upkeep(settings: Settings, heap: str) -> Supervision:
+    """The supervisor's restart policy and log rotation, from the settings."""
+    from . import languagetool_server as server
+
+    max_rss = settings.languagetool_max_rss_mb
+    if max_rss is None:
+        max_rss = 1.5 * server.heap_mb(heap)
+    return server.Supervision(
+        max_rss_mb=max_rss or None,
+        max_age=settings.languagetool_max_age_hours * 3600 or None,
+        log_max_bytes=int(settings.languagetool_log_max_mb * 1024 * 1024),
+        log_backups=settings.languagetool_log_backups,
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,14 @@ languagetool-<port>.log (supervisor and server), languagetool-<port>.pid (the
 supervisor's pid, or the server's when started directly with start()) and
 languagetool-<port>.state (what the supervisor is doing, for `status`).
 
+Upkeep: the supervisor also restarts a server that has grown past `max_rss_mb` or
+lived `max_age` seconds (Supervision), at once and without back-off, and only one
+server at a time among the supervisors sharing a run folder (a lock file), so that a
+pool always keeps the others answering. A pool of one answers with grammar
+`unavailable` for the restart (about the start-up time). The server's output goes
+through the supervisor into the log, rotated at `log_max_bytes` with `log_backups`
+old files kept (LanguageTool writes ~19 MB an hour under load).
+
 `stop` only ever signals a process it can prove is ours: the pid file must name a
 live process whose /proc/<pid>/cmdline is our supervisor or our server for that port.
 """
@@ -17,12 +25,16 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import json
+import logging
+import logging.handlers
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -116,13 +128,16 @@ def start(
 def _launch(
     home: Path, port: int, heap: str, run_dir: Path, config: Path | None, tie: bool = False
 ) -> subprocess.Popen:
+    """The Java server. Tied to a supervisor (`tie`), its output comes through a pipe
+    for the supervisor to log and rotate; else it goes straight to the log file."""
     with open(log_file(run_dir, port), "ab") as log:
         return subprocess.Popen(
             command(home, port, heap, config),
-            stdout=log,
+            stdout=subprocess.PIPE if tie else log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            # preexec_fn only in the supervisor, which runs no threads
+            # preexec_fn only in the supervisor, whose one other thread (the log pump of
+            # the previous server) has ended by the time it launches the next
             start_new_session=not tie,
             preexec_fn=_die_with_parent if tie else None,  # noqa: PLW1509
         )
@@ -167,6 +182,90 @@ class Supervision:
     backoff_first: float = 1.0
     backoff_max: float = 60.0
     stable_after: float = 120.0  # up this long: the next failure starts the back-off afresh
+    max_rss_mb: float | None = None  # restart a server grown past this (None: never)
+    max_age: float | None = None  # restart a server up this long (None: never)
+    log_max_bytes: int = 10 * 1024 * 1024  # then the log is rotated
+    log_backups: int = 5
+
+
+def heap_mb(heap: str) -> float:
+    """A Java -Xmx value (1g, 768m, 1048576k) in MiB."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024}
+    text = heap.strip().lower()
+    return float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text) / 1024 / 1024
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a live process, in MiB (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _over_policy(process: subprocess.Popen, began: float, timing: Supervision) -> str | None:
+    """Why the upkeep policy wants this server restarted now, or None."""
+    if timing.max_age is not None and time.monotonic() - began > timing.max_age:
+        return f"reached its maximum age ({timing.max_age:.0f} s)"
+    rss = rss_mb(process.pid)
+    if timing.max_rss_mb is not None and rss is not None and rss > timing.max_rss_mb:
+        return f"grew to {rss:.0f} MB, over its maximum of {timing.max_rss_mb:.0f} MB"
+    return None
+
+
+class RestartTurn:
+    """One upkeep restart at a time among the supervisors of a run folder: an flock,
+    released by the kernel if its holder dies."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self._path = run_dir / "languagetool-restart.lock"
+        self._file: object | None = None
+
+    def take(self) -> bool:
+        if self._file is not None:
+            return True
+        handle = open(self._path, "a")  # noqa: SIM115 - held until give_back
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def give_back(self) -> None:
+        if self._file is not None:
+            self._file.close()  # type: ignore[attr-defined]
+            self._file = None
+
+
+def _server_log(run_dir: Path, port: int, timing: Supervision) -> logging.Logger:
+    """The supervisor's and the server's lines, in one rotated file."""
+    logger = logging.getLogger(f"tactful.languagetool.{port}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = logging.handlers.RotatingFileHandler(
+        log_file(run_dir, port), maxBytes=timing.log_max_bytes, backupCount=timing.log_backups, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.handlers = [handler]
+    return logger
+
+
+def _pump(process: subprocess.Popen, logger: logging.Logger) -> threading.Thread:
+    """Copy the server's output into the log, line by line, until it exits."""
+
+    def copy() -> None:
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, b""):
+            logger.info(line.decode("utf-8", "replace").rstrip("\n"))
+
+    thread = threading.Thread(target=copy, name="languagetool-log", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_supervised(home: Path, port: int, heap: str, run_dir: Path, wait: float = 180.0) -> int:
@@ -225,17 +324,20 @@ def supervise(
     signal.signal(signal.SIGINT, on_signal)
     pid_file(run_dir, port).write_text(str(os.getpid()))
     restarts, backoff = 0, timing.backoff_first
+    logger = _server_log(run_dir, port, timing)
+    turn = RestartTurn(run_dir)
 
     def say(message: str) -> None:
-        print(f"[supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", flush=True)
+        logger.info(f"[supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}")
 
     while not stopping:
         _write_state(run_dir, port, "starting", restarts=restarts)
         process = _launch(home, port, heap, run_dir, config, tie=True)
+        pump = _pump(process, logger)
         say(f"started LanguageTool (pid {process.pid}) on {url}")
         began = time.monotonic()
         last_answer = None
-        reason = ""
+        reason, upkeep = "", False
         while not stopping:
             if process.poll() is not None:
                 reason = f"exited with code {process.returncode}"
@@ -246,7 +348,12 @@ def supervise(
                     say("LanguageTool answers; warming up")
                     warm_up(url, timeout=60.0)
                     _write_state(run_dir, port, "up", restarts=restarts, java_pid=process.pid)
+                    turn.give_back()  # an upkeep restart is over once the new server is warm
                 last_answer = time.monotonic()
+                why = _over_policy(process, began, timing)
+                if why is not None and turn.take():  # else another server's restart comes first
+                    reason, upkeep = why, True
+                    break
             elif last_answer is not None and now - last_answer > timing.unresponsive_after:
                 reason = f"did not answer for {now - last_answer:.0f} s"
                 break
@@ -255,15 +362,21 @@ def supervise(
                 break
             _sleep_unless(lambda: stopping, timing.probe_every)
         _end(process)
+        pump.join(timeout=10)  # its pipe closed with the server
         if stopping:
             break
         restarts += 1
+        if upkeep:  # planned: at once, and the back-off is not affected
+            say(f"LanguageTool {reason}; restarting it (restart {restarts})")
+            _write_state(run_dir, port, "restarting", restarts=restarts, reason=reason, retry_in=0)
+            continue
         if last_answer is not None and time.monotonic() - began > timing.stable_after:
             backoff = timing.backoff_first
         say(f"LanguageTool {reason}; restart {restarts} in {backoff:.0f} s")
         _write_state(run_dir, port, "restarting", restarts=restarts, reason=reason, retry_in=backoff)
         _sleep_unless(lambda: stopping, backoff)
         backoff = min(backoff * 2, timing.backoff_max)
+    turn.give_back()
     say("stopped")
     with contextlib.suppress(FileNotFoundError):
         state_file(run_dir, port).unlink()

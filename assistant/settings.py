@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         4096, description="Sentences whose personal data the confidentiality check keeps for re-checks; 0: none."
     )
     languagetool_heap: str = Field("1g", description="Java heap of the managed LanguageTool server.")
+    languagetool_max_rss_mb: float | None = Field(
+        None, ge=0, description="The supervisor restarts the server past this RSS (default 1.5 x the heap; 0: never)."
+    )
+    languagetool_max_age_hours: float = Field(0, ge=0, description="The supervisor restarts it this old (0: never).")
+    languagetool_log_max_mb: float = Field(10, gt=0, description="The supervised server's log is rotated past this.")
+    languagetool_log_backups: int = Field(5, ge=0, description="Rotated logs kept.")
     languagetool_home: Path = Field(PROJECT_ROOT / "languagetool", description="Where its jars are fetched.")
     languagetool_warmup: bool = Field(True, description="Send a first check at start-up (LanguageTool is slow once).")
     log_level: str = Field("info", description="uvicorn log level for `tactful serve`.")
