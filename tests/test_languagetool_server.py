@@ -185,3 +185,72 @@ def test_a_hung_server_is_restarted(tmp_path):
         supervisor.terminate()
         supervisor.wait(timeout=60)
     assert wait_for(lambda: java_pid(port) is None, 30)
+
+
+def supervisor(run_dir: Path, port: int, **policy: object) -> subprocess.Popen:
+    """`supervise` in a process of its own, watching every second, with `policy`."""
+    fields = ", ".join(f"{name}={value!r}" for name, value in policy.items())
+    code = (
+        "from pathlib import Path; from assistant import languagetool_server as s; "
+        f"s.supervise(Path({str(PROJECT_ROOT / 'languagetool')!r}), {port}, '1g', Path({str(run_dir)!r}), "
+        f"supervision=s.Supervision(probe_every=1, backoff_first=1, {fields}))"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def supervisor_restarts(run_dir: Path, port: int) -> tuple[int, str]:
+    try:
+        state = json.loads(languagetool_server.state_file(run_dir, port).read_text())
+    except (OSError, ValueError):
+        return 0, ""
+    return state.get("restarts", 0), state.get("reason", "")
+
+
+@pytest.mark.slow
+def test_a_server_past_its_memory_limit_is_restarted_and_its_log_rotated(tmp_path, settings):
+    """A tiny RSS limit: the supervisor restarts the server as soon as it is up. With a
+    pool of one, checks meanwhile answer, grammar `unavailable` at worst."""
+    from conftest import bearer, make_keys
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+    from assistant.services import build_services
+
+    port = TEST_PORT + 1
+    url = f"http://127.0.0.1:{port}"
+    assert not languagetool_server.is_up(url), f"port {port} is busy"
+    watcher = supervisor(tmp_path, port, max_rss_mb=64, log_max_bytes=4096, log_backups=2)
+    store = tmp_path / "store.db"
+    lone = settings.model_copy(
+        update={"languagetool_url": url, "languagetool_retry_after": 0.5, "store_url": f"sqlite:///{store}"}
+    )
+    services = build_services(lone)
+    services.store.migrate()
+    try:
+        assert wait_for(lambda: supervisor_state(tmp_path, port) == "up", 240)
+        first = java_pid(port)
+        agent = make_keys(services.store, "acme")["agent"]
+        answers, after_restart = [], 0
+        with TestClient(create_app(services=services), headers=bearer(agent)) as api:
+            while after_restart < 10 and len(answers) < 300:  # on through the restart
+                text = f"Their is a problem, case {len(answers)}."
+                response = api.post("/v1/check", json={"text": text, "channel": "email"})
+                answers.append((response.status_code, response.json()["checks"]["grammar"]["status"]))
+                after_restart += supervisor_restarts(tmp_path, port)[0] > 0
+        restarts, reason = supervisor_restarts(tmp_path, port)
+        assert restarts >= 1 and "over its maximum of 64 MB" in reason
+        assert wait_for(lambda: java_pid(port) not in (None, first), 60), "not restarted"
+        assert {status for status, _ in answers} == {200}
+        assert {grammar for _, grammar in answers} <= {"ok", "unavailable"}
+        assert languagetool_server.log_file(tmp_path, port).with_suffix(".log.1").exists()  # rotated
+        assert languagetool_server.log_file(tmp_path, port).stat().st_size < 4096 + 1024
+    finally:
+        services.close()
+        watcher.terminate()
+        watcher.wait(timeout=60)
+    assert wait_for(lambda: java_pid(port) is None, 30)

@@ -143,6 +143,9 @@ def test_500_trickling_connections_lock_out_no_check(server):
             time.sleep(20)
     assert len(agents.results) >= 4
     assert {(status, grammar) for status, grammar, _ in agents.results} == {(200, "ok")}
-    assert slow.answers["HTTP/1.1 408 Request Timeout"] > 0  # closed at the header deadline
-    assert slow.answers["HTTP/1.1 503 Service Unavailable"] > 0  # or to make room under the cap
+    # Each was closed by the server, at its header deadline or to make room under the cap
+    # (without a word when not one byte of it had been read).
+    closings = {"HTTP/1.1 408 Request Timeout", "HTTP/1.1 503 Service Unavailable", "closed"}
+    assert set(slow.answers) <= closings, slow.answers
+    assert sum(slow.answers.values()) >= 500
     assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
