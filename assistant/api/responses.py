@@ -25,6 +25,7 @@ ALLOW = {"Allow": {"description": "The methods this path takes.", "schema": {"ty
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
 ANY_ROUTE: Responses = {
     405: problem_response("The path does not take this method; `Allow` lists the ones it does.", ALLOW),
+    408: problem_response("The request body did not all arrive within its deadline (TACTFUL_HTTP_BODY_TIMEOUT)."),
     413: problem_response(
         "The request body is over the byte limit (or, on /v1/check, the draft over its character limit)."
     ),
