@@ -206,9 +206,10 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def _over_policy(process: subprocess.Popen, began: float, timing: Supervision) -> str | None:
-    """Why the upkeep policy wants this server restarted now, or None."""
-    if timing.max_age is not None and time.monotonic() - began > timing.max_age:
+def _over_policy(process: subprocess.Popen, up_since: float, timing: Supervision) -> str | None:
+    """Why the upkeep policy wants this server restarted now, or None. Its age counts
+    from when it was up and warm."""
+    if timing.max_age is not None and time.monotonic() - up_since > timing.max_age:
         return f"reached its maximum age ({timing.max_age:.0f} s)"
     rss = rss_mb(process.pid)
     if timing.max_rss_mb is not None and rss is not None and rss > timing.max_rss_mb:
@@ -335,7 +336,7 @@ def supervise(
         process = _launch(home, port, heap, run_dir, config, tie=True)
         pump = _pump(process, logger)
         say(f"started LanguageTool (pid {process.pid}) on {url}")
-        began = time.monotonic()
+        began = up_since = time.monotonic()
         last_answer = None
         reason, upkeep = "", False
         while not stopping:
@@ -349,8 +350,9 @@ def supervise(
                     warm_up(url, timeout=60.0)
                     _write_state(run_dir, port, "up", restarts=restarts, java_pid=process.pid)
                     turn.give_back()  # an upkeep restart is over once the new server is warm
+                    up_since = time.monotonic()
                 last_answer = time.monotonic()
-                why = _over_policy(process, began, timing)
+                why = _over_policy(process, up_since, timing)
                 if why is not None and turn.take():  # else another server's restart comes first
                     reason, upkeep = why, True
                     break

@@ -6,8 +6,10 @@ jars that scripts/setup.sh fetched, or reuses one already answering there."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pgserver import PostgresServer  # noqa: E402 (tests/ is on sys.path)
@@ -137,3 +139,14 @@ def fresh_store(store_url: str) -> Iterator[Store]:
     store.migrate()
     yield store
     store.close()
+
+
+def wait_until_serving(url: str) -> None:
+    """Until a `tactful serve` started by a test answers /healthz."""
+    for _ in range(600):  # up to a minute for spaCy to load on a busy machine
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("tactful serve did not answer")

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.languagetool_pool import ServerPool
-from assistant.services import build_services
+from assistant.services import Services, build_services
 from assistant.settings import Settings
 
 
@@ -73,6 +73,25 @@ def two_servers():
                 process.wait(timeout=30)
 
 
+def pool_services(ports: list[int], tmp_path) -> tuple[Services, str]:
+    """The services over a pool of the servers on `ports`, and an agent's key."""
+    settings = Settings(
+        languagetool_urls=[f"http://127.0.0.1:{port}" for port in ports],
+        languagetool_warmup=False,
+        languagetool_timeout=30.0,
+        languagetool_retry_after=0.5,
+        # Admission wide open: every draft must reach LanguageTool (its own test is elsewhere).
+        checks_at_once=3,
+        checks_queued=16,
+        check_max_wait=300,
+        store_url=f"sqlite:///{tmp_path / 'store.db'}",
+        store_secret="pool",
+    )
+    services = build_services(settings)
+    services.store.migrate()
+    return services, make_keys(services.store, "acme")["agent"]
+
+
 class Load:
     """Agents checking distinct drafts (new to every cache) until stopped."""
 
@@ -110,22 +129,7 @@ class Load:
 
 @pytest.mark.slow
 def test_killing_one_of_two_servers_under_load_fails_no_request(two_servers, tmp_path):
-    urls = [f"http://127.0.0.1:{port}" for port in two_servers["ports"]]
-    settings = Settings(
-        store_url=f"sqlite:///{tmp_path / 'store.db'}",
-        store_secret="pool",
-        languagetool_urls=urls,
-        languagetool_warmup=False,
-        languagetool_timeout=30.0,
-        languagetool_retry_after=0.5,
-        # Admission wide open: every draft must reach LanguageTool (its own test is elsewhere).
-        checks_at_once=3,
-        checks_queued=16,
-        check_max_wait=300,
-    )
-    services = build_services(settings)
-    services.store.migrate()
-    agent = make_keys(services.store, "acme")["agent"]
+    services, agent = pool_services(two_servers["ports"], tmp_path)
     killed, other = services.languagetool.pool.servers
     try:
         with TestClient(create_app(services=services), headers=bearer(agent)) as client, Load(client) as load:
@@ -148,3 +152,34 @@ def test_killing_one_of_two_servers_under_load_fails_no_request(two_servers, tmp
         assert statuses == {(200, "ok")}, [r for r in load.results if r[0] != 200 or r[1]["status"] != "ok"][:3]
     finally:
         services.close()
+
+
+@pytest.mark.slow
+def test_an_upkeep_restart_of_one_server_of_two_fails_no_request(tmp_path):
+    """The supervisor restarts one server of the pool by its age policy while agents
+    check drafts: the pool sends them to the other meanwhile, grammar stays `ok`."""
+    from test_languagetool_server import java_pid, supervisor, supervisor_restarts, supervisor_state
+
+    supervised, plain = TEST_PORT + 1, TEST_PORT + 2
+    other = start_languagetool(plain)
+    watcher = supervisor(tmp_path, supervised, max_age=30)
+    services, agent = pool_services([supervised, plain], tmp_path)
+    restarted = services.languagetool.pool.servers[0]
+    try:
+        assert other is not None, f"port {plain} is busy"
+        with TestClient(create_app(services=services), headers=bearer(agent)) as client, Load(client) as load:
+            assert load.wait_for(lambda: supervisor_state(tmp_path, supervised) == "up", 240)
+            first = java_pid(supervised)
+            assert load.wait_for(lambda: supervisor_restarts(tmp_path, supervised) >= 1, 120), "no upkeep restart"
+            assert load.wait_for(lambda: java_pid(supervised) not in (None, first), 60)
+            before = restarted.requests
+            assert load.wait_for(lambda: restarted.up and restarted.requests > before + 2, 180), "not used again"
+        statuses = {(status, grammar["status"] if grammar else None) for status, grammar in load.results}
+        assert statuses == {(200, "ok")}, [r for r in load.results if r[0] != 200 or r[1]["status"] != "ok"][:3]
+    finally:
+        services.close()
+        watcher.terminate()
+        watcher.wait(timeout=60)
+        if other is not None:
+            other.terminate()
+            other.wait(timeout=30)

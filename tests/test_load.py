@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import httpx
 import pytest
+from conftest import wait_until_serving
 
 from assistant.api.admission import DRAFT_OVERHEAD, Admission, Busy
 from assistant.settings import PROJECT_ROOT, Settings
@@ -71,14 +72,7 @@ def server(languagetool_url, tmp_path_factory):
     )
     url = f"http://127.0.0.1:{PORT}"
     try:
-        for _ in range(600):  # up to a minute for spaCy to load on a busy machine
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("tactful serve did not answer")
+        wait_until_serving(url)
         agent = json.loads((folder / "keys").read_text())["agent"]  # made by the first start
         yield url, Settings(checks_at_once=2, checks_queued=8, check_max_wait=5.0), agent
     finally:

@@ -13,6 +13,7 @@ import time
 
 import httpx
 import pytest
+from conftest import wait_until_serving
 
 from assistant.settings import PROJECT_ROOT
 
@@ -62,14 +63,7 @@ def server(languagetool_url, tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):  # up to a minute for spaCy to load on a busy machine
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("tactful serve did not answer")
+        wait_until_serving(base)
         yield base, port, key
     finally:
         process.terminate()

@@ -55,17 +55,15 @@ class BodyLimit:
         body: tuple[bytes, Message | None] | None = None
         with anyio.move_on_after(self.timeout):
             body = await self._read(receive)
-            if body is None:
+            if body is None:  # over the limit
                 await self._refuse(scope, receive, send)
                 return
         if body is None:
-            late = problem(
-                408,
+            detail = (
                 f"The request body did not all arrive within {self.timeout:g} s of its headers; "
-                "send it at once, and no shorter than its Content-Length.",
-                headers={"Connection": "close"},
+                "send it at once, and no shorter than its Content-Length."
             )
-            await late(scope, receive, send)
+            await _closing(408, detail)(scope, receive, send)
             return
         await self.app(scope, _replay(*body, receive), send)
 
@@ -86,13 +84,16 @@ class BodyLimit:
         return b"".join(chunks), None
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            413,
+        detail = (
             f"The request body is over {self.limit} bytes. Drafts are limited to {self.max_chars} "
-            "characters: check a shorter part of the reply.",
-            headers={"Connection": "close"},
+            "characters: check a shorter part of the reply."
         )
-        await response(scope, receive, send)
+        await _closing(413, detail)(scope, receive, send)
+
+
+def _closing(status: int, detail: str) -> Response:
+    """A problem answered before the body was all read: the connection cannot be reused."""
+    return problem(status, detail, headers={"Connection": "close"})
 
 
 def _replay(body: bytes, last: Message | None, receive: Receive) -> Receive:
