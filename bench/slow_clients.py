@@ -26,7 +26,7 @@ import threading
 import time
 from itertools import count
 
-from run import AUTH, log, percentile, serving  # bench/run.py
+from run import AUTH, RUN_DIR, log, percentile, serving  # bench/run.py
 
 DRAFT = "Hi Dana, their is a problem with you're account. Reference {n}, line {m}."
 TRICKLED = b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 10_000
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--slow", type=int, default=500, help="trickling connections in phase 2")
     parser.add_argument("--agents", type=int, default=2, help="client threads checking drafts")
     args = parser.parse_args()
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
     with serving(args.languagetool_url) as base:
         key = AUTH["Authorization"].removeprefix("Bearer ")
         host, port = base.removeprefix("http://").split(":")
