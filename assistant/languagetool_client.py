@@ -68,6 +68,7 @@ REQUEST_UNITS = 8_000
 # queue between them, and one long draft at a time per process talks to the server,
 # so that long drafts cannot take all of its check threads (maxCheckThreads).
 LONG_DRAFT_REQUEST_UNITS = 2_000
+PROBE_WAIT = 60.0  # seconds a down server's probe waits for its answer: a cold start takes 15-40 s
 
 # LanguageTool's text-level rules that look beyond one paragraph (found by listing the
 # rules extending TextLevelRule in languagetool-core and language-en 6.8, and by
@@ -308,8 +309,11 @@ class LanguageToolClient:
         return languagetool_server.is_up(url, timeout=min(2.0, self.timeout))
 
     def _probe(self, url: str) -> bool:
-        """A down server is back once it checks a short text in time (its rules loaded)."""
-        return languagetool_server.warm_up(url, timeout=min(2.0, self.timeout))
+        """A down server is back once it has checked a short text (its rules loaded). The
+        probe waits for the answer: one abandoned after a few seconds leaves the check
+        running in a server still loading its rules, and probe after probe would pile
+        up there until the server looks hung (seen under load: its supervisor killed it)."""
+        return languagetool_server.warm_up(url, timeout=max(PROBE_WAIT, self.timeout))
 
     def _check_fresh(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
         deadline = time.monotonic() + self.timeout

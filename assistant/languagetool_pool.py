@@ -7,9 +7,10 @@ answer (refused, reset, timed out), or its probe did or did not answer.
 - A request goes to the server with the fewest requests in flight among those up,
   ties taken in turn, so that an idle pool still spreads its load.
 - A server that did not answer is marked down for `retry_after` seconds, and no
-  request is sent to it while it is. When the time is up it is probed (a real check
-  of a short text, on a thread of its own: a server that answers /v2/languages may
-  still be loading its rules for 20 s) and comes back when the probe is answered.
+  request is sent to it while it is. When the time is up it is probed, one probe at a
+  time, on a thread of its own (a real check of a short text, waited for: a server
+  that answers /v2/languages may still be loading its rules for 20 s), and comes back
+  when the probe is answered.
 - Only when no server is up does a request go to one whose time is up without waiting
   for its probe: a pool of one then recovers exactly as a single server always has.
 """

@@ -162,7 +162,7 @@ def test_an_upkeep_restart_of_one_server_of_two_fails_no_request(tmp_path):
 
     supervised, plain = TEST_PORT + 1, TEST_PORT + 2
     other = start_languagetool(plain)
-    watcher = supervisor(tmp_path, supervised, max_age=30)
+    watcher = supervisor(tmp_path, supervised, max_age=30, unresponsive_after=60)
     services, agent = pool_services([supervised, plain], tmp_path)
     restarted = services.languagetool.pool.servers[0]
     try:

@@ -223,7 +223,7 @@ def test_a_server_past_its_memory_limit_is_restarted_and_its_log_rotated(tmp_pat
     port = TEST_PORT + 1
     url = f"http://127.0.0.1:{port}"
     assert not languagetool_server.is_up(url), f"port {port} is busy"
-    watcher = supervisor(tmp_path, port, max_rss_mb=64, log_max_bytes=4096, log_backups=2)
+    watcher = supervisor(tmp_path, port, max_rss_mb=64, log_max_bytes=4096, log_backups=2, unresponsive_after=60)
     store = tmp_path / "store.db"
     lone = settings.model_copy(
         update={"languagetool_url": url, "languagetool_retry_after": 0.5, "store_url": f"sqlite:///{store}"}
