@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import Settings
-from . import drafting, guides, problems, redact, routes, sends, triage
+from . import drafting, guides, keys, problems, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import PoolProbe
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(drafting.router)
     app.include_router(redact.router)
     app.include_router(sends.router)
+    app.include_router(keys.router)
     app.add_middleware(
         BodyLimit,
         limit=body_limit(settings.max_text_chars),
