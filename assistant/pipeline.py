@@ -108,7 +108,8 @@ class Pipeline:
         pipes = frozenset().union(*(check.spacy_pipes for check in chosen))
         try:
             draft.doc = self.nlp(draft.text, disable=self._skippable(pipes))
-            draft.sentences = [s for s in split_sentences(draft.doc) if not draft.own_text[s.start : s.end].isspace()]
+            sentences = split_sentences(draft.doc, draft.protected)
+            draft.sentences = [s for s in sentences if not draft.own_text[s.start : s.end].isspace()]
         except Exception as exc:  # spaCy on hostile input: degrade, never a 500
             _log_failure("text analysis", exc)
             return CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")

@@ -14,7 +14,7 @@ from ..languagetool_client import (
     LanguageToolUnavailable,
     LtMatch,
 )
-from ..model import Channel, Context, Finding, Severity
+from ..model import Author, Channel, Context, Finding, Severity
 from ..resources import Resources
 from ..text import Draft
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
@@ -55,6 +55,11 @@ class GrammarOptions(Section):
     enabled_rules: list[str] = Field(default_factory=list)
     disabled_categories: list[str] = Field(default_factory=list)
     ignore_words: list[str] = Field(default_factory=list, description="Never reported as misspelt.")
+    product_names: list[str] = Field(
+        default_factory=list,
+        description="The organisation's product and brand names: never misspelt. Added to ignore_words, so a "
+        "guide that extends another lists its own names here and keeps the parent's ignore_words.",
+    )
     severity: dict[str, Severity] = Field(
         default_factory=dict, description="LanguageTool rule or category id -> severity, e.g. TYPOS: blocker."
     )
@@ -100,12 +105,15 @@ class GrammarCheck(Check):
         except LanguageToolRejected as exc:  # this draft only, e.g. too long for the server
             raise NotApplicable(str(exc)) from exc
         ignored = _ignored_words(options, context)
+        introduced = _names_introduced(draft, context)
         findings = []
         for (offset, _), matches in zip(paragraphs, per_paragraph, strict=True):
             for match in matches:
                 start, end = offset + match.start, offset + match.end
                 excerpt = draft.text[start:end]
                 if draft.overlaps_protected(start, end) or _is_ignored(match, excerpt, ignored):
+                    continue
+                if match.rule_id.startswith(_SPELLING_RULES) and _is_introduced_name(excerpt, introduced):
                     continue
                 if match.rule_id == "YOUR" and _YOUR_NOUN_SUBJECT.match(draft.text, end):
                     continue
@@ -141,10 +149,39 @@ def as_lf(paragraph: str) -> str:
 def _ignored_words(options: GrammarOptions, context: Context) -> set[str]:
     """The guide's ignore list plus the customer's and agent's names: LanguageTool has no
     per-request dictionary, so these spelling matches are dropped here."""
-    words = set(options.ignore_words)
+    words = set(options.ignore_words) | set(options.product_names)
     for name in (context.customer.name, context.agent.name):
-        words.update(re.findall(r"[^\W\d_][\w'-]*", name or ""))
+        words.update(_NAME_WORD.findall(name or ""))
     return {word.casefold() for word in words}
+
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_CAPITALISED = re.compile(r"(?<![\w@#/.])[^\W\d_a-z][\w'-]*")
+_HANDLE_PART = re.compile(r"(?<![\w@])@(\w+)")
+
+
+def _names_introduced(draft: Draft, context: Context) -> set[str]:
+    """Names the conversation already introduces, so the agent may write them: the
+    customer's capitalised words in the thread ("Joseph Banter", a product they named)
+    and the letters of the @handles the reply addresses ("@avdi" -> Avdi)."""
+    words = {
+        word.casefold()
+        for message in context.thread
+        if message.author == Author.customer
+        for word in _CAPITALISED.findall(message.text)
+    }
+    handles = {h.casefold().replace("_", "") for h in _HANDLE_PART.findall(draft.text)}
+    return words | {f"@{h}" for h in handles}
+
+
+def _is_introduced_name(excerpt: str, introduced: set[str]) -> bool:
+    """A word the customer wrote in the thread, or one their handle holds ("Avdi" in
+    @avdi, "Catmaster" in @CatmasterOP)."""
+    folded = excerpt.casefold()
+    return folded in introduced or (len(folded) >= 3 and any(w.startswith("@") and folded in w for w in introduced))
+
+
+_SPELLING_RULES = ("MORFOLOGIK_RULE",)  # LanguageTool's dictionary look-ups, one per variant
 
 
 def _is_ignored(match: LtMatch, excerpt: str, ignored: set[str]) -> bool:

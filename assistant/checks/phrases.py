@@ -52,7 +52,9 @@ SIGN_OFF = re.compile(
 # cue name -> pattern. Counted per sentence for the scores and their attribution.
 COURTESY_CUES: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _L),
-    "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _L),
+    "thanks": re.compile(
+        _words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your|the|it|that|this)"), _L
+    ),
     "please": re.compile(
         _words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _L
     ),
@@ -65,7 +67,7 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"don[’']?t\s+hesitate",
             r"do\s+not\s+hesitate",
             r"you[’']?re\s+welcome",
-            r"hope\s+(?:this|that|you)",
+            r"hope\s+(?:this|that|you|it|we)",
             r"i\s+hope",
             r"my\s+pleasure",
             r"no\s+problem",
@@ -81,6 +83,14 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"bear\s+with\s+me",
             r"would\s+you\s+like",
             r"(?:i|we)\s+can\s+(?:certainly\s+|definitely\s+)?help",
+            # how social agents offer: "we'd like to help", "let's take a look", "keep us posted"
+            r"(?:we|i)(?:[’']d|\s+would)\s+(?:like|love)\s+to\s+(?:help|look|take|check|assist|get)",
+            r"let[’']?s\s+(?:take|see|get|have|look|figure|try|check)",
+            r"keep\s+us\s+(?:posted|updated|in\s+the\s+loop)",
+            r"(?:i|we)[’']?(?:re|\s+are|m|\s+am)\s+here\s+(?:to|for)",
+            r"(?:we[’']ve|we\s+have|i[’']ve)\s+got\s+your\s+back",
+            r"mind\s+(?:sharing|telling|sending|letting|checking|confirming)",
+            r"^\s*(?:absolutely|certainly|sure|of\s+course|i\s+see|got\s+it|gotcha|okay|ok|alright)\s*[,.!]",
         ),
         _L,
     ),
@@ -125,9 +135,22 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"i\s+hear\s+you",
             r"thank\s+you\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
             r"thanks\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
+            r"(?:thanks|thank\s+you)\s+for\s+(?:sharing|voicing|bringing|reporting|raising)\s+"
+            r"(?:your\s+|these\s+|this\s+|the\s+)?(?:concerns?|frustration|feedback|to\s+our\s+attention)",
+            r"(?:we|i)\s+want\s+(?:your|you\s+to|to\s+make\s+(?:sure|this|it))",
             r"(?:a|the)\s+(?:frustrating|difficult|stressful|worrying)\s+(?:time|experience|situation|wait)",
             r"let\s+you\s+down",
             r"shouldn[’']?t\s+have\s+happened",
+            # as social agents write it: "that's not what we like to hear", "oh no!"
+            r"not\s+what\s+(?:we|i)\s+(?:like|want|expect|hope)\s+to\s+(?:hear|see)",
+            r"(?:that|this)(?:[’']s|\s+is)?\s+(?:doesn[’']?t|does\s+not|isn[’']?t|is\s+not|not)\s+"
+            r"(?:sound|look|seem)?\s*(?:right|good|ideal|great|fun|the\s+experience)",
+            r"^\s*(?:oh\s+no|uh[\s-]+oh|yikes|oh\s+dear|oops)\b",
+            r"(?:we|i)\s+(?:know|get)\s+(?:how|that\s+(?:this|it))",
+            r"(?:we|i)\s+appreciate",
+            r"(?:sad|unfortunate)\s+to\s+(?:hear|see)",
+            r"(?:that|this)\s+sounds\s+(?:like\s+it\s+(?:can|could|would|must)\s+be\s+)?"
+            r"(?:frustrating|difficult|stressful|annoying|upsetting|worrying|inconvenient|tough|hard)",
         ),
         _L,
     ),
@@ -138,6 +161,8 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"rest\s+assured",
             r"you\s+won[’']?t\s+(?:need|have)\s+to",
             r"i[’']?m\s+(?:here|on\s+it)",
+            r"(?:we[’']re|we\s+are)\s+(?:here\s+(?:to\s+help|for\s+you)|on\s+it)",
+            r"(?:very|really|so)\s+important\s+to\s+us",
             r"taking\s+(?:this|it)\s+seriously",
         ),
         _L,
@@ -591,13 +616,16 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
             r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
             r"attempt|visit)",
+            # times the customer got in touch, not times they tried something ("crashed many times")
+            r"(?:called|rang|phoned|emailed|e-mailed|written|wrote|messaged|contacted|asked|tweeted|told|"
+            r"chased|complained|reported)\s+(?:you\s+|us\s+|this\s+|it\s+)?"
             r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
             r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
             r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)",
-            r"for\s+(?:weeks|"
-            r"months)",
             r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)",
-            r"chas(?:e|ed|ing)",
+            # the verb, not the bank: "I had to chase", "chasing this up"
+            r"(?:had|have|has|keep|kept|been|having)\s+(?:to\s+)?chas(?:e|ed|ing)",
+            r"chas(?:e|ed|ing)\s+(?:you|it|this|them|up)",
             r"yet\s+again",
         ),
         _L,
@@ -609,6 +637,7 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"once\s+again",
             r"again",
             r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)",
+            r"for\s+(?:weeks|months)",
         ),
         _L,
     ),
@@ -650,11 +679,11 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"at\s+my\s+wits[’']?\s+end",
             r"panic\w*",
             r"lost\s+my\s+job",
-            r"please\s+help",
-            r"help\s*!",
         ),
         _L,
     ),
+    # asking for help: weighs little alone ("please help" is how many people ask)
+    "plea": re.compile(_words(r"please\s+help", r"help\s*!", r"help\s+me"), _L),
 }
 
 

@@ -43,14 +43,32 @@ REPLIES = HERE / "replies.jsonl"
 SLIPS = HERE / "slips.yaml"
 HALVES = ("tuning", "held-out")
 
-# The locale each company writes in. Every company here is American, and their replies
-# say so: counting US against UK spellings of the same words (-ize/-ise, color, center,
-# behavior, favorite, license, program, apologize, canceled) in their own replies gives
-# 37 US and 2 UK forms, the UK ones not UK-only ("compromised", "revising"); one brand
-# (Uber_Support, 2 replies) has no cue either way. The ABCD chats come from a US
-# corpus ("apologize"). So every reply is checked as en-US.
-LOCALES: dict[str, str] = {}
-DEFAULT_LOCALE = "en-US"
+# Each company's guide (bench/real/guides/<id>/guide.yaml): `extends: default`, the
+# locale it writes in, and its product names (grammar.product_names), as an organisation
+# would set them up. Every company here is American, and their replies say so: counting
+# US against UK spellings of the same words (-ize/-ise, color, center, behavior, favorite,
+# license, program, apologize, canceled) in their own replies gives 37 US and 2 UK forms,
+# the UK ones not UK-only ("compromised", "revising"); one brand (Uber_Support, 2
+# replies) has no cue either way. The ABCD chats come from a US corpus ("apologize").
+# So every guide says en-US. The product names come from the tuning half's spelling
+# findings and the companies' own product lists, none from the held-out half.
+GUIDES_DIR = HERE / "guides"
+GUIDES = {
+    "TeamYouTube": "teamyoutube",
+    "AdobeCare": "adobecare",
+    "AppleSupport": "applesupport",
+    "DropboxSupport": "dropboxsupport",
+    "MojangSupport": "mojangsupport",
+    "AskeBay": "askebay",
+    "hulu_support": "hulu-support",
+    "Ask_WellsFargo": "ask-wellsfargo",
+    "MicrosoftHelps": "microsofthelps",
+    "SouthwestAir": "southwestair",
+    "ChaseSupport": "chasesupport",
+    "Delta": "delta",
+    "Uber_Support": "uber-support",
+    "AcmeBrands (ABCD)": "acmebrands",
+}
 
 
 def half_of(source: str) -> str:
@@ -68,7 +86,7 @@ def context_for(row: dict) -> Context:
     return Context.model_validate(
         {
             "channel": row["channel"],
-            "locale": LOCALES.get(row["brand"], DEFAULT_LOCALE),
+            "guide": GUIDES.get(row["brand"], "default"),
             "thread": row.get("thread", []),
         }
     )
@@ -198,9 +216,13 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write every reply's findings here (JSON lines)")
     args = parser.parse_args()
     process = ensure_languagetool(args.languagetool_url)
-    services = build_services(
-        Settings(languagetool_url=args.languagetool_url, languagetool_warmup=False, languagetool_timeout=30.0)
+    settings = Settings(
+        languagetool_url=args.languagetool_url,
+        languagetool_warmup=False,
+        languagetool_timeout=30.0,
+        extra_guides=sorted(GUIDES_DIR.iterdir()),
     )
+    services = build_services(settings)
     try:
         rows = load_replies()
         not_ok: Counter = Counter()
