@@ -85,7 +85,8 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"(?:i|we)\s+can\s+(?:certainly\s+|definitely\s+)?help",
             # how social agents offer: "we'd like to help", "let's take a look", "keep us posted"
             r"(?:we|i)(?:[’']d|\s+would)\s+(?:like|love)\s+to\s+(?:help|look|take|check|assist|get)",
-            r"let[’']?s\s+(?:take|see|get|have|look|figure|try|check)",
+            r"let[’']?s\s+(?:take|see|get|have|look|figure|try|check|work|start)",
+            r"(?:tweet|write|reach|get|dm)\s+(?:back\s+)?(?:to\s+)?(?:@\s+)?us\s+(?:if|when|any|anytime|with)",
             r"keep\s+us\s+(?:posted|updated|in\s+the\s+loop)",
             r"(?:i|we)[’']?(?:re|\s+are|m|\s+am)\s+here\s+(?:to|for)",
             r"(?:we[’']ve|we\s+have|i[’']ve)\s+got\s+your\s+back",

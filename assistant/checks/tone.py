@@ -286,9 +286,20 @@ class Mood:
 
 def running_conversation(draft: Draft, context: Context) -> bool:
     """The reply is a turn in a conversation already under way, not the opening of a
-    contact: an agent has answered in this thread before, or it is a later part of a reply
-    posted in parts ("2/2")."""
-    return any(m.author == Author.agent for m in context.thread) or (draft.part is not None and draft.part[0] > 1)
+    contact: an agent has answered in this thread before, or it goes on with a reply
+    already begun."""
+    return any(m.author == Author.agent for m in context.thread) or later_part(draft)
+
+
+def later_part(draft: Draft) -> bool:
+    """A later part of a reply posted in parts: numbered ("2/2"), or opening as a
+    continuation does ("Additionally, ...")."""
+    if draft.part is not None:
+        return draft.part[0] > 1
+    return bool(_CONTINUES.match(draft.own_without_protected()))
+
+
+_CONTINUES = re.compile(r"\s*(?:additionally|also|in\s+addition|furthermore|moreover)\b", re.IGNORECASE)
 
 
 def shouts(text: str) -> bool:
@@ -359,12 +370,14 @@ class ToneCheck(Check):
         mood = self.mood(context, options)
         upset = mood.messages > 0 and mood.upset >= options.upset_threshold
         running = running_conversation(draft, context)
-        later_part = draft.part is not None and draft.part[0] > 1  # the opening part carried it
-        acknowledged = later_part or (running and self.acknowledged_before(context))
+        # A later part goes on with a reply whose opening part carried the acknowledgement.
+        acknowledged = later_part(draft) or (running and self.acknowledged_before(context))
         review = _Review(draft, sentences, features)
         review.phrases()
         review.empathy(upset and not acknowledged, mood)
-        review.curtness(context, options, upset and not acknowledged, running)
+        # One part of a reply posted in parts is not the whole of its courtesy.
+        in_parts = draft.part is not None and draft.part[1] > 1
+        review.curtness(context, options, upset and not acknowledged and not in_parts, running or in_parts)
         review.negativity()
         review.shouting()
         review.exclamations(options.max_exclamations)

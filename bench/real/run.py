@@ -169,9 +169,15 @@ def blockers(rows: list[dict]) -> str:
 # -- the real slips --------------------------------------------------------------------
 
 
+# What can catch a slip of wording: a finding of these checks on about the slip's words
+# (a sentence-long readability or tone finding that happens to cover them does not count).
+SLIP_CHECKS = ("grammar", "style")
+SLIP_SLACK = 20  # characters a catching finding may run beyond the slip's words
+
+
 def slip_results(services: Services, slips: Iterable[dict]) -> list[tuple[dict, bool, list[str]]]:
-    """Each labelled slip: caught when a finding (any severity) of an expected rule family
-    overlaps the slip's words in the reply."""
+    """Each labelled slip: caught when a finding (any severity) of grammar or style
+    overlaps the slip's words and is not much longer than them."""
     results = []
     for slip in slips:
         row = {"channel": slip["channel"], "brand": slip.get("brand", ""), "thread": slip.get("thread", [])}
@@ -179,7 +185,14 @@ def slip_results(services: Services, slips: Iterable[dict]) -> list[tuple[dict, 
         at = slip["text"].index(slip["slip"])
         span = (at, at + len(slip["slip"]))
         hits = [
-            f.rule for f in report.findings if f.start is not None and f.start < span[1] and span[0] < f.end  # type: ignore[operator]
+            f.rule
+            for f in report.findings
+            if f.check in SLIP_CHECKS
+            and f.start is not None
+            and f.end is not None
+            and f.start < span[1]
+            and span[0] < f.end
+            and f.end - f.start <= span[1] - span[0] + SLIP_SLACK
         ]
         results.append((slip, bool(hits), hits))
     return results
@@ -229,7 +242,7 @@ def main() -> None:
         for number, row in enumerate(rows, 1):
             report = check(services, row)
             not_ok.update(name for name, run in report.checks.items() if run.status != "ok")
-            row["findings"] = [f.model_dump(include={"rule", "severity", "excerpt", "start", "end"}) for f in report.findings]
+            row["findings"] = [f.model_dump(include={"rule", "severity", "excerpt", "start", "end", "details"}) for f in report.findings]
             row["flagged"] = bool(serious(report))
             if number % 100 == 0:
                 print(f"{number}/{len(rows)}", file=sys.stderr)
