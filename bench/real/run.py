@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 REPLIES = HERE / "replies.jsonl"
 SLIPS = HERE / "slips.yaml"
 HALVES = ("tuning", "held-out")
+SAVED_FIELDS = {"rule", "severity", "excerpt", "start", "end", "details"}
 
 # Each company's guide (bench/real/guides/<id>/guide.yaml): `extends: default`, the
 # locale it writes in, and its product names (grammar.product_names), as an organisation
@@ -203,7 +204,8 @@ def slip_table(results: list[tuple[dict, bool, list[str]]]) -> str:
     lines = [f"Real slips caught: **{caught}/{len(results)} ({100 * caught / len(results):.0f} %)**\n"]
     lines += ["| kind | slip | caught by |", "|---|---|---|"]
     for slip, hit, rules in results:
-        lines.append(f"| {slip['kind']} | `{slip['slip']}` | {', '.join(sorted(set(rules))) if hit else '**missed**'} |")
+        caught_by = ", ".join(sorted(set(rules))) if hit else "**missed**"
+        lines.append(f"| {slip['kind']} | `{slip['slip']}` | {caught_by} |")
     return "\n".join(lines)
 
 
@@ -242,11 +244,11 @@ def main() -> None:
         for number, row in enumerate(rows, 1):
             report = check(services, row)
             not_ok.update(name for name, run in report.checks.items() if run.status != "ok")
-            row["findings"] = [f.model_dump(include={"rule", "severity", "excerpt", "start", "end", "details"}) for f in report.findings]
+            row["findings"] = [f.model_dump(include=SAVED_FIELDS) for f in report.findings]
             row["flagged"] = bool(serious(report))
             if number % 100 == 0:
                 print(f"{number}/{len(rows)}", file=sys.stderr)
-        slips = slip_results(services, yaml.safe_load(SLIPS.read_text(encoding="utf-8"))["slips"]) if SLIPS.exists() else []
+        slips = slip_results(services, yaml.safe_load(SLIPS.read_text(encoding="utf-8"))["slips"])
     finally:
         services.close()
         if process is not None:
