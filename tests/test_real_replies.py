@@ -255,3 +255,8 @@ def test_a_long_paragraph_does_not_hide_the_grammar_slip_inside_it(run):
     long_paragraph = " ".join(["We checked the settings on your account and everything looks fine."] * 6)
     text = f"Hi Ana,\n\n{long_paragraph} Does it crashes when you open the app?\n\nThanks,\nJo"
     assert "grammar.DOES_X_HAS" in run(text, "email")
+
+
+def test_a_percentage_is_a_quantity_and_100_percent_sure_a_promise(run):
+    assert "tone.promise" not in run("@kmorrow Thanks! Does the app use 100% of the CPU while exporting?")
+    assert "tone.promise" in run("@kmorrow Thanks! Your engineer will 100% arrive tomorrow morning.")

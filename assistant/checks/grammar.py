@@ -149,10 +149,11 @@ def as_lf(paragraph: str) -> str:
 
 
 def _ignored_words(options: GrammarOptions, context: Context) -> set[str]:
-    """The guide's ignore list plus the customer's and agent's names: LanguageTool has no
-    per-request dictionary, so these spelling matches are dropped here."""
-    words = set(options.ignore_words) | set(options.product_names)
-    for name in (context.customer.name, context.agent.name):
+    """The guide's ignore list and product names (each word of them) plus the customer's
+    and agent's names: LanguageTool has no per-request dictionary, so these spelling
+    matches are dropped here."""
+    words = set(options.ignore_words)
+    for name in (*options.product_names, context.customer.name, context.agent.name):
         words.update(_NAME_WORD.findall(name or ""))
     return {word.casefold() for word in words}
 
@@ -172,8 +173,13 @@ def _names_introduced(draft: Draft, context: Context) -> set[str]:
         if message.author == Author.customer
         for word in _CAPITALISED.findall(message.text)
     }
+    if context.channel not in _SOCIAL:  # elsewhere an @word is no handle that addresses anyone
+        return words
     handles = {h.casefold().replace("_", "") for h in _HANDLE_PART.findall(draft.text)}
     return words | {f"@{h}" for h in handles}
+
+
+_SOCIAL = frozenset({Channel.social_public, Channel.social_private})
 
 
 def _is_introduced_name(match: LtMatch, excerpt: str, introduced: set[str]) -> bool:

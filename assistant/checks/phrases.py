@@ -447,7 +447,10 @@ EXCLAMATION_RUN = re.compile(r"[!?]*![!?]+|\?+!")
 ABSOLUTE = re.compile(
     r"\b(?:i|we)(?:\s+can)?\s+(?:personally\s+|absolutely\s+)?(?:guarantee|promise)\b"
     r"|\b(?:is|are|it[’']?s|you[’']?re|you\s+are|you[’']?ll\s+be|will\s+be)\s+guaranteed\b"
-    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|\b100\s?(?:%|per\s?cent\b)|,\s*guaranteed\b"
+    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|,\s*guaranteed\b"
+    # "100%" as certainty ("will 100% arrive", "100% sure"), not as a quantity ("uses 100% CPU")
+    r"|\b(?:will|be|is|are|am|it[’']?s|i[’']?m|we[’']?re|you[’']?ll)\s+100\s?(?:%|per\s?cent\b)"
+    r"|\b100\s?(?:%|per\s?cent)\s+(?:sure|certain|guaranteed|confident|fixed|resolved|working|safe|secure)\b"
     r"|\b(?:definitely|certainly|absolutely)\s+(?:will|be)\b|\bwill\s+(?:definitely|certainly|absolutely)\b"
     r"|\b(?:i|we)[’']?ll\s+(?:definitely|certainly)\b",
     _L,

@@ -124,6 +124,19 @@ def share_table(rows: list[dict], key: str, title: str) -> str:
     return "\n".join(lines)
 
 
+def without_check(rows: list[dict], check: str) -> str:
+    """The share with a warning or blocker from the other checks than `check`."""
+    cells = []
+    for half in (*HALVES, None):
+        members = [row for row in rows if half is None or row["half"] == half]
+        flagged = sum(
+            any(f["severity"] != "suggestion" and not f["rule"].startswith(f"{check}.") for f in row["findings"])
+            for row in members
+        )
+        cells.append(f"{half or 'all'} {_share(flagged, len(members))}")
+    return f"Leaving out `{check}` findings: " + ", ".join(cells) + "."
+
+
 def rule_table(rows: list[dict]) -> str:
     """Per rule: replies where it raised a warning or blocker, and where only a suggestion."""
     serious_by: dict[str, Counter] = defaultdict(Counter)
@@ -260,6 +273,7 @@ def main() -> None:
     print(f"{len(rows)} real replies; checks not ok: {dict(not_ok) or 'none'}\n")
     print("Replies with a warning or blocker\n")
     print(share_table(rows, "channel", "channel") + "\n")
+    print(without_check(rows, "confidentiality") + "\n")
     print(share_table(rows, "brand", "company") + "\n")
     print(rule_table(rows) + "\n")
     print(f"Examples ({args.examples_half} half)\n\n" + examples(rows, args.examples, args.examples_half) + "\n")
