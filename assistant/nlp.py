@@ -64,15 +64,16 @@ def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: greetings, sign-offs and list items have no full stop,
     and sentence splitters run them into the next sentence. Runs first: the parser and the
     sentencizer keep boundaries set before them (spaCy refuses them after the parse)."""
-    after_links = _after_links(doc.text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if previous.is_space and ("\n" in previous.text or "\r" in previous.text):
             token.is_sent_start = True
-        # "...steps here: https://... Let us know": a link has no full stop after it, yet
-        # a capitalised word after one starts the next sentence.
-        elif token.idx in after_links and token.is_title:
-            token.is_sent_start = True
+    # "...steps here: https://... Let us know": a link has no full stop after it, yet a
+    # capitalised word after one starts the next sentence.
+    for start in _after_links(doc.text):
+        word = doc.char_span(start, start + 1, alignment_mode="expand")
+        if word is not None and word.start > 0 and word[0].is_title:
+            word[0].is_sent_start = True
     return doc
 
 
