@@ -549,3 +549,102 @@ def test_a_sentence_too_long_to_analyse_whole_is_analysed_in_overlapping_pieces(
 def test_a_draft_of_names_without_a_full_stop_is_checked(check):
     report = check(("Hi " + "Tom Jones " * 4999)[:50_000], checks=["confidentiality"])
     assert report["checks"]["confidentiality"]["status"] == "ok"
+
+
+# -- real replies: what is not personal data (issue 17) ---------------------------------
+# Each is a real public customer-care reply (Twitter, 2020) or made like one; on a public
+# channel any personal data is a blocker, so each of these was a false alarm.
+NOT_PERSONAL_DATA = [
+    "@christi_barth Congrats on your new iPod Touch! Are you completing the transfer using Quick Start?",
+    "@GlueGunslinger Hi there, Premiere Pro automatically uses the high res files for export.",
+    "@JamesJollay Hi James, Creative Cloud customers can download the two most recent versions.",
+    "@Ous48846116 The best next step is to get in touch with our Creator Support team.",
+    "@YeetMaster5000 Please try logging out and in from your Xbox Live account first.",
+    "@morganedits1992 Hey Morgan! I need to know if you're on a Mac or a PC.",
+    "@harrisonmattes Please attach your Gamertag.",
+    "@lifewbrothers Mind sharing more info about the issue you're getting?",
+    "@CatmasterOP Uhhh that's insane. Thanks for the video!",
+    "@jo_k It should work after the update. Fingers crossed!",
+    "@Rimminit Please read a note from our CEO Charlie Scharf describing the relief we are providing.",
+    # the customer, addressed: after a comma, or closing a sentence without one
+    "@jmkrause78 Thanks for reaching out, Joshua. Our team will send an email with rebooking instructions.",
+    "@just2muchfunfun You can DM us any specific questions you have. Congrats on the sale Craig! ~Velvet",
+    "@rlnb12 @AdobePremiere Hi Roland, so sorry for that error.",
+    # a sign-off with no mark before it
+    "@VandoVu Please see the following link for more details. https://www.delta.com/us/en/advisories Sasha",
+    "@ChristineHirst The change fee will be waived for any changes. Hope this helps to clarify. Jason",
+    # the organisation's published role mailboxes
+    "@A_GoldPhoto This is not a legitimate text alert. Please forward this to abuse@chase.com.",
+    "@Chris902190 Please forward the suspicious email to reportphish@wellsfargo.com.",
+    # "password" then "recover": no password given
+    "@rabbbies1 If it's your account username and password that you need to recover, check this out.",
+    # a link's tail and a tweet counter; a US number where NHS numbers are UK
+    "@hp_user Here are the steps: https://support.hp.com/us-en/document/c03754824 1/2",
+    "@jdoe You can reach our team at 415-555-0105, any time.",
+    "@jdoe Call us on (415) 555-0113 or 1-415-555-0121.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PERSONAL_DATA)
+def test_a_real_public_reply_without_personal_data_has_no_finding(conf, text):
+    assert confidentiality(conf(text, "social_public")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@bob I've passed this to Sarah Jones in billing.", [("Sarah Jones", "blocker")]),
+        ("@bob Thanks, Joshua! Your friend Maria Garcia already told us.", [("Maria Garcia", "blocker")]),
+        ("@bob Congrats on the sale Craig! Ask Sarah about the refund.", [("Sarah", "warning")]),
+        ("@bob We've emailed john.smith@gmail.com about it.", [("john.smith@gmail.com", "blocker")]),
+        ("@bob Your NHS number 943 476 5919 is on the letter.", [("943 476 5919", "blocker")]),
+        ("@bob We have your NHS number as 415 555 0148.", [("415 555 0148", "blocker")]),
+        ("@bob Your password is recover99 now.", [("recover99", "blocker")]),
+        ("@bob Please call 07911 123456 to confirm.", [("07911 123456", "blocker")]),
+    ],
+)
+def test_personal_data_in_a_public_reply_still_counts(conf, text, expected):
+    report = conf(text, "social_public")
+    assert [(report["text"][f["start"] : f["end"]], f["severity"]) for f in confidentiality(report)] == expected
+
+
+def test_the_guides_products_are_no_ones_name():
+    from assistant.privacy.names import in_lexicon, lexicon_words
+
+    lexicon = lexicon_words(("Xbox Live", "Paper"))
+    assert in_lexicon("Xbox Live Support", lexicon) and in_lexicon("Paper", lexicon)
+    assert not in_lexicon("Sarah Paper", lexicon) and not in_lexicon("Xbox", lexicon)
+
+
+# -- quoted history: someone else's details go out again with the reply ------------------
+FORWARDED = (
+    "Hi Sam,\n\nPlease see below.\n\nAmy\n\n---------- Forwarded message ---------\n"
+    "From: Jane Doe <jane.doe@example.com>\nDate: Mon, 3 Mar 2026\nSubject: refund\n\n"
+    "My account number is 87654321, please refund me.\n"
+)
+
+
+def test_quoted_history_with_another_customers_details_blocks(conf):
+    found = confidentiality(conf(FORWARDED, customer=SAM))
+    assert [(f["details"]["entity"], f["severity"], f["details"]["reason"]) for f in found] == [
+        ("EMAIL_ADDRESS", "blocker", "not_this_customer_quoted"),
+        ("ACCOUNT_NUMBER", "blocker", "not_this_customer_quoted"),
+    ]
+
+
+def test_a_forwarded_internal_thread_blocks(conf):
+    text = (
+        "Hi Sam,\n\nSee below.\n\nAmy\n\n-----Original Message-----\nFrom: Tom Hart\nSent: Monday\nTo: Amy\n\n"
+        + NOTE["text"]
+        + "\n"
+    )
+    found = confidentiality(conf(text, customer=SAM, thread=[NOTE]))
+    assert [(f["rule"], f["severity"]) for f in found] == [("confidentiality.internal_note", "blocker")]
+
+
+def test_the_customers_own_quoted_message_does_not_block(conf):
+    text = (
+        "Hi Sam,\n\nThanks, all sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026 at 10:00, Sam Lee <sam@x.org> wrote:\n"
+        "> Please call me on 07700 912345 or write to sam@x.org.\n"
+    )
+    assert confidentiality(conf(text, customer=SAM, thread=[ASKED])) == []

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
+from .names import Words, not_a_person
 from .recognizers import ENTITIES, NEEDS, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
@@ -281,6 +282,7 @@ class PrivacyEngine:
         self.entities = list(ENTITIES)
         self.cache_size = cache_size
         self.ner = load_ner(model) if model else None
+        self.words = Words.of(self.ner) if self.ner else Words()
         self._ops = get_current_ops()
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
@@ -315,7 +317,10 @@ class PrivacyEngine:
             score_threshold=self.score_threshold,
         )
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
-        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start : d.end])])
+        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or self._is_person(text, d.start, d.end)])
+
+    def _is_person(self, text: str, start: int, end: int) -> bool:
+        return _is_name(text[start:end]) and not_a_person(text, start, end, self.words) is None
 
     def detect_doc(
         self, doc: Doc, lone_names: bool = True, skip_name: Callable[[int, int], bool] | None = None

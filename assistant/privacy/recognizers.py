@@ -174,8 +174,8 @@ SPECS: tuple[Spec, ...] = (
             ),
             (
                 "password after a few words",
-                r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b(?:is|was|to)"
-                r"[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
+                r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b"
+                r"(?:is|was|(?:set|changed|reset|updated)(?:[ ]it)?[ ]to)[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
                 0.85,
             ),
             (
@@ -357,6 +357,26 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
 }
 
 
+# North American numbers are written as NHS numbers are (3-3-4 digits), and one in eleven
+# passes the NHS check digit: one with a country or area-code mark, or one given as a
+# number to call with no word of health around it, is a phone number.
+_NANP_MARK = regex.compile(r"(?:\+?1[ .-]?\(?|\()$")
+_PHONE_WORDS = regex.compile(r"\b(?:call|calling|phone|dial|text|reach|ring|tel|fax|toll|free|line|hotline)\b", regex.I)
+_HEALTH_WORDS = regex.compile(r"\b(?:nhs|health|patient|gp|hospital|surgery|medical|prescription)\b", regex.I)
+
+
+def _phone_not_nhs(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    if _NANP_MARK.search(before) or regex.match(r"\)", text[end : end + 1]):
+        return True
+    window = text[max(0, start - 60) : end + 30]
+    return bool(_PHONE_WORDS.search(window)) and not _HEALTH_WORDS.search(window)
+
+
+# Other reasons a match of an entity's pattern is not that entity, from the text around it.
+_NOT_IN_CONTEXT: dict[str, Callable[[str, int, int], bool]] = {"UK_NHS": _phone_not_nhs}
+
+
 class CheckedPatternRecognizer(PatternRecognizer):
     """A PatternRecognizer from a Spec: its check digit in `validate_result`, its deny
     list (values that are words, not secrets) in `invalidate_result`."""
@@ -370,6 +390,19 @@ class CheckedPatternRecognizer(PatternRecognizer):
         )
         self._validate = VALIDATORS[spec.validate] if spec.validate else None
         self._deny = frozenset(spec.deny)
+        self._not_in_context = _NOT_IN_CONTEXT.get(spec.entity)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if self._not_in_context is None:
+            return found
+        return [r for r in found if not self._not_in_context(text, r.start, r.end)]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return self._validate(pattern_text) if self._validate else None
@@ -385,6 +418,8 @@ _NOT_A_PHONE = regex.compile(
     regex.IGNORECASE,
 )
 
+
+_PART_OF_A_TOKEN = regex.compile(r"[\w/.\-]")
 
 NAME = "tactful:phone_number"
 
@@ -422,6 +457,8 @@ class UkFirstPhoneRecognizer(LocalRecognizer):
             raw = match.raw_string
             if not raw.lstrip("(").startswith(("0", "+")) or sum(c.isdigit() for c in raw) < 10:
                 continue
+            if match.start and _PART_OF_A_TOKEN.match(text[match.start - 1]):
+                continue  # the tail of a link or a code: ".../document/c03754824 1/2"
             if _NOT_A_PHONE.search(text[max(0, match.start - 40) : match.start]):
                 continue
             valid = phonenumbers.is_valid_number(match.number)
