@@ -578,10 +578,9 @@ NOT_PERSONAL_DATA = [
     "@Chris902190 Please forward the suspicious email to reportphish@wellsfargo.com.",
     # "password" then "recover": no password given
     "@rabbbies1 If it's your account username and password that you need to recover, check this out.",
-    # a link's tail and a tweet counter; a US number where NHS numbers are UK
+    # a link's tail and a tweet counter; an organisation's freephone numbers
     "@hp_user Here are the steps: https://support.hp.com/us-en/document/c03754824 1/2",
-    "@jdoe You can reach our team at 415-555-0105, any time.",
-    "@jdoe Call us on (415) 555-0113 or 1-415-555-0121.",
+    "@jdoe You can reach our team free at 1-800-956-4442, any time.",
 ]
 
 
@@ -606,6 +605,14 @@ def test_a_real_public_reply_without_personal_data_has_no_finding(conf, text):
 def test_personal_data_in_a_public_reply_still_counts(conf, text, expected):
     report = conf(text, "social_public")
     assert [(report["text"][f["start"] : f["end"]], f["severity"]) for f in confidentiality(report)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["You can reach me at 415-555-0105, any time.", "Call me on (415) 555-0113 or 1-415-555-0121."]
+)
+def test_a_us_phone_number_is_a_phone_number_not_an_nhs_number(conf, text):
+    """One in eleven North American numbers passes the NHS check digit."""
+    assert {f["details"]["entity"] for f in confidentiality(conf(text, "social_public"))} == {"PHONE_NUMBER"}
 
 
 def test_the_guides_products_are_no_ones_name():
@@ -648,3 +655,34 @@ def test_the_customers_own_quoted_message_does_not_block(conf):
         "> Please call me on 07700 912345 or write to sam@x.org.\n"
     )
     assert confidentiality(conf(text, customer=SAM, thread=[ASKED])) == []
+
+
+# -- personal data as other countries write it (bench/confidentiality/generated_*.jsonl) --
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("The engineer will come to Pärtzeltstraße 7 on Friday.", "STREET_ADDRESS", "Pärtzeltstraße 7"),
+        ("Your new card will be posted to 92, rue Pires.", "STREET_ADDRESS", "92, rue Pires"),
+        ("We changed the address to aleja Okrężna 776 yesterday.", "STREET_ADDRESS", "aleja Okrężna 776"),
+        ("The courier will collect it from 4 Martin Inlet on Tuesday.", "STREET_ADDRESS", "4 Martin Inlet"),
+        ("Please call us back on 06 56 31 70 66 if anything changes.", "PHONE_NUMBER", "06 56 31 70 66"),
+        ("You can reach me directly on (948)324-4757.", "PHONE_NUMBER", "(948)324-4757"),
+        ("As agreed with Víctor Alcaraz, the engineer will visit on Friday.", "PERSON", "Víctor Alcaraz"),
+        ("Severiano Toro from our billing team will look into it.", "PERSON", "Severiano Toro"),
+    ],
+)
+def test_personal_data_as_other_countries_write_it(services, text, entity, value):
+    found = _engine(services).detect_doc(services.nlp(text))
+    assert [(d.entity, text[d.start : d.end]) for d in found if d.score >= 0.5] == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, the 12-digit number on your receipt, 5021 3346 7789, is the transaction reference.",
+        "Call our team free on 1-800-956-4442 or (800) 642 7676.",
+        "It will require Mac OS X 10.5.7 or later.",
+    ],
+)
+def test_numbers_that_are_no_ones_phone_or_address(services, text):
+    assert _engine(services).detect_doc(services.nlp(text)) == []

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import regex
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
@@ -24,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
-from .names import Words, not_a_person
+from .names import Words, looks_like_a_full_name, not_a_person
 from .recognizers import ENTITIES, NEEDS, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
@@ -384,10 +385,21 @@ class PrivacyEngine:
             pieces = list(component.pipe(pieces)) if hasattr(component, "pipe") else [component(d) for d in pieces]
         found: list[list[Span]] = [[] for _ in docs]
         for piece, (index, offset) in zip(pieces, owners, strict=True):
-            found[index].extend(Span(docs[index], e.start + offset, e.end + offset, label=e.label_) for e in piece.ents)
+            found[index].extend(
+                Span(docs[index], e.start + offset, e.end + offset, label=self._label(e)) for e in piece.ents
+            )
         for doc, ents in zip(docs, found, strict=True):
             doc.set_ents(ents)
         return docs
+
+    def _label(self, entity: Span) -> str:
+        """spaCy's small model calls many names from outside the English-speaking world
+        organisations ("Severiano Toro", "Lauren Robles"): two or three capitalised words
+        none of which is a word of the language (WordNet's index) nor of a company's or
+        product's name are a person's."""
+        if entity.label_ != "ORG" or not 2 <= len(entity) <= 3:
+            return entity.label_
+        return "PERSON" if looks_like_a_full_name([t.text for t in entity], self.words) else "ORG"
 
     def mask(self, text: str, spans: Iterable[tuple[str, int, int]]) -> str:
         """`text` with each (entity, start, end) masked by its entity's operator."""
@@ -434,7 +446,9 @@ _PRIORITY = {
 }
 # spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
 # of letters with a lower-case letter, capitalised.
-_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]\.?)(?:[ -](?:[A-Z][a-z'’.-]*|[A-Z]\.?|[a-z]{2,3}))*$")
+_NAME = regex.compile(
+    r"^(?:\p{Lu}[\p{Ll}'’.-]*\p{Ll}[\p{Ll}'’.-]*|\p{Lu}\.?)(?:[ -](?:\p{Lu}[\p{Ll}'’.-]*|\p{Lu}\.?|\p{Ll}{2,3}))*$"
+)
 _NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
 
 

@@ -141,6 +141,25 @@ _AUXILIARIES = frozenset(
 )
 
 
+# Words in the names of companies and institutions.
+_ORGANISATION_WORDS = frozenset(
+    "inc ltd llc llp corp corporation plc gmbh ag sa sas srl bv co company group bank banks university college school "
+    "hospital council agency foundation association society institute airlines airways air energy telecom media "
+    "studios labs systems solutions technologies partners holdings international global national insurance "
+    "finance financial capital trust church club federation union ministry department office".split()
+)
+
+
+def looks_like_a_full_name(tokens: list[str], words_known: Words) -> bool:
+    """Capitalised words, none a word of the language or of a company's or product's name."""
+    if not all(t.isalpha() and t[0].isupper() and not t.isupper() for t in tokens):
+        return False
+    low = [t.lower() for t in tokens]
+    return not any(
+        w in _ORGANISATION_WORDS or w in _PRODUCT_WORDS or w in words_known.nouns or words_known.common(w) for w in low
+    )
+
+
 def in_lexicon(value: str, lexicon: frozenset[str]) -> bool:
     """Whether `value` is one of the guide's names, with at most product words around it
     ("Xbox Live Support" when the guide lists "Xbox Live")."""

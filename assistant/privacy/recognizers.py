@@ -25,7 +25,7 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from . import checksums
+from . import checksums, streets
 from .secrets import SecretsRecognizer
 
 
@@ -114,19 +114,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         ("postcode", "address"),
     ),
-    Spec(
-        "STREET_ADDRESS",
-        (
-            (
-                "house and street",
-                r"\b\d{1,4}[A-Za-z]?,?[ ](?:(?-i:[A-Z][a-z]+)[ ]){1,3}"
-                r"(?-i:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Court|"
-                r"Terrace|Grove|Mews|Square|Row|View|Walk|Hill)\b",
-                0.7,
-            ),
-        ),
-        ("address", "live", "lives"),
-    ),
+    Spec("STREET_ADDRESS", streets.PATTERNS, ("address", "live", "lives")),
     Spec("EMAIL_ADDRESS", (("email", r"\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b", 0.9),)),
     Spec(
         "DATE_OF_BIRTH",
@@ -295,6 +283,28 @@ SPECS: tuple[Spec, ...] = (
         None,
         ("sir", "madam", "sir or madam", "there", "all", "team", "everyone", "customer", "friend"),
     ),
+    # Numbers libphonenumber does not take for British ones, in the shapes phone numbers
+    # have anywhere: North American groups with their separators (an extension after), and
+    # any grouped run of digits that a phone word ("call", "mobile", "on") comes before,
+    # which Presidio's context lifts over the threshold.
+    Spec(
+        "PHONE_NUMBER",
+        (
+            (
+                "north american groups",
+                r"(?<![\w/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[.-])\d{3}[.-]\d{4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"
+                r"(?![\w-])",
+                0.6,
+            ),
+            (
+                "grouped digits",
+                r"(?<![\w/.-])(?:\+\d{1,3}[ ]?)?(?:\(\d{1,5}\)[ ]?)?\d{1,5}(?:[ .-]?\d{2,5}){1,4}(?:[ ]?x\d{1,5})?"
+                r"(?![\w/-])",
+                0.3,
+            ),
+        ),
+        ("call", "phone", "mobile", "tel", "telephone", "ring", "text", "number", "contact", "reach", "whatsapp"),
+    ),
     Spec(
         "API_KEY",
         (
@@ -328,7 +338,7 @@ NEEDS: dict[str, Needs] = {
     "UK_NINO": Needs(6),
     "UK_NHS": Needs(10),
     "UK_POSTCODE": Needs(2),
-    "STREET_ADDRESS": Needs(1),
+    "STREET_ADDRESS": Needs(1),  # a house number
     "EMAIL_ADDRESS": Needs(0, "@"),
     "DATE_OF_BIRTH": Needs(4, r"birth|born|d\.?o\.?b"),
     "UK_PASSPORT": Needs(7, "passport"),
@@ -340,7 +350,7 @@ NEEDS: dict[str, Needs] = {
     "MPAN": Needs(13),
     "MPRN": Needs(6, r"mprn|m\.p\.r\.n|meter"),
     "METER_SERIAL": Needs(1, r"meter|msn|serial"),
-    "PHONE_NUMBER": Needs(10),  # UkFirstPhoneRecognizer keeps numbers of ten digits or more
+    "PHONE_NUMBER": Needs(8),  # UkFirstPhoneRecognizer keeps ten digits or more, the patterns eight
     "PERSON": Needs(0, r"\b(?:hi|hello|hey|dear|mr|mrs|ms|miss|mx|dr)\b"),
     # Every key the secrets detectors and our patterns know is longer than ten characters.
     "API_KEY": Needs(0, r"\S{11,}|PRIVATE KEY"),
@@ -374,7 +384,29 @@ def _phone_not_nhs(text: str, start: int, end: int) -> bool:
 
 
 # Other reasons a match of an entity's pattern is not that entity, from the text around it.
-_NOT_IN_CONTEXT: dict[str, Callable[[str, int, int], bool]] = {"UK_NHS": _phone_not_nhs}
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """Too few or too many digits for a phone number, or an order or reference number."""
+    number = regex.split(r"[ ]?(?:x|ext)", text[start:end])[0]
+    if not 8 <= len(checksums.digits(number)) <= 15 or _NOT_A_PHONE.search(text[max(0, start - 40) : start]):
+        return True
+    if _NAMED_AFTER.match(text, end):  # "..., 5021 3346 7789, is the transaction reference"
+        return True
+    return _organisation_number(number)
+
+
+def _organisation_number(number: str) -> bool:
+    """Freephone, shared-cost and premium numbers (1-800, 0800, 0345) are organisations'."""
+    for region in ("US", "GB"):
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.number_type(parsed) in UkFirstPhoneRecognizer.ORGANISATION_TYPES:
+            return True
+    return False
+
+
+_NOT_IN_CONTEXT: dict[str, Callable[[str, int, int], bool]] = {"UK_NHS": _phone_not_nhs, "PHONE_NUMBER": _not_a_phone}
 
 
 class CheckedPatternRecognizer(PatternRecognizer):
@@ -420,6 +452,12 @@ _NOT_A_PHONE = regex.compile(
 
 
 _PART_OF_A_TOKEN = regex.compile(r"[\w/.\-]")
+
+_NAMED_AFTER = regex.compile(
+    r"[\s,)]*(?:is|was)[^\S\n]+(?:the|your|our)[^\S\n]+(?:\w+[^\S\n]+)?"
+    r"(?:reference|order|transaction|invoice|receipt|tracking|booking|serial|account|case|ticket)\b",
+    regex.IGNORECASE,
+)
 
 NAME = "tactful:phone_number"
 
