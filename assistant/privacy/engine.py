@@ -318,9 +318,15 @@ class PrivacyEngine:
             score_threshold=self.score_threshold,
         )
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
-        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or self._is_person(text, d.start, d.end)])
+        towns = {d.end for d in found if d.entity == "STREET_ADDRESS"}
+        return _resolve_overlaps(
+            [d for d in found if d.entity != "PERSON" or self._is_person(text, d.start, d.end, towns)]
+        )
 
-    def _is_person(self, text: str, start: int, end: int) -> bool:
+    def _is_person(self, text: str, start: int, end: int, address_ends: set[int]) -> bool:
+        """A name, and not the town after a street address ("12 Kerkstraat, Uffelte")."""
+        if any(_TOWN_GAP.fullmatch(text, e, start) for e in address_ends if e <= start):
+            return False
         return _is_name(text[start:end]) and not_a_person(text, start, end, self.words) is None
 
     def detect_doc(
@@ -449,6 +455,7 @@ _PRIORITY = {
 _NAME = regex.compile(
     r"^(?:\p{Lu}[\p{Ll}'’.-]*\p{Ll}[\p{Ll}'’.-]*|\p{Lu}\.?)(?:[ -](?:\p{Lu}[\p{Ll}'’.-]*|\p{Lu}\.?|\p{Ll}{2,3}))*$"
 )
+_TOWN_GAP = re.compile(r",[^\S\n]*(?:\d{4,5}[^\S\n]+)?")  # ", " or ", 12345 " between a street and its town
 _NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
+from .streets import TYPES_BEFORE
+
 # Words before a noun phrase that no person's name takes.
 _DETERMINERS = frozenset(
     "a an the your our my his her their its this that these those any every each some no another which "
@@ -110,6 +112,8 @@ def not_a_person(text: str, start: int, end: int, words_known: Words) -> str | N
     if not words:
         return None
     low = [w.lower() for w in words]
+    if len(words) > 1 and low[0] in TYPES_BEFORE:
+        return "a street"
     before = _words_before(text, start)
     if before and before[0] in _DETERMINERS:
         return "after an article"

@@ -42,6 +42,15 @@ _LABEL_END = r"[^\S\n]*(?:(?:no\.?|number|num|reference|ref)[^\S\n]*)?(?:(?:is|w
 _SECURITY = r"\b(?:security[^\S\n]+answer|memorable[^\S\n]+(?:word|place|name))"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 
+# Presidio's context words would not do: spaCy counts "call" a stop word, which Presidio skips.
+_PHONE_WORD = (
+    r"\b(?:call|phone|mobile|cell|tel|telephone|ring|text|contact|reach|whatsapp|landline"
+    r"|(?:the|your)[^\S\n]+number[^\n.!?\d]{0,25}?\b(?:is|was|:))\b"
+)
+_GROUPED_DIGITS = (
+    r"(?<![\w/.-])(?:\+\d{1,3}[ ]?)?(?:\(\d{1,5}\)[ ]?)?\d{1,5}(?:[ .-]?\d{2,5}){1,4}(?:[ ]?x\d{1,5})?(?![\w/-])"
+)
+
 SPECS: tuple[Spec, ...] = (
     Spec(
         "CREDIT_CARD",
@@ -296,14 +305,13 @@ SPECS: tuple[Spec, ...] = (
                 r"(?![\w-])",
                 0.6,
             ),
+            ("grouped digits after a phone word", rf"(?<={_PHONE_WORD}[^\n.!?\d]{{0,30}}){_GROUPED_DIGITS}", 0.6),
             (
-                "grouped digits",
-                r"(?<![\w/.-])(?:\+\d{1,3}[ ]?)?(?:\(\d{1,5}\)[ ]?)?\d{1,5}(?:[ .-]?\d{2,5}){1,4}(?:[ ]?x\d{1,5})?"
-                r"(?![\w/-])",
-                0.3,
+                "grouped digits before a phone word",
+                rf"{_GROUPED_DIGITS}(?=[^\n.!?\d]{{0,30}}?{_PHONE_WORD})",
+                0.6,
             ),
         ),
-        ("call", "phone", "mobile", "tel", "telephone", "ring", "text", "number", "contact", "reach", "whatsapp"),
     ),
     Spec(
         "API_KEY",
@@ -445,7 +453,8 @@ class CheckedPatternRecognizer(PatternRecognizer):
 
 # A number after one of these is an order or tracking reference, not a phone number.
 _NOT_A_PHONE = regex.compile(
-    r"\b(?:(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn)"
+    r"\b(?:(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn|"
+    r"membership|member|policy|customer|loyalty|claim|registration|licence|license|passport|vat|tax)"
     r"[^\S\n]*(?:no\.?|number|#)?|account[^\S\n]*(?:no\.?|number|#))[^\S\n]*(?:is|:)?[^\S\n]*#?$",
     regex.IGNORECASE,
 )

@@ -42,6 +42,10 @@ _JOINED = (
 ).split()
 
 
+# Street types that open a name: a "person" starting with one is a street ("Via Dias").
+TYPES_BEFORE = frozenset(w.rstrip(".") for w in _BEFORE if w.isalpha() or w.endswith("."))
+
+
 def _alternatives(words: list[str]) -> str:
     return "|".join(w.replace(".", r"\.").replace("/", r"\/") for w in sorted(set(words), key=len, reverse=True))
 
@@ -53,7 +57,7 @@ _UNIT = r"(?:[ ,]+(?:apt\.?|apartment|suite|flat|unit|appartamento|piano|apto\.?
 PATTERNS: tuple[tuple[str, str, float], ...] = (
     (
         "number, name words and a type",
-        rf"(?:(?:flat|apartment|studio|unit|h\.?\s?no\.?)[ ]\d{{1,5}}[A-Za-z]?,?[ ])?\b{_NUMBER},?[ ]"
+        rf"(?:(?:flat|apartment|studio|unit|h\.?[ ]?no\.?)[ ]?)?(?:\d{{1,5}}[A-Za-z]?,[ ])?\b{_NUMBER},?[ ]"
         rf"(?:{_NAME}[ ]){{1,3}}(?:{_alternatives(_ENGLISH)})\.?(?![\p{{L}}]){_UNIT}",
         0.7,
     ),
