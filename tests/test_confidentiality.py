@@ -686,3 +686,65 @@ def test_personal_data_as_other_countries_write_it(services, text, entity, value
 )
 def test_numbers_that_are_no_ones_phone_or_address(services, text):
     assert _engine(services).detect_doc(services.nlp(text)) == []
+
+
+# -- text as it really arrives ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        (
+            "Your card 4111\u00a01111\u00a01111\u00a01111 is charged.",
+            "CREDIT_CARD",
+            "4111\u00a01111\u00a01111\u00a01111",
+        ),
+        ("Card 4111\u00ad1111\u00ad1111\u00ad1111 today.", "CREDIT_CARD", "4111\u00ad1111\u00ad1111\u00ad1111"),
+        ("Card 4111\u200b1111\u200b1111\u200b1111 today.", "CREDIT_CARD", "4111\u200b1111\u200b1111\u200b1111"),
+        ("Card ４１１１ １１１１ １１１１ １１１１ today.", "CREDIT_CARD", "４１１１ １１１１ １１１１ １１１１"),
+        ("Write to jo\u200bhn.smith@gmail.com now.", "EMAIL_ADDRESS", "jo\u200bhn.smith@gmail.com"),
+        ("Ask Sarah\u00a0Jones on 07911\u202f123456.", "PHONE_NUMBER", "07911\u202f123456"),
+    ],
+)
+def test_personal_data_written_with_invisible_or_odd_characters_is_found_at_its_submitted_offsets(
+    conf, text, entity, value
+):
+    found = confidentiality(conf(text, "social_public"))
+    assert (entity, value) in [(f["details"]["entity"], text[f["start"] : f["end"]]) for f in found]
+
+
+HIDDEN_HTML = (
+    '<p>Hi Sam, <a href="mailto:jane.doe@example.com" title="Call Jane on 07700 912345">write to her</a>.</p>'
+    '<img src="x.png" alt="card 4111 1111 1111 1111"><!-- jo.bloggs@example.net -->'
+    "<p><![CDATA[ ask tom.hart@example.org ]]>Thanks</p>"
+)
+
+
+def test_personal_data_in_html_attributes_comments_and_cdata_is_found(conf):
+    found = confidentiality(conf(HIDDEN_HTML, format="html", customer=SAM))
+    found.sort(key=lambda f: f["source_start"])
+    hidden = [(f["details"]["entity"], HIDDEN_HTML[f["source_start"] : f["source_end"]]) for f in found]
+    assert hidden == [
+        ("EMAIL_ADDRESS", "jane.doe@example.com"),
+        ("PHONE_NUMBER", "07700 912345"),
+        ("CREDIT_CARD", "4111 1111 1111 1111"),
+        ("EMAIL_ADDRESS", "jo.bloggs@example.net"),
+        ("EMAIL_ADDRESS", "tom.hart@example.org"),
+    ]
+    assert all(f["start"] is None and f["severity"] == "blocker" for f in found)
+
+
+def test_redact_masks_personal_data_in_html_markup(client):
+    body = {"text": HIDDEN_HTML, "format": "html", "channel": "email", "customer": SAM}
+    response = client.post("/v1/redact", json=body)
+    assert response.status_code == 200, response.text
+    masked = response.json()["html"]
+    for value in ("jane.doe@", "07700 912345", "4111 1111", "jo.bloggs@", "tom.hart@"):
+        assert value not in masked
+    assert '<a href="mailto:[email address]" title="Call Jane on ***** ***345">' in masked
+    assert "<!-- [email address] -->" in masked
+
+
+def test_the_email_in_a_quoted_wrote_header_is_masked(client):
+    text = "Hi Sam,\n\nAll sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026, Jane Doe <jane.doe@example.com> wrote:\n> Thanks\n"
+    response = client.post("/v1/redact", json={"text": text, "channel": "email", "customer": SAM})
+    assert response.status_code == 200, response.text
+    assert "jane.doe@example.com" not in response.json()["text"]

@@ -35,9 +35,10 @@ from ..model import Author, Channel, Context, Finding, Severity
 from ..privacy.checksums import digits
 from ..privacy.engine import Detection, PrivacyEngine
 from ..privacy.names import addressed, in_lexicon, lexicon_words
+from ..privacy.normalise import normalise
 from ..resources import Resources
 from ..text import Draft, Sentence
-from .base import Check, Outcome, make_finding
+from .base import Check, Outcome, finding_id, make_finding
 from .risks import RiskRule, RiskRules, default_risks
 
 CHECK = "confidentiality"
@@ -76,6 +77,10 @@ ENTITY_NAMES = {
     "API_KEY": "an API key or token",
     "PERSON": "a person's name",
 }
+ENTITIES_IN_MARKUP = (
+    "The HTML of this reply holds {what} where it is not shown (a link, a title, an image's alt text or a "
+    "comment). It is sent all the same: remove it or mask it."
+)
 # Kinds of data and how they are compared with what is known of the customer.
 CONTACT = {"EMAIL_ADDRESS", "PHONE_NUMBER"}
 IDENTIFIERS = {
@@ -318,6 +323,7 @@ class ConfidentialityCheck(Check):
         detections = [d for d in found if d.score >= options.min_score]
         for detection in detections:
             review.personal_data(detection)
+        detections += review.hidden_data()
         review.internal_notes()
         review.internal_terms()
         review.risks()
@@ -381,7 +387,7 @@ class _Review:
     # -- personal data and secrets ------------------------------------------------
     def personal_data(self, d: Detection) -> None:
         kind = self.draft.kind_at(d.start, d.end)
-        value = self.draft.text[d.start : d.end]
+        value = normalise(self.draft.text[d.start : d.end]).text  # as the customer's details are written
         what = ENTITY_NAMES.get(d.entity, d.entity.lower())
         rule = f"{CHECK}.{d.entity.lower()}"
         details = {"entity": d.entity, "score": d.score}
@@ -532,6 +538,43 @@ class _Review:
         if entity == "PHONE_NUMBER":
             return _phone_key(value) in {_phone_key(n) for n in self.options.organisation_numbers}
         return False
+
+    def hidden_data(self) -> list[Detection]:
+        """Personal data in the HTML that is sent but not shown (href="mailto:...", title,
+        alt, comments, CDATA): it goes out with the reply all the same, so it counts as the
+        agent's own text would. Such a finding has no span in the text, only in the source."""
+        found = []
+        for source_start, source_end in self.draft.hidden:
+            value = self.draft.source[source_start:source_end]
+            for d in self.engine.detect_text(value):
+                if d.score < self.options.min_score or d.entity == "PERSON" and not self.public:
+                    continue
+                found.append(d)
+                self._hidden(d, value[d.start : d.end], source_start + d.start, source_start + d.end)
+        return found
+
+    def _hidden(self, d: Detection, value: str, source_start: int, source_end: int) -> None:
+        owner = self.known.owns(d.entity, value)
+        if d.entity in self.options.always_block or self.public or owner is False:
+            severity, reason = Severity.blocker, "hidden_markup"
+        elif owner is None and d.entity in CONTACT | IDENTIFIERS:
+            severity, reason = Severity.warning, "hidden_markup"
+        else:
+            return  # the customer's own address in a mailto: link of a private reply
+        what = ENTITIES_IN_MARKUP.format(what=ENTITY_NAMES.get(d.entity, d.entity.lower()))
+        finding = make_finding(
+            self.draft,
+            check=CHECK,
+            rule=f"{CHECK}.{d.entity.lower()}",
+            severity=severity,
+            message=what,
+            suggestions=(self.engine.masked(d.entity, value),),
+            criteria=CRITERIA["public" if self.public else "other_customer"],
+            details={"entity": d.entity, "score": d.score, "reason": reason, "in_markup": True},
+        )
+        where = {"source_start": source_start, "source_end": source_end}
+        key = finding_id(CHECK, finding.rule, source_start, source_end, f"markup\x1f{value}")  # one per place
+        self.findings.append(finding.model_copy(update={**where, "id": key}))
 
     # -- internal notes ---------------------------------------------------------------
     def internal_notes(self) -> None:

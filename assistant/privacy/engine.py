@@ -25,7 +25,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
+from ..nlp import line_breaks  # noqa: F401  (registers the "line_breaks" component)
 from .names import Words, looks_like_a_full_name, not_a_person
+from .normalise import needs_normalising, normalise
 from .recognizers import ENTITIES, NEEDS, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
@@ -284,6 +286,11 @@ class PrivacyEngine:
         self.cache_size = cache_size
         self.ner = load_ner(model) if model else None
         self.words = Words.of(self.ner) if self.ner else Words()
+        # Sentences and tokens of a normalised text, as the shared parse makes them (the
+        # English tokenizer and rule-based sentences; line breaks end sentences).
+        self._plain = spacy.blank("en")
+        self._plain.add_pipe("line_breaks")
+        self._plain.add_pipe("sentencizer")
         self._ops = get_current_ops()
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
@@ -338,7 +345,10 @@ class PrivacyEngine:
         changed. The sentences not in the cache go through `ner` as one batch. Without
         `lone_names`, names of one word ("Sarah") are not looked for, only full ones
         ("Sarah Jones", "Mr Jones"); nor where `skip_name(start, end)` of a word says the
-        caller would drop any name there."""
+        caller would drop any name there. Text with invisible characters, odd spaces or
+        fullwidth forms is read normalised (normalise.py), the offsets mapped back."""
+        if needs_normalising(doc.text):
+            return self._detect_normalised(doc.text, lone_names, skip_name)
         spans = sentence_spans(doc)
         whole = doc.text  # Doc.text and Span.text join their tokens on every call
         candidates = [_kept(span, name_candidates(span, lone_names), skip_name) for span in spans]
@@ -369,6 +379,22 @@ class PrivacyEngine:
             offset = span.start_char
             found.extend(Detection(d.entity, d.start + offset, d.end + offset, d.score) for d in results[key])
         return found
+
+    def detect_text(self, text: str) -> list[Detection]:
+        """Detections in a text that is no part of the request's Doc (an HTML attribute)."""
+        if needs_normalising(text):
+            return self._detect_normalised(text, True, None)
+        return self.detect_doc(self._plain(text))
+
+    def _detect_normalised(
+        self, text: str, lone_names: bool, skip_name: Callable[[int, int], bool] | None
+    ) -> list[Detection]:
+        view = normalise(text)
+        doc = self._plain(view.text)
+        skip = None if skip_name is None else (lambda start, end: skip_name(*view.span(start, end)))
+        return [
+            Detection(d.entity, *view.span(d.start, d.end), d.score) for d in self.detect_doc(doc, lone_names, skip)
+        ]
 
     def _sentences(self, spans: list[Span], candidates: list[list[int]]) -> list[Doc]:
         """The spans as Docs of the same tokens (no second tokenisation), with the names
