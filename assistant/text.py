@@ -115,6 +115,8 @@ _BLOCK_BREAKS = {  # tag -> newlines around it
     "hgroup": 1,
     "dialog": 1,
 }
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_WORDY_ATTRIBUTES = frozenset({"href", "title", "alt", "aria-label", "placeholder", "value", "summary", "cite"})
 _CELLS = {"td", "th"}
 _VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
 _HIDDEN = {"script", "style", "head", "title", "template"}
@@ -143,6 +145,9 @@ class Draft:
     signature: list[Span] = field(default_factory=list)
     protected: list[Span] = field(default_factory=list)
     source_starts: list[int] | None = None  # html only: per text char, its span in source
+    # html only: spans of the source that are sent but not shown as text: attribute values
+    # (href="mailto:...", title, alt), comments and CDATA
+    hidden: list[Span] = field(default_factory=list)
     source_ends: list[int] | None = None
     doc: Any = None  # the spaCy Doc of own_text, attached by the pipeline
     sentences: list[Sentence] = field(default_factory=list)  # of own_text, from doc
@@ -231,6 +236,7 @@ def prepare_draft(source: str, fmt: Format = "text", channel: Channel | str | No
         source_starts=starts,
         source_ends=ends,
         part=part,
+        hidden=marked.get("hidden", []),
     )
 
 
@@ -413,6 +419,7 @@ class _HtmlText(HTMLParser):
         self._open: Counter[str] = Counter()  # tags on the stack: an end tag is looked up at once
         self._hidden = 0
         self._pre = 0
+        self._hidden_spans: list[Span] = []
 
     # -- position and state -------------------------------------------------
     def _pos(self) -> int:
@@ -460,6 +467,8 @@ class _HtmlText(HTMLParser):
 
     # -- parser callbacks ---------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(value for _, value in attrs):
+            self._attribute_values()
         if tag in _HIDDEN:
             self._hidden += 1
         if tag == "br":
@@ -480,6 +489,23 @@ class _HtmlText(HTMLParser):
             pos = self._pos()
             for char in "- ":
                 self._emit(char, pos, pos)
+
+    def _attribute_values(self) -> None:
+        """The source spans of the tag's attributes that hold words: sent, never shown."""
+        raw, start = self.get_starttag_text() or "", self._pos()
+        for match in _ATTRIBUTE.finditer(raw):
+            if match.group(1).lower() in _WORDY_ATTRIBUTES:
+                group = next(g for g in (2, 3, 4) if match.group(g) is not None)
+                self._hidden_spans.append((start + match.start(group), start + match.end(group)))
+
+    def handle_comment(self, data: str) -> None:
+        start = self._pos() + len("<!--")
+        self._hidden_spans.append((start, start + len(data)))
+
+    def unknown_decl(self, data: str) -> None:
+        if data.startswith("CDATA["):
+            start = self._pos() + len("<![CDATA[")
+            self._hidden_spans.append((start, start + len(data) - len("CDATA[")))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -570,6 +596,8 @@ class _HtmlText(HTMLParser):
             if kind != "own":
                 marked.setdefault(kind, []).append((index, index + size))
             index += size
+        if self._hidden_spans:
+            marked["hidden"] = [span for span in self._hidden_spans if span[0] < span[1]]
         return text[lead:stop], self._starts[lead:stop], self._ends[lead:stop], marked
 
 

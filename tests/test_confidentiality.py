@@ -549,3 +549,202 @@ def test_a_sentence_too_long_to_analyse_whole_is_analysed_in_overlapping_pieces(
 def test_a_draft_of_names_without_a_full_stop_is_checked(check):
     report = check(("Hi " + "Tom Jones " * 4999)[:50_000], checks=["confidentiality"])
     assert report["checks"]["confidentiality"]["status"] == "ok"
+
+
+# -- real replies: what is not personal data (issue 17) ---------------------------------
+# Each is a real public customer-care reply (Twitter, 2020) or made like one; on a public
+# channel any personal data is a blocker, so each of these was a false alarm.
+NOT_PERSONAL_DATA = [
+    "@christi_barth Congrats on your new iPod Touch! Are you completing the transfer using Quick Start?",
+    "@GlueGunslinger Hi there, Premiere Pro automatically uses the high res files for export.",
+    "@JamesJollay Hi James, Creative Cloud customers can download the two most recent versions.",
+    "@Ous48846116 The best next step is to get in touch with our Creator Support team.",
+    "@YeetMaster5000 Please try logging out and in from your Xbox Live account first.",
+    "@morganedits1992 Hey Morgan! I need to know if you're on a Mac or a PC.",
+    "@harrisonmattes Please attach your Gamertag.",
+    "@lifewbrothers Mind sharing more info about the issue you're getting?",
+    "@CatmasterOP Uhhh that's insane. Thanks for the video!",
+    "@jo_k It should work after the update. Fingers crossed!",
+    "@Rimminit Please read a note from our CEO Charlie Scharf describing the relief we are providing.",
+    # the customer, addressed: after a comma, or closing a sentence without one
+    "@jmkrause78 Thanks for reaching out, Joshua. Our team will send an email with rebooking instructions.",
+    "@just2muchfunfun You can DM us any specific questions you have. Congrats on the sale Craig! ~Velvet",
+    "@rlnb12 @AdobePremiere Hi Roland, so sorry for that error.",
+    # a sign-off with no mark before it
+    "@VandoVu Please see the following link for more details. https://www.delta.com/us/en/advisories Sasha",
+    "@ChristineHirst The change fee will be waived for any changes. Hope this helps to clarify. Jason",
+    # the organisation's published role mailboxes
+    "@A_GoldPhoto This is not a legitimate text alert. Please forward this to abuse@chase.com.",
+    "@Chris902190 Please forward the suspicious email to reportphish@wellsfargo.com.",
+    # "password" then "recover": no password given
+    "@rabbbies1 If it's your account username and password that you need to recover, check this out.",
+    # a link's tail and a tweet counter; an organisation's freephone numbers
+    "@hp_user Here are the steps: https://support.hp.com/us-en/document/c03754824 1/2",
+    "@jdoe You can reach our team free at 1-800-956-4442, any time.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PERSONAL_DATA)
+def test_a_real_public_reply_without_personal_data_has_no_finding(conf, text):
+    assert confidentiality(conf(text, "social_public")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@bob I've passed this to Sarah Jones in billing.", [("Sarah Jones", "blocker")]),
+        ("@bob Thanks, Joshua! Your friend Maria Garcia already told us.", [("Maria Garcia", "blocker")]),
+        ("@bob Congrats on the sale Craig! Ask Sarah about the refund.", [("Sarah", "warning")]),
+        ("@bob We've emailed john.smith@gmail.com about it.", [("john.smith@gmail.com", "blocker")]),
+        ("@bob Your NHS number 943 476 5919 is on the letter.", [("943 476 5919", "blocker")]),
+        ("@bob We have your NHS number as 415 555 0148.", [("415 555 0148", "blocker")]),
+        ("@bob Your password is recover99 now.", [("recover99", "blocker")]),
+        ("@bob Please call 07911 123456 to confirm.", [("07911 123456", "blocker")]),
+    ],
+)
+def test_personal_data_in_a_public_reply_still_counts(conf, text, expected):
+    report = conf(text, "social_public")
+    assert [(report["text"][f["start"] : f["end"]], f["severity"]) for f in confidentiality(report)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["You can reach me at 415-555-0105, any time.", "Call me on (415) 555-0113 or 1-415-555-0121."]
+)
+def test_a_us_phone_number_is_a_phone_number_not_an_nhs_number(conf, text):
+    """One in eleven North American numbers passes the NHS check digit."""
+    assert {f["details"]["entity"] for f in confidentiality(conf(text, "social_public"))} == {"PHONE_NUMBER"}
+
+
+def test_the_guides_products_are_no_ones_name():
+    from assistant.privacy.names import in_lexicon, lexicon_words
+
+    lexicon = lexicon_words(("Xbox Live", "Paper"))
+    assert in_lexicon("Xbox Live Support", lexicon) and in_lexicon("Paper", lexicon)
+    assert not in_lexicon("Sarah Paper", lexicon) and not in_lexicon("Xbox", lexicon)
+
+
+# -- quoted history: someone else's details go out again with the reply ------------------
+FORWARDED = (
+    "Hi Sam,\n\nPlease see below.\n\nAmy\n\n---------- Forwarded message ---------\n"
+    "From: Jane Doe <jane.doe@example.com>\nDate: Mon, 3 Mar 2026\nSubject: refund\n\n"
+    "My account number is 87654321, please refund me.\n"
+)
+
+
+def test_quoted_history_with_another_customers_details_blocks(conf):
+    found = confidentiality(conf(FORWARDED, customer=SAM))
+    assert [(f["details"]["entity"], f["severity"], f["details"]["reason"]) for f in found] == [
+        ("EMAIL_ADDRESS", "blocker", "not_this_customer_quoted"),
+        ("ACCOUNT_NUMBER", "blocker", "not_this_customer_quoted"),
+    ]
+
+
+def test_a_forwarded_internal_thread_blocks(conf):
+    text = (
+        "Hi Sam,\n\nSee below.\n\nAmy\n\n-----Original Message-----\nFrom: Tom Hart\nSent: Monday\nTo: Amy\n\n"
+        + NOTE["text"]
+        + "\n"
+    )
+    found = confidentiality(conf(text, customer=SAM, thread=[NOTE]))
+    assert [(f["rule"], f["severity"]) for f in found] == [("confidentiality.internal_note", "blocker")]
+
+
+def test_the_customers_own_quoted_message_does_not_block(conf):
+    text = (
+        "Hi Sam,\n\nThanks, all sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026 at 10:00, Sam Lee <sam@x.org> wrote:\n"
+        "> Please call me on 07700 912345 or write to sam@x.org.\n"
+    )
+    assert confidentiality(conf(text, customer=SAM, thread=[ASKED])) == []
+
+
+# -- personal data as other countries write it (bench/confidentiality/generated_*.jsonl) --
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("The engineer will come to Pärtzeltstraße 7 on Friday.", "STREET_ADDRESS", "Pärtzeltstraße 7"),
+        ("Your new card will be posted to 92, rue Pires.", "STREET_ADDRESS", "92, rue Pires"),
+        ("We changed the address to aleja Okrężna 776 yesterday.", "STREET_ADDRESS", "aleja Okrężna 776"),
+        ("The courier will collect it from 4 Martin Inlet on Tuesday.", "STREET_ADDRESS", "4 Martin Inlet"),
+        ("Please call us back on 06 56 31 70 66 if anything changes.", "PHONE_NUMBER", "06 56 31 70 66"),
+        ("You can reach me directly on (948)324-4757.", "PHONE_NUMBER", "(948)324-4757"),
+        ("As agreed with Víctor Alcaraz, the engineer will visit on Friday.", "PERSON", "Víctor Alcaraz"),
+        ("Severiano Toro from our billing team will look into it.", "PERSON", "Severiano Toro"),
+    ],
+)
+def test_personal_data_as_other_countries_write_it(services, text, entity, value):
+    found = _engine(services).detect_doc(services.nlp(text))
+    assert [(d.entity, text[d.start : d.end]) for d in found if d.score >= 0.5] == [(entity, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, the 12-digit number on your receipt, 5021 3346 7789, is the transaction reference.",
+        "Call our team free on 1-800-956-4442 or (800) 642 7676.",
+        "It will require Mac OS X 10.5.7 or later.",
+    ],
+)
+def test_numbers_that_are_no_ones_phone_or_address(services, text):
+    assert _engine(services).detect_doc(services.nlp(text)) == []
+
+
+# -- text as it really arrives ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        (
+            "Your card 4111\u00a01111\u00a01111\u00a01111 is charged.",
+            "CREDIT_CARD",
+            "4111\u00a01111\u00a01111\u00a01111",
+        ),
+        ("Card 4111\u00ad1111\u00ad1111\u00ad1111 today.", "CREDIT_CARD", "4111\u00ad1111\u00ad1111\u00ad1111"),
+        ("Card 4111\u200b1111\u200b1111\u200b1111 today.", "CREDIT_CARD", "4111\u200b1111\u200b1111\u200b1111"),
+        ("Card ４１１１ １１１１ １１１１ １１１１ today.", "CREDIT_CARD", "４１１１ １１１１ １１１１ １１１１"),
+        ("Write to jo\u200bhn.smith@gmail.com now.", "EMAIL_ADDRESS", "jo\u200bhn.smith@gmail.com"),
+        ("Ask Sarah\u00a0Jones on 07911\u202f123456.", "PHONE_NUMBER", "07911\u202f123456"),
+    ],
+)
+def test_personal_data_written_with_invisible_or_odd_characters_is_found_at_its_submitted_offsets(
+    conf, text, entity, value
+):
+    found = confidentiality(conf(text, "social_public"))
+    assert (entity, value) in [(f["details"]["entity"], text[f["start"] : f["end"]]) for f in found]
+
+
+HIDDEN_HTML = (
+    '<p>Hi Sam, <a href="mailto:jane.doe@example.com" title="Call Jane on 07700 912345">write to her</a>.</p>'
+    '<img src="x.png" alt="card 4111 1111 1111 1111"><!-- jo.bloggs@example.net -->'
+    "<p><![CDATA[ ask tom.hart@example.org ]]>Thanks</p>"
+)
+
+
+def test_personal_data_in_html_attributes_comments_and_cdata_is_found(conf):
+    found = confidentiality(conf(HIDDEN_HTML, format="html", customer=SAM))
+    found.sort(key=lambda f: f["source_start"])
+    hidden = [(f["details"]["entity"], HIDDEN_HTML[f["source_start"] : f["source_end"]]) for f in found]
+    assert hidden == [
+        ("EMAIL_ADDRESS", "jane.doe@example.com"),
+        ("PHONE_NUMBER", "07700 912345"),
+        ("CREDIT_CARD", "4111 1111 1111 1111"),
+        ("EMAIL_ADDRESS", "jo.bloggs@example.net"),
+        ("EMAIL_ADDRESS", "tom.hart@example.org"),
+    ]
+    assert all(f["start"] is None and f["severity"] == "blocker" for f in found)
+
+
+def test_redact_masks_personal_data_in_html_markup(client):
+    body = {"text": HIDDEN_HTML, "format": "html", "channel": "email", "customer": SAM}
+    response = client.post("/v1/redact", json=body)
+    assert response.status_code == 200, response.text
+    masked = response.json()["html"]
+    for value in ("jane.doe@", "07700 912345", "4111 1111", "jo.bloggs@", "tom.hart@"):
+        assert value not in masked
+    assert '<a href="mailto:[email address]" title="Call Jane on ***** ***345">' in masked
+    assert "<!-- [email address] -->" in masked
+
+
+def test_the_email_in_a_quoted_wrote_header_is_masked(client):
+    text = "Hi Sam,\n\nAll sorted.\n\nAmy\n\nOn Mon, 3 Mar 2026, Jane Doe <jane.doe@example.com> wrote:\n> Thanks\n"
+    response = client.post("/v1/redact", json={"text": text, "channel": "email", "customer": SAM})
+    assert response.status_code == 200, response.text
+    assert "jane.doe@example.com" not in response.json()["text"]

@@ -38,8 +38,13 @@ class MaskedSpan(BaseModel):
     finding: str = Field(description="The finding's id.")
     rule: str
     entity: str
-    start: int = Field(description="Offset into the unmasked text (Report.text), in code points.")
-    end: int
+    start: int | None = Field(
+        description="Offset into the unmasked text (Report.text), in code points; null for data in the HTML's "
+        "markup only (an attribute, a comment): see source_start."
+    )
+    end: int | None
+    source_start: int | None = Field(None, description="For HTML drafts: offsets into the submitted HTML.")
+    source_end: int | None = None
     replacement: str
 
 
@@ -71,8 +76,10 @@ async def redact_draft(
                 finding=m.finding.id,
                 rule=m.finding.rule,
                 entity=str(m.finding.details["entity"]),
-                start=m.finding.start or 0,
-                end=m.finding.end or 0,
+                start=m.finding.start,
+                end=m.finding.end,
+                source_start=m.finding.source_start,
+                source_end=m.finding.source_end,
                 replacement=m.replacement,
             )
             for m in result.masked

@@ -34,9 +34,11 @@ from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Severity
 from ..privacy.checksums import digits
 from ..privacy.engine import Detection, PrivacyEngine
+from ..privacy.names import addressed, in_lexicon, lexicon_words
+from ..privacy.normalise import normalise
 from ..resources import Resources
-from ..text import Draft
-from .base import Check, Outcome, make_finding
+from ..text import Draft, Sentence
+from .base import Check, Outcome, finding_id, make_finding
 from .risks import RiskRule, RiskRules, default_risks
 
 CHECK = "confidentiality"
@@ -75,6 +77,10 @@ ENTITY_NAMES = {
     "API_KEY": "an API key or token",
     "PERSON": "a person's name",
 }
+ENTITIES_IN_MARKUP = (
+    "The HTML of this reply holds {what} where it is not shown (a link, a title, an image's alt text or a "
+    "comment). It is sent all the same: remove it or mask it."
+)
 # Kinds of data and how they are compared with what is known of the customer.
 CONTACT = {"EMAIL_ADDRESS", "PHONE_NUMBER"}
 IDENTIFIERS = {
@@ -128,6 +134,9 @@ class ConfidentialityOptions(Section):
         default_factory=list, description="our own published phone numbers: not personal data"
     )
     staff_names: list[str] = Field(default_factory=list, description="colleagues an agent may name")
+    product_names: list[str] = Field(
+        default_factory=list, description="the organisation's products, brands, features and teams: never a person"
+    )
     internal_domains: list[str] = Field(default_factory=list, description="hosts no customer may see (and subdomains)")
     code_names: list[str] = Field(default_factory=list, description="system and project code names")
     staff_phrases: list[str] = Field(default_factory=list, description="wording for staff only, e.g. 'goodwill matrix'")
@@ -216,14 +225,14 @@ _GREETING_WORD = r"(?:hi|hello|hey|dear|morning|afternoon|evening|good\s+\w+|tha
 _TITLE = r"(?:mr|mrs|ms|miss|mx|dr)"
 # A name right after one of these at the start of a line is the person the reply is to.
 _GREETING = re.compile(
-    rf"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)?{_GREETING_WORD}[^\S\n]*,?[^\S\n]*{_TITLE}?\.?[^\S\n]*$",
+    rf"(?:^|\n)[^\S\n]*(?:@\w+[^\S\n]+)*{_GREETING_WORD}[^\S\n]*,?[^\S\n]*{_TITLE}?\.?[^\S\n]*$",
     re.IGNORECASE,
 )
 # spaCy's small model reads "Morning Kieran" as one name: a greeting and the person greeted.
 _GREETED = re.compile(rf"{_GREETING_WORD}\s+\S", re.IGNORECASE)
 # A word in the run of capitalised words right after a greeting: "Hi Sam Lee", "Dear Mr Hart".
 _GREETED_RUN = re.compile(
-    rf"[^\S\n]*(?:@\w+[^\S\n]+)?{_GREETING_WORD}[^\S\n]*,?[^\S\n]*(?:{_TITLE}\.?[^\S\n]+)?"
+    rf"[^\S\n]*(?:@\w+[^\S\n]+)*{_GREETING_WORD}[^\S\n]*,?[^\S\n]*(?:{_TITLE}\.?[^\S\n]+)?"
     r"(?:(?-i:[A-Z])[\w'’-]*[^\S\n]+){0,3}$",
     re.IGNORECASE,
 )
@@ -264,6 +273,18 @@ def _signs_off(text: str, start: int, end: int) -> bool:
 _LINE = re.compile("[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
 
 
+# A line that names who wrote a quoted message: "On Mon, Sam Lee <sam@x.org> wrote:", "From: ...".
+_QUOTE_HEADER = re.compile(r"^[ \t>]*(?:On\s.{3,200}wrote:|From:.*)$", re.IGNORECASE | re.MULTILINE)
+# A mailbox for a role, not a person (RFC 2142's and their like: abuse@, reportphish@):
+# published for anyone to write to, so no one's personal data.
+_ROLE_MAILBOX = re.compile(
+    r"(?:abuse|phish\w*|report\w*|spoof\w*|fraud|security|privacy|support|help(?:desk)?|info|contact|enquiries|"
+    r"inquiries|hello|sales|billing|accounts|press|media|feedback|complaints|legal|dpo|data-?protection|careers|"
+    r"jobs|webmaster|postmaster|hostmaster|no-?reply|do-?not-?reply|customer-?(?:service|care)s?|care|orders|returns)"
+    r"(?:[._+-][a-z0-9]+)*"
+)
+
+
 def _phone_key(phone: str) -> str:
     number = digits(phone)
     return number[-10:]
@@ -276,6 +297,7 @@ def _id_key(identifier: str) -> str:
 # A name right after one of these is a colleague, not a customer.
 _COLLEAGUE = re.compile(
     r"\b(?:colleague|manager|team\s+leader|supervisor|engineer|technician|specialist|advisor|adviser|I'm|I\s+am|"
+    r"CEO|chief\s+executive|president|chair(?:man|woman|person)?|founder|director|spokes(?:man|woman|person)|"
     r"my\s+name\s+is|this\s+is)\s*,?\s*$",
     re.IGNORECASE,
 )
@@ -301,6 +323,7 @@ class ConfidentialityCheck(Check):
         detections = [d for d in found if d.score >= options.min_score]
         for detection in detections:
             review.personal_data(detection)
+        detections += review.hidden_data()
         review.internal_notes()
         review.internal_terms()
         review.risks()
@@ -316,6 +339,7 @@ class _Review:
         self.known = Known.of(context, options)
         self.public = context.channel in options.public_channels
         self.handles = [h.lower() for h in _HANDLE.findall(draft.text[:300])]
+        self.lexicon = lexicon_words(tuple(options.product_names))
         self.findings: list[Finding] = []
 
     def add(
@@ -363,7 +387,7 @@ class _Review:
     # -- personal data and secrets ------------------------------------------------
     def personal_data(self, d: Detection) -> None:
         kind = self.draft.kind_at(d.start, d.end)
-        value = self.draft.text[d.start : d.end]
+        value = normalise(self.draft.text[d.start : d.end]).text  # as the customer's details are written
         what = ENTITY_NAMES.get(d.entity, d.entity.lower())
         rule = f"{CHECK}.{d.entity.lower()}"
         details = {"entity": d.entity, "score": d.score}
@@ -381,21 +405,27 @@ class _Review:
                 **details,
             )
             return
+        if kind == "quoted" and not self._organisation(d.entity, value):
+            self._quoted(d, value, what, rule, details)
         if kind != "own" or self._organisation(d.entity, value):
-            return  # quoted history is the customer's own; the signature is ours
+            return  # quoted history is the customer's own, unless shown otherwise; the signature is ours
         before = self.draft.text[max(0, d.start - 30) : d.start]
         if d.entity == "PERSON" and (
             _COLLEAGUE.search(before)
             or _GREETING.search(before)
             or _GREETED.match(value)
             or _signs_off(self.draft.own_text, d.start, d.end)
+            or self._closes_reply(d.start, d.end)
+            or in_lexicon(value, self.lexicon)
         ):
-            return  # a colleague, the agent signing off, or the person the reply is addressed to
+            return  # a colleague, the agent signing off, the person addressed, or no person at all
         owner = self.known.owns(d.entity, value)
         if d.entity == "PERSON" and not owner:
             words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", value)}
             if any(w in handle for w in words for handle in self.handles):
                 owner = True  # "@tomwhitt Hi Tom": the customer's own handle
+            elif owner is None and addressed(self.draft.text, d.start, d.end):
+                owner = True  # "Thanks for reaching out, Joshua!": the customer, spoken to
             elif not _FULL_NAME.match(value):
                 # A first name alone identifies nobody in a private reply (and spaCy's small
                 # model calls some capitalised words names): only a public reply is told.
@@ -467,14 +497,84 @@ class _Review:
                 **details,
             )
 
+    def _quoted(self, d: Detection, value: str, what: str, rule: str, details: dict[str, Any]) -> None:
+        """Quoted history goes out again with the reply: it is the customer's own, unless
+        the ticket shows a detail is someone else's (a forwarded thread, the wrong ticket's
+        history). A quoted message whose header names the customer as its sender is theirs."""
+        if d.entity not in CONTACT | IDENTIFIERS | PLACES or self.known.owns(d.entity, value) is not False:
+            return
+        block_start = next((start for start, end in self.draft.quoted if start <= d.start < end), d.start)
+        line_end = self.draft.text.find("\n", d.end)
+        text_end = len(self.draft.text) if line_end < 0 else line_end
+        headers = _QUOTE_HEADER.findall(self.draft.text, max(block_start, d.start - 2000), text_end)
+        if headers and self.known.name_words & {w.lower() for w in re.findall(r"[^\W\d_]{2,}", headers[-1])}:
+            return
+        self.add(
+            rule,
+            Severity.blocker,
+            f"The quoted history holds {what} that is not this customer's. It goes out again with this reply: "
+            "remove the quoted history, or that part of it.",
+            (d.start, d.end),
+            CRITERIA["other_customer"],
+            (self.engine.masked(d.entity, value),),
+            reason="not_this_customer_quoted",
+            **details,
+        )
+
+    def _closes_reply(self, start: int, end: int) -> bool:
+        """A name of one or two words that ends the agent's text after a full sentence or
+        a link, with no mark before it: a social sign-off ("...this helps. Jason")."""
+        own = self.draft.own_text
+        if own[end:].strip() or len(own[start:end].split()) > 2:
+            return False
+        before = own[:start].rstrip()
+        return not before or before[-1] in ".!?" or any(p_end == len(before) for _, p_end in self.draft.protected)
+
     def _organisation(self, entity: str, value: str) -> bool:
         if entity == "EMAIL_ADDRESS":
-            domain = value.rsplit("@", 1)[-1].lower()
+            local, _, domain = value.lower().rpartition("@")
             ours = [d.lower() for d in self.options.organisation_domains]
-            return any(domain == d or domain.endswith("." + d) for d in ours)
+            return any(domain == d or domain.endswith("." + d) for d in ours) or bool(_ROLE_MAILBOX.fullmatch(local))
         if entity == "PHONE_NUMBER":
             return _phone_key(value) in {_phone_key(n) for n in self.options.organisation_numbers}
         return False
+
+    def hidden_data(self) -> list[Detection]:
+        """Personal data in the HTML that is sent but not shown (href="mailto:...", title,
+        alt, comments, CDATA): it goes out with the reply all the same, so it counts as the
+        agent's own text would. Such a finding has no span in the text, only in the source."""
+        found = []
+        for source_start, source_end in self.draft.hidden:
+            value = self.draft.source[source_start:source_end]
+            for d in self.engine.detect_text(value):
+                if d.score < self.options.min_score or d.entity == "PERSON" and not self.public:
+                    continue
+                found.append(d)
+                self._hidden(d, value[d.start : d.end], source_start + d.start, source_start + d.end)
+        return found
+
+    def _hidden(self, d: Detection, value: str, source_start: int, source_end: int) -> None:
+        owner = self.known.owns(d.entity, value)
+        if d.entity in self.options.always_block or self.public or owner is False:
+            severity, reason = Severity.blocker, "hidden_markup"
+        elif owner is None and d.entity in CONTACT | IDENTIFIERS:
+            severity, reason = Severity.warning, "hidden_markup"
+        else:
+            return  # the customer's own address in a mailto: link of a private reply
+        what = ENTITIES_IN_MARKUP.format(what=ENTITY_NAMES.get(d.entity, d.entity.lower()))
+        finding = make_finding(
+            self.draft,
+            check=CHECK,
+            rule=f"{CHECK}.{d.entity.lower()}",
+            severity=severity,
+            message=what,
+            suggestions=(self.engine.masked(d.entity, value),),
+            criteria=CRITERIA["public" if self.public else "other_customer"],
+            details={"entity": d.entity, "score": d.score, "reason": reason, "in_markup": True},
+        )
+        where = {"source_start": source_start, "source_end": source_end}
+        key = finding_id(CHECK, finding.rule, source_start, source_end, f"markup\x1f{value}")  # one per place
+        self.findings.append(finding.model_copy(update={**where, "id": key}))
 
     # -- internal notes ---------------------------------------------------------------
     def internal_notes(self) -> None:
@@ -485,9 +585,7 @@ class _Review:
         note_words = [_words(n) for n in notes]
         shingles = set().union(*(_shingles(w) for w in note_words))
         content = set().union(*({w for w in words if _content(w)} for words in note_words)) - shared
-        for sentence in self.draft.sentences:
-            if sentence.words < 4 or self.draft.kind_at(sentence.start, sentence.end) != "own":
-                continue
+        for sentence in self._sentences_with_quoted():
             words = _words(self.draft.text[sentence.start : sentence.end])
             own_shingles = _shingles(words)
             repeated = len(own_shingles & shingles) / len(own_shingles) if own_shingles else 0.0
@@ -505,6 +603,22 @@ class _Review:
                     (),
                     overlap=round(share, 2),
                 )
+
+    def _sentences_with_quoted(self) -> Iterable[Sentence]:
+        """The agent's sentences, and those of the quoted history (a forwarded internal
+        thread goes out with the reply) that are not the thread's own messages."""
+        for sentence in [*self.draft.sentences, *self._quoted_sentences()]:
+            if sentence.words >= 4:
+                yield sentence
+
+    def _quoted_sentences(self) -> list[Sentence]:
+        found = []
+        for start, end in self.draft.quoted:
+            for piece in re.finditer(r"[^.!?\n]+[.!?]?", self.draft.text[start:end]):
+                text = piece.group().strip(" >\t")
+                if text and text.lower() not in self.known.thread:
+                    found.append(Sentence(start + piece.start(), start + piece.end(), len(_words(text))))
+        return found
 
     # -- the guide's internal information -----------------------------------------------
     def internal_terms(self) -> None:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import regex
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
@@ -24,6 +25,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
+from ..nlp import line_breaks  # noqa: F401  (registers the "line_breaks" component)
+from .names import Words, looks_like_a_full_name, not_a_person
+from .normalise import needs_normalising, normalise
 from .recognizers import ENTITIES, NEEDS, build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
@@ -281,6 +285,12 @@ class PrivacyEngine:
         self.entities = list(ENTITIES)
         self.cache_size = cache_size
         self.ner = load_ner(model) if model else None
+        self.words = Words.of(self.ner) if self.ner else Words()
+        # Sentences and tokens of a normalised text, as the shared parse makes them (the
+        # English tokenizer and rule-based sentences; line breaks end sentences).
+        self._plain = spacy.blank("en")
+        self._plain.add_pipe("line_breaks")
+        self._plain.add_pipe("sentencizer")
         self._ops = get_current_ops()
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
@@ -315,7 +325,16 @@ class PrivacyEngine:
             score_threshold=self.score_threshold,
         )
         found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3)) for r in results]
-        return _resolve_overlaps([d for d in found if d.entity != "PERSON" or _is_name(text[d.start : d.end])])
+        towns = {d.end for d in found if d.entity == "STREET_ADDRESS"}
+        return _resolve_overlaps(
+            [d for d in found if d.entity != "PERSON" or self._is_person(text, d.start, d.end, towns)]
+        )
+
+    def _is_person(self, text: str, start: int, end: int, address_ends: set[int]) -> bool:
+        """A name, and not the town after a street address ("12 Kerkstraat, Uffelte")."""
+        if any(_TOWN_GAP.fullmatch(text, e, start) for e in address_ends if e <= start):
+            return False
+        return _is_name(text[start:end]) and not_a_person(text, start, end, self.words) is None
 
     def detect_doc(
         self, doc: Doc, lone_names: bool = True, skip_name: Callable[[int, int], bool] | None = None
@@ -326,7 +345,10 @@ class PrivacyEngine:
         changed. The sentences not in the cache go through `ner` as one batch. Without
         `lone_names`, names of one word ("Sarah") are not looked for, only full ones
         ("Sarah Jones", "Mr Jones"); nor where `skip_name(start, end)` of a word says the
-        caller would drop any name there."""
+        caller would drop any name there. Text with invisible characters, odd spaces or
+        fullwidth forms is read normalised (normalise.py), the offsets mapped back."""
+        if needs_normalising(doc.text):
+            return self._detect_normalised(doc.text, lone_names, skip_name)
         spans = sentence_spans(doc)
         whole = doc.text  # Doc.text and Span.text join their tokens on every call
         candidates = [_kept(span, name_candidates(span, lone_names), skip_name) for span in spans]
@@ -358,6 +380,22 @@ class PrivacyEngine:
             found.extend(Detection(d.entity, d.start + offset, d.end + offset, d.score) for d in results[key])
         return found
 
+    def detect_text(self, text: str) -> list[Detection]:
+        """Detections in a text that is no part of the request's Doc (an HTML attribute)."""
+        if needs_normalising(text):
+            return self._detect_normalised(text, True, None)
+        return self.detect_doc(self._plain(text))
+
+    def _detect_normalised(
+        self, text: str, lone_names: bool, skip_name: Callable[[int, int], bool] | None
+    ) -> list[Detection]:
+        view = normalise(text)
+        doc = self._plain(view.text)
+        skip = None if skip_name is None else (lambda start, end: skip_name(*view.span(start, end)))
+        return [
+            Detection(d.entity, *view.span(d.start, d.end), d.score) for d in self.detect_doc(doc, lone_names, skip)
+        ]
+
     def _sentences(self, spans: list[Span], candidates: list[list[int]]) -> list[Doc]:
         """The spans as Docs of the same tokens (no second tokenisation), with the names
         `ner` finds around their candidates (it costs ~0.1 ms a token)."""
@@ -379,10 +417,21 @@ class PrivacyEngine:
             pieces = list(component.pipe(pieces)) if hasattr(component, "pipe") else [component(d) for d in pieces]
         found: list[list[Span]] = [[] for _ in docs]
         for piece, (index, offset) in zip(pieces, owners, strict=True):
-            found[index].extend(Span(docs[index], e.start + offset, e.end + offset, label=e.label_) for e in piece.ents)
+            found[index].extend(
+                Span(docs[index], e.start + offset, e.end + offset, label=self._label(e)) for e in piece.ents
+            )
         for doc, ents in zip(docs, found, strict=True):
             doc.set_ents(ents)
         return docs
+
+    def _label(self, entity: Span) -> str:
+        """spaCy's small model calls many names from outside the English-speaking world
+        organisations ("Severiano Toro", "Lauren Robles"): two or three capitalised words
+        none of which is a word of the language (WordNet's index) nor of a company's or
+        product's name are a person's."""
+        if entity.label_ != "ORG" or not 2 <= len(entity) <= 3:
+            return entity.label_
+        return "PERSON" if looks_like_a_full_name([t.text for t in entity], self.words) else "ORG"
 
     def mask(self, text: str, spans: Iterable[tuple[str, int, int]]) -> str:
         """`text` with each (entity, start, end) masked by its entity's operator."""
@@ -429,7 +478,10 @@ _PRIORITY = {
 }
 # spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
 # of letters with a lower-case letter, capitalised.
-_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]\.?)(?:[ -](?:[A-Z][a-z'’.-]*|[A-Z]\.?|[a-z]{2,3}))*$")
+_NAME = regex.compile(
+    r"^(?:\p{Lu}[\p{Ll}'’.-]*\p{Ll}[\p{Ll}'’.-]*|\p{Lu}\.?)(?:[ -](?:\p{Lu}[\p{Ll}'’.-]*|\p{Lu}\.?|\p{Ll}{2,3}))*$"
+)
+_TOWN_GAP = re.compile(r",[^\S\n]*(?:\d{4,5}[^\S\n]+)?")  # ", " or ", 12345 " between a street and its town
 _NOT_NAMES = frozenset({"sir", "madam", "sir or madam", "there", "team", "all"})
 
 

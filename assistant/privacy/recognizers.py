@@ -25,7 +25,7 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from . import checksums
+from . import checksums, streets
 from .secrets import SecretsRecognizer
 
 
@@ -41,6 +41,15 @@ class Spec:
 _LABEL_END = r"[^\S\n]*(?:(?:no\.?|number|num|reference|ref)[^\S\n]*)?(?:(?:is|was|=|:|-)[^\S\n]*)?['\"“‘]?"
 _SECURITY = r"\b(?:security[^\S\n]+answer|memorable[^\S\n]+(?:word|place|name))"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+
+# Presidio's context words would not do: spaCy counts "call" a stop word, which Presidio skips.
+_PHONE_WORD = (
+    r"\b(?:call|phone|mobile|cell|tel|telephone|ring|text|contact|reach|whatsapp|landline"
+    r"|(?:the|your)[^\S\n]+number[^\n.!?\d]{0,25}?\b(?:is|was|:))\b"
+)
+_GROUPED_DIGITS = (
+    r"(?<![\w/.-])(?:\+\d{1,3}[ ]?)?(?:\(\d{1,5}\)[ ]?)?\d{1,5}(?:[ .-]?\d{2,5}){1,4}(?:[ ]?x\d{1,5})?(?![\w/-])"
+)
 
 SPECS: tuple[Spec, ...] = (
     Spec(
@@ -114,19 +123,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         ("postcode", "address"),
     ),
-    Spec(
-        "STREET_ADDRESS",
-        (
-            (
-                "house and street",
-                r"\b\d{1,4}[A-Za-z]?,?[ ](?:(?-i:[A-Z][a-z]+)[ ]){1,3}"
-                r"(?-i:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Crescent|Gardens|Place|Court|"
-                r"Terrace|Grove|Mews|Square|Row|View|Walk|Hill)\b",
-                0.7,
-            ),
-        ),
-        ("address", "live", "lives"),
-    ),
+    Spec("STREET_ADDRESS", streets.PATTERNS, ("address", "live", "lives")),
     Spec("EMAIL_ADDRESS", (("email", r"\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b", 0.9),)),
     Spec(
         "DATE_OF_BIRTH",
@@ -174,8 +171,8 @@ SPECS: tuple[Spec, ...] = (
             ),
             (
                 "password after a few words",
-                r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b(?:is|was|to)"
-                r"[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
+                r"(?<=\b(?:password|passphrase)\b[^\n.!?\d]{1,15}?\b"
+                r"(?:is|was|(?:set|changed|reset|updated)(?:[ ]it)?[ ]to)[^\S\n]+['\"“‘]?)[^\s'\"”’]{4,64}(?<![.,;!?])",
                 0.85,
             ),
             (
@@ -295,6 +292,27 @@ SPECS: tuple[Spec, ...] = (
         None,
         ("sir", "madam", "sir or madam", "there", "all", "team", "everyone", "customer", "friend"),
     ),
+    # Numbers libphonenumber does not take for British ones, in the shapes phone numbers
+    # have anywhere: North American groups with their separators (an extension after), and
+    # any grouped run of digits that a phone word ("call", "mobile", "on") comes before,
+    # which Presidio's context lifts over the threshold.
+    Spec(
+        "PHONE_NUMBER",
+        (
+            (
+                "north american groups",
+                r"(?<![\w/.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[.-])\d{3}[.-]\d{4}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?"
+                r"(?![\w-])",
+                0.6,
+            ),
+            ("grouped digits after a phone word", rf"(?<={_PHONE_WORD}[^\n.!?\d]{{0,30}}){_GROUPED_DIGITS}", 0.6),
+            (
+                "grouped digits before a phone word",
+                rf"{_GROUPED_DIGITS}(?=[^\n.!?\d]{{0,30}}?{_PHONE_WORD})",
+                0.6,
+            ),
+        ),
+    ),
     Spec(
         "API_KEY",
         (
@@ -328,7 +346,7 @@ NEEDS: dict[str, Needs] = {
     "UK_NINO": Needs(6),
     "UK_NHS": Needs(10),
     "UK_POSTCODE": Needs(2),
-    "STREET_ADDRESS": Needs(1),
+    "STREET_ADDRESS": Needs(1),  # a house number
     "EMAIL_ADDRESS": Needs(0, "@"),
     "DATE_OF_BIRTH": Needs(4, r"birth|born|d\.?o\.?b"),
     "UK_PASSPORT": Needs(7, "passport"),
@@ -340,7 +358,7 @@ NEEDS: dict[str, Needs] = {
     "MPAN": Needs(13),
     "MPRN": Needs(6, r"mprn|m\.p\.r\.n|meter"),
     "METER_SERIAL": Needs(1, r"meter|msn|serial"),
-    "PHONE_NUMBER": Needs(10),  # UkFirstPhoneRecognizer keeps numbers of ten digits or more
+    "PHONE_NUMBER": Needs(8),  # UkFirstPhoneRecognizer keeps ten digits or more, the patterns eight
     "PERSON": Needs(0, r"\b(?:hi|hello|hey|dear|mr|mrs|ms|miss|mx|dr)\b"),
     # Every key the secrets detectors and our patterns know is longer than ten characters.
     "API_KEY": Needs(0, r"\S{11,}|PRIVATE KEY"),
@@ -357,6 +375,48 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
 }
 
 
+# North American numbers are written as NHS numbers are (3-3-4 digits), and one in eleven
+# passes the NHS check digit: one with a country or area-code mark, or one given as a
+# number to call with no word of health around it, is a phone number.
+_NANP_MARK = regex.compile(r"(?:\+?1[ .-]?\(?|\()$")
+_PHONE_WORDS = regex.compile(r"\b(?:call|calling|phone|dial|text|reach|ring|tel|fax|toll|free|line|hotline)\b", regex.I)
+_HEALTH_WORDS = regex.compile(r"\b(?:nhs|health|patient|gp|hospital|surgery|medical|prescription)\b", regex.I)
+
+
+def _phone_not_nhs(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    if _NANP_MARK.search(before) or regex.match(r"\)", text[end : end + 1]):
+        return True
+    window = text[max(0, start - 60) : end + 30]
+    return bool(_PHONE_WORDS.search(window)) and not _HEALTH_WORDS.search(window)
+
+
+# Other reasons a match of an entity's pattern is not that entity, from the text around it.
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """Too few or too many digits for a phone number, or an order or reference number."""
+    number = regex.split(r"[ ]?(?:x|ext)", text[start:end])[0]
+    if not 8 <= len(checksums.digits(number)) <= 15 or _NOT_A_PHONE.search(text[max(0, start - 40) : start]):
+        return True
+    if _NAMED_AFTER.match(text, end):  # "..., 5021 3346 7789, is the transaction reference"
+        return True
+    return _organisation_number(number)
+
+
+def _organisation_number(number: str) -> bool:
+    """Freephone, shared-cost and premium numbers (1-800, 0800, 0345) are organisations'."""
+    for region in ("US", "GB"):
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.number_type(parsed) in UkFirstPhoneRecognizer.ORGANISATION_TYPES:
+            return True
+    return False
+
+
+_NOT_IN_CONTEXT: dict[str, Callable[[str, int, int], bool]] = {"UK_NHS": _phone_not_nhs, "PHONE_NUMBER": _not_a_phone}
+
+
 class CheckedPatternRecognizer(PatternRecognizer):
     """A PatternRecognizer from a Spec: its check digit in `validate_result`, its deny
     list (values that are words, not secrets) in `invalidate_result`."""
@@ -370,6 +430,19 @@ class CheckedPatternRecognizer(PatternRecognizer):
         )
         self._validate = VALIDATORS[spec.validate] if spec.validate else None
         self._deny = frozenset(spec.deny)
+        self._not_in_context = _NOT_IN_CONTEXT.get(spec.entity)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if self._not_in_context is None:
+            return found
+        return [r for r in found if not self._not_in_context(text, r.start, r.end)]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return self._validate(pattern_text) if self._validate else None
@@ -380,11 +453,20 @@ class CheckedPatternRecognizer(PatternRecognizer):
 
 # A number after one of these is an order or tracking reference, not a phone number.
 _NOT_A_PHONE = regex.compile(
-    r"\b(?:(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn)"
+    r"\b(?:(?:order|ref|reference|tracking|invoice|parcel|case|ticket|booking|transaction|serial|meter|mpan|mprn|"
+    r"membership|member|policy|customer|loyalty|claim|registration|licence|license|passport|vat|tax)"
     r"[^\S\n]*(?:no\.?|number|#)?|account[^\S\n]*(?:no\.?|number|#))[^\S\n]*(?:is|:)?[^\S\n]*#?$",
     regex.IGNORECASE,
 )
 
+
+_PART_OF_A_TOKEN = regex.compile(r"[\w/.\-]")
+
+_NAMED_AFTER = regex.compile(
+    r"[\s,)]*(?:is|was)[^\S\n]+(?:the|your|our)[^\S\n]+(?:\w+[^\S\n]+)?"
+    r"(?:reference|order|transaction|invoice|receipt|tracking|booking|serial|account|case|ticket)\b",
+    regex.IGNORECASE,
+)
 
 NAME = "tactful:phone_number"
 
@@ -422,6 +504,8 @@ class UkFirstPhoneRecognizer(LocalRecognizer):
             raw = match.raw_string
             if not raw.lstrip("(").startswith(("0", "+")) or sum(c.isdigit() for c in raw) < 10:
                 continue
+            if match.start and _PART_OF_A_TOKEN.match(text[match.start - 1]):
+                continue  # the tail of a link or a code: ".../document/c03754824 1/2"
             if _NOT_A_PHONE.search(text[max(0, match.start - 40) : match.start]):
                 continue
             valid = phonenumbers.is_valid_number(match.number)

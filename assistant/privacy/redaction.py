@@ -52,7 +52,7 @@ def redact(
         entity = finding.details.get("entity")
         picked = (
             entity is not None
-            and finding.start is not None
+            and (finding.start is not None or finding.source_start is not None)
             and (
                 (entities is None and finding_ids is None)
                 or (entities is not None and entity in entities)
@@ -60,11 +60,8 @@ def redact(
             )
         )
         (chosen if picked else remaining).append(finding)
-    spans = [(str(f.details["entity"]), f.start or 0, f.end or 0) for f in chosen]
-    masked = [
-        Masked(f, engine.masked(entity, report.text[start:end]))
-        for f, (entity, start, end) in zip(chosen, spans, strict=True)
-    ]
+    masked = [Masked(f, f.suggestions[0] if f.start is None else _masked(engine, report.text, f)) for f in chosen]
+    spans = [(str(f.details["entity"]), f.start, f.end) for f in chosen if f.start is not None and f.end is not None]
     source = None
     if fmt == "html":
         source = mask_source(
@@ -95,6 +92,10 @@ def mask_source(source: str, spans: list[tuple[int, int, str]]) -> str:
         at = end
     out.append(source[at:])
     return "".join(out)
+
+
+def _masked(engine: PrivacyEngine, text: str, finding: Finding) -> str:
+    return engine.masked(str(finding.details["entity"]), text[finding.start : finding.end])
 
 
 def privacy_engine(pipeline: Pipeline) -> PrivacyEngine:

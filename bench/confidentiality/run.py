@@ -37,6 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.confidentiality.labels import HOLDOUT, JSONL, load  # noqa: E402
 
+GENERATED_DEV = Path(__file__).with_name("generated_dev.jsonl")
+GENERATED_HOLDOUT = Path(__file__).with_name("generated_holdout.jsonl")
+
 
 def _refuse(*args: object, **kwargs: object) -> None:
     raise OSError("the benchmark runs offline")
@@ -100,6 +103,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the set")
+    parser.add_argument(
+        "--generated", action="store_true", help="the Faker sets (generate.py) instead of the written ones"
+    )
     args = parser.parse_args()
     socket.socket.connect = _refuse  # type: ignore[method-assign,assignment]
     socket.create_connection = _refuse  # type: ignore[assignment]
@@ -125,7 +131,7 @@ def main() -> None:
     )
     stock_engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
 
-    dev, holdout = load(JSONL), load(HOLDOUT)
+    dev, holdout = (load(GENERATED_DEV), load(GENERATED_HOLDOUT)) if args.generated else (load(JSONL), load(HOLDOUT))
     for name, rows in (("dev (tuned on)", dev), ("holdout (never tuned on)", holdout), ("all", dev + holdout)):
         texts = [r["text"] for r in rows]
         gold = [r["entities"] for r in rows]
