@@ -19,24 +19,31 @@ class Keeper:
     def __init__(self, store: Store, purge: Callable[[], dict[str, int]], purge_every_hours: float) -> None:
         self.store, self.purge, self.every = store, purge, purge_every_hours * 3600
         self._stop = threading.Event()
+        self._ready = False
         self._thread = threading.Thread(target=self._run, name="tactful-store-keeper", daemon=True)
 
     def start(self) -> Keeper:
+        """Try the migration once before the service answers (quick when the schema is
+        up to date); if the database is down, keep trying on the thread."""
+        self._ready = self._migrate_once()
         self._thread.start()
         return self
+
+    def _migrate_once(self) -> bool:
+        try:
+            self.store.migrate()
+        except Exception as exc:  # down, or another process migrating at the same time
+            log.warning("store not ready (%s); retrying in %.0f s", type(exc).__name__, RETRY_SECONDS)
+            return False
+        return True
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.store.migrate()
-                break
-            except Exception as exc:  # down, or another process migrating at the same time
-                log.warning("store not ready (%s); retrying in %.0f s", type(exc).__name__, RETRY_SECONDS)
-                self._stop.wait(RETRY_SECONDS)
+        while not self._ready and not self._stop.wait(RETRY_SECONDS):
+            self._ready = self._migrate_once()
         while self.every > 0 and not self._stop.is_set():
             try:
                 purged = sum(self.purge().values())
