@@ -97,6 +97,7 @@ class Message(_Model):
 
 
 class Agent(_Model):
+    id: str | None = Field(None, description="The agent's id in the helpdesk or mail system.")
     name: str | None = None
     team: str | None = None
 
