@@ -25,6 +25,18 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_majo
   fi
 fi
 
+# -- PostgreSQL, for the store tests (the store itself defaults to SQLite) ----------
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing PostgreSQL (Debian packages; the tests start their own server)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    echo "The store tests need PostgreSQL's server binaries (e.g. apt-get install postgresql); rerun after." >&2
+    exit 1
+  fi
+fi
+
 # -- Chromium (browser tests, driven by Playwright) and npm (front-end files) --------
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)

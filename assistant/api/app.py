@@ -8,9 +8,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import Settings
-from . import drafting, guides, problems, redact, routes, triage
+from . import drafting, guides, problems, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import Probe
@@ -27,9 +28,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings)
         app.state.admission = Admission(settings.checks_at_once, settings.checks_queued, settings.check_max_wait)
         app.state.languagetool_probe = Probe(app.state.services.languagetool.is_up)
+        built = app.state.services
+        keeper = Keeper(built.store, built.gate.purge, settings.purge_every_hours if owned else 0).start()
         if owned and settings.languagetool_warmup:
-            app.state.services.warm_up_in_background()
+            built.warm_up_in_background()
         yield
+        keeper.stop()
         app.state.languagetool_probe.close()
         if owned:
             app.state.services.close()
@@ -37,7 +41,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(
         title="Tactful",
         version="0.1.0",
-        summary="Checks customer-service replies: grammar, readability, and more to come.",
+        summary="Checks customer-service replies as they are written, and gates them before they are sent.",
         lifespan=lifespan,
         # FastAPI's telemetry logs would record exception messages, which can quote drafts.
         telemetry={"logs": False},
@@ -48,6 +52,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(guides.router)
     app.include_router(drafting.router)
     app.include_router(redact.router)
+    app.include_router(sends.router)
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
 
     def openapi() -> dict[str, Any]:

@@ -10,7 +10,7 @@ raises is a bug, reported as status `error` without failing the request.
 from __future__ import annotations
 
 from ..guide import Section
-from ..qa.scorecard import Scorecard
+from ..policy import SECTIONS
 from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .channels import ChannelsCheck
@@ -50,12 +50,7 @@ def build_checks(resources: Resources) -> list[Check]:
     return [check.build(resources) for check in CHECKS]
 
 
-# Sections of a guide that no check owns: the QA scorecard reviewers score replies on.
-# (assistant/qa/scorecard.py reads only the guide and the model, so no cycle.)
-OTHER_SECTIONS: dict[str, type[Section]] = {"scorecard": Scorecard}
-
-
 def guide_sections() -> dict[str, type[Section]]:
-    """Each check's section of a style guide, by check name, and the other sections: what
-    the guide loader validates."""
-    return {check.name: check.Options for check in CHECKS} | OTHER_SECTIONS
+    """Every section of a style guide: each check's, by check name, and those no check
+    owns (the gate's); what the guide loader validates."""
+    return {check.name: check.Options for check in CHECKS} | SECTIONS
