@@ -100,7 +100,6 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--channel", choices=[c.value for c in Channel], default="email", help="when a row has none")
     audit.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
     audit.add_argument("--report", type=Path, help="the HTML report (default: FILE with .audit.html)")
-    audit.add_argument("--results", type=Path, help="results file (default: var/audit/results.db)")
     audit.add_argument(
         "--run", dest="run_name", default="", help="name of the run, for resuming (default: from FILE's path)"
     )
@@ -381,8 +380,9 @@ def _audit(args: argparse.Namespace) -> int:
     from .qa.audit_report import render_report, summarise
     from .qa.bulk import AuditPlan, run_audit
     from .qa.history import RowError
-    from .qa.results import LocalSpec
+    from .qa.results import StoreSpec
     from .services import guides_for
+    from .store import Store
 
     settings = Settings()
     if not args.file.is_file():
@@ -397,7 +397,14 @@ def _audit(args: argparse.Namespace) -> int:
         scorecard = guides_for(settings)[args.guide or settings.default_guide].sections["scorecard"]
     except (KeyError, GuideError) as exc:
         raise BadInput(f"--guide: {exc}") from None
-    spec = LocalSpec(args.results or settings.guides_dir.parent / "var" / "audit" / "results.db", args.org)
+    store = Store(settings.store_url)
+    try:
+        store.migrate()
+        if store.keys.organisation(args.org) is None:
+            raise BadInput(f"--org: no organisation {args.org!r} in the store (tactful keys create --org ...)")
+    finally:
+        store.close()
+    spec = StoreSpec(settings.store_url, args.org)
     plan = AuditPlan(args.file, args.org, spec, args.workers, args.guide, Channel(args.channel), args.run_name)
     say = lambda bad: print(f"{args.file}:{bad.line}: skipped: {bad.reason}", file=sys.stderr)  # noqa: E731
     try:

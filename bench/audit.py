@@ -1,8 +1,9 @@
 """Replies per second of a bulk audit (`tactful audit`'s runner) with 1 and 2 worker
 processes, on the bench corpus repeated to --rows replies (5,000 by default).
 
-Each run starts from empty results and checks every row: the same pipeline as
-`/v1/check`, the automatic scorecard, one committed record per row. Tactful's own caches
+Each run starts from an empty store (SQLite, in a temporary folder) and checks every
+row: the same pipeline as `/v1/check`, the automatic scorecard, one committed imported
+send per row (masked as the gate stores it). Tactful's own caches
 are off (TACTFUL_LANGUAGETOOL_CACHE_SIZE=0, TACTFUL_PRIVACY_CACHE_SIZE=0), since a real
 history does not repeat itself as this corpus does; LanguageTool's sentence cache is as
 the server at --languagetool-url has it (the bundled server.properties turns it on).
@@ -56,16 +57,17 @@ def main() -> int:
         "TACTFUL_LANGUAGETOOL_URL": args.languagetool_url,
         "TACTFUL_LANGUAGETOOL_CACHE_SIZE": "0",
         "TACTFUL_PRIVACY_CACHE_SIZE": "0",
+        "TACTFUL_STORE_SECRET": "bench",
     }
     from assistant import languagetool_server
     from assistant.qa.bulk import AuditPlan, run_audit
-    from assistant.qa.results import LocalSpec
+    from assistant.qa.results import StoreSpec
     from assistant.settings import Settings
+    from assistant.store import Store
 
     if not languagetool_server.is_up(args.languagetool_url):
         print(f"No LanguageTool at {args.languagetool_url}: start one (tactful languagetool start).", file=sys.stderr)
         return 2
-    settings = Settings()
     lines = [
         "| Workers | Replies | Wall time | Replies/s | Load average (1 min) before / after |",
         "|---|---:|---:|---:|---|",
@@ -74,7 +76,14 @@ def main() -> int:
         export = Path(folder) / "history.csv"
         write_export(export, args.rows)
         for workers in args.workers:
-            spec = LocalSpec(Path(folder) / f"results-{workers}.db", "bench")
+            url = f"sqlite:///{Path(folder) / f'store-{workers}.db'}"
+            os.environ["TACTFUL_STORE_URL"] = url
+            store = Store(url)
+            store.migrate()
+            store.keys.create_organisation("bench")
+            store.close()
+            settings = Settings()
+            spec = StoreSpec(url, "bench")
             plan = AuditPlan(export, "bench", spec, workers)
             load_before = os.getloadavg()[0]
             began = time.perf_counter()

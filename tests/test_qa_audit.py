@@ -11,6 +11,7 @@ import sys
 import time
 
 from assistant.settings import PROJECT_ROOT
+from assistant.store import Store
 
 ROWS = 24
 
@@ -42,7 +43,8 @@ def recorded(results) -> int:
         return 0
     with sqlite3.connect(results) as db:
         try:
-            return db.execute("select count(*) from audited").fetchone()[0]
+            query = "select count(distinct send_id) from reviews where kind = 'auto'"  # recorded and scored
+            return db.execute(query).fetchone()[0]
         except sqlite3.OperationalError:  # not created yet
             return 0
 
@@ -50,10 +52,14 @@ def recorded(results) -> int:
 def audit(tmp_path, languagetool_url, stop=None):
     """Run the command; with `stop`, send that signal to its process group (as a
     terminal's Ctrl-C does, or a kill of the job) once a few rows are recorded."""
-    results = tmp_path / "results.db"
+    results = tmp_path / "store.db"
     command = [sys.executable, "-m", "assistant.cli", "audit", str(tmp_path / "export.csv"), "--org", "acme",
-               "--workers", "2", "--results", str(results), "--quiet"]  # fmt: skip
-    env = os.environ | {"TACTFUL_LANGUAGETOOL_URL": languagetool_url}
+               "--workers", "2", "--quiet"]  # fmt: skip
+    env = os.environ | {
+        "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
+        "TACTFUL_STORE_URL": f"sqlite:///{results}",
+        "TACTFUL_STORE_SECRET": "test-secret",
+    }
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     if stop is not None:
         before = recorded(results)
@@ -65,6 +71,10 @@ def audit(tmp_path, languagetool_url, stop=None):
 
 
 def test_an_interrupted_and_killed_audit_resumes_to_exactly_every_row(tmp_path, languagetool_url):
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.migrate()
+    store.keys.create_organisation("acme")
+    store.close()
     export(tmp_path / "export.csv")
     bad_line = (tmp_path / "export.csv").read_text().count("\n")  # the last row; replies span several lines
     code, stderr, first = audit(tmp_path, languagetool_url, stop=signal.SIGINT)
@@ -80,8 +90,13 @@ def test_an_interrupted_and_killed_audit_resumes_to_exactly_every_row(tmp_path, 
     assert code == 0, stderr
     assert final == ROWS
     assert f"{ROWS} of {ROWS + 1} rows checked ({ROWS - second} now, {second} earlier), 1 bad" in stderr
-    with sqlite3.connect(tmp_path / "results.db") as db:
-        assert db.execute("select count(distinct line) from audited").fetchone()[0] == ROWS
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        keys = db.execute("select count(distinct idempotency_key) from sends where source = 'import'").fetchone()
+        assert keys[0] == ROWS  # one record per row
+        scored = db.execute("select count(distinct send_id) from reviews where kind = 'auto'").fetchone()
+        assert scored[0] == ROWS  # each with its automatic scorecard
+        masked = db.execute("select count(*) from sends where text_stored = 'masked'").fetchone()
+        assert masked[0] == ROWS
 
     page = (tmp_path / "export.audit.html").read_text()
     assert f'<th scope="row">Replies checked</th><td>{ROWS}</td>' in page

@@ -177,7 +177,7 @@ def _start_worker(settings: Settings, spec: ResultsSpec) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when to stop
     services = build_services(settings)
     global _worker
-    _worker = _Worker(services, spec.open(services.pipeline))
+    _worker = _Worker(services, spec.open(services))
 
 
 def _check_row(run: str, row: HistoryRow) -> BadRow | None:

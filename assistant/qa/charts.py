@@ -4,7 +4,7 @@ that keep 4.5:1 contrast on white. Nothing to download, nothing run in the brows
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -56,7 +56,7 @@ def line_chart(
     chart_id: str,
     title: str,
     labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     unit: str = "",
     top: float | None = None,

@@ -1,24 +1,25 @@
 """Where a bulk audit writes what it found: the one small interface the runner knows.
 
 `AuditResults` is written by the worker processes (each opens its own from a picklable
-`ResultsSpec`) and read by the runner (which rows are finished, for resuming) and the
-HTML report. `LocalResults` keeps them in a SQLite file of their own; the store's
-implementation records each row as an imported send."""
+`ResultsSpec`, handing in its services) and read by the runner (which rows are finished,
+for resuming) and the HTML report. `StoreResults` records each row in the store as an
+imported send (source `import`, masked as the guide says, idempotency key
+`audit:<run>:<line>`), with its automatic scores, so QA works on it like any send."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Report
-from ..pipeline import Pipeline
+from ..store import AuditFilter, Store
 from .history import HistoryRow
 from .scoring import AutoScores
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class AuditedRow:
 
 class AuditResults(Protocol):
     def finished(self, run: str) -> set[int]:
-        """Lines of `run` already recorded: a resumed run skips them."""
+        """Lines of `run` already recorded (with their scores): a resumed run skips them."""
         ...
 
     def record(self, run: str, row: HistoryRow, report: Report, scores: AutoScores) -> None:
@@ -50,83 +51,76 @@ class AuditResults(Protocol):
 
 
 class ResultsSpec(Protocol):
-    """How a process opens the results (picklable: a path or a URL); a worker hands in
-    its pipeline, for results that mask what they keep."""
+    """How a process opens the results (picklable); a worker hands in its services."""
 
-    def open(self, pipeline: Pipeline | None = None) -> AuditResults: ...
+    def open(self, services: Services | None = None) -> AuditResults: ...
 
 
 @dataclass(frozen=True)
-class LocalSpec:
-    path: Path
+class StoreSpec:
+    url: str
     organisation: str
 
-    def open(self, pipeline: Pipeline | None = None) -> LocalResults:
-        return LocalResults(self.path, self.organisation)
+    def open(self, services: Services | None = None) -> StoreResults:
+        return StoreResults(self.organisation, self.url, services)
 
 
-SCHEMA = """
-create table if not exists audited (
-    organisation text not null, run text not null, line integer not null,
-    sent_at text, channel text not null, agent text, team text, ticket_id text,
-    report text not null, scores text not null,
-    primary key (organisation, run, line)
-)
-"""
+def row_key(run: str, line: int) -> str:
+    return f"audit:{run}:{line}"
 
 
-class LocalResults:
-    """A SQLite file of audited rows (mode 0600: the reports hold the replies' text)."""
-
-    def __init__(self, path: Path, organisation: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        self.organisation = organisation
-        self.db = sqlite3.connect(path, timeout=60)
-        self.db.execute("pragma journal_mode=wal")
-        self.db.execute(SCHEMA)
+class StoreResults:
+    def __init__(self, organisation: str, url: str, services: Services | None) -> None:
+        self.organisation, self.services = organisation, services
+        self.store = services.store if services is not None else Store(url)
+        self.store.migrate()  # a no-op once the schema is at its latest revision
 
     def finished(self, run: str) -> set[int]:
-        query = "select line from audited where organisation = ? and run = ?"
-        return {line for (line,) in self.db.execute(query, (self.organisation, run))}
+        prefix = row_key(run, 0)[:-1]
+        return {int(key[len(prefix) :]) for key in self.store.audit.scored_keys(self.organisation, prefix)}
 
     def record(self, run: str, row: HistoryRow, report: Report, scores: AutoScores) -> None:
-        agent = row.context.agent
-        with self.db:
-            self.db.execute(
-                "insert or ignore into audited values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.organisation,
-                    run,
-                    row.line,
-                    row.sent_at.isoformat() if row.sent_at else None,
-                    row.context.channel.value,
-                    agent.id or agent.name,
-                    agent.team,
-                    row.context.ticket.id,
-                    report.model_dump_json(),
-                    scores.model_dump_json(),
-                ),
-            )
+        from ..gate import SendRequest
+
+        assert self.services is not None, "a worker records, with its services"
+        request = SendRequest(row.text, row.format, row.context, idempotency_key=row_key(run, row.line))
+        record, _ = self.services.gate.record_import(self.organisation, request, report, row.sent_at)
+        self.store.reviews.save_auto(
+            self.organisation,
+            record.id,
+            scores.scorecard.model_dump(),
+            {key: item.score for key, item in scores.items.items()},
+            scores.total,
+        )
 
     def rows(self, run: str) -> Iterator[AuditedRow]:
-        query = (
-            "select line, sent_at, channel, agent, team, ticket_id, report, scores from audited "
-            "where organisation = ? and run = ? order by line"
-        )
-        for line, sent_at, channel, agent, team, ticket, report, scores in self.db.execute(
-            query, (self.organisation, run)
-        ):
+        where = AuditFilter(source="import", key_prefix=row_key(run, 0)[:-1])
+        sends = list(self.store.audit.rows(self.organisation, where))
+        auto = {
+            review.send_id: review
+            for review in self.store.reviews.of_sends(self.organisation, [s.id for s in sends], kind="auto")
+        }
+        for send in sends:
+            review = auto.get(send.id)
+            scores = (
+                {"items": {k: {"score": v} for k, v in review.scores.items()}, "total": review.total}
+                if review
+                else {
+                    "items": {},
+                    "total": None,
+                }
+            )
             yield AuditedRow(
-                line,
-                datetime.fromisoformat(sent_at) if sent_at else None,
-                channel,
-                agent,
-                team,
-                ticket,
-                json.loads(report),
-                json.loads(scores),
+                line=int(str(send.idempotency_key).rsplit(":", 1)[1]),
+                sent_at=send.created_at,
+                channel=send.channel,
+                agent=send.agent_id or send.agent_name,
+                team=send.team,
+                ticket_id=send.ticket_id,
+                report=dict(send.report),
+                scores=scores,
             )
 
     def close(self) -> None:
-        self.db.close()
+        if self.services is None:
+            self.store.close()
