@@ -188,11 +188,11 @@ def test_a_reviewer_logs_in_filters_opens_scores_and_sees_it_in_the_aggregates_a
     page.get_by_role("button", name="Save scores").click()
     assert page.get_by_role("status").inner_text() == "Your scores are saved."
     reviews = page.locator("#reviews + table").inner_text()
-    assert "Rita" in reviews and "automatic" in reviews
+    assert "Rita" in reviews and "Automatic" in reviews and "A little abrupt" in reviews
 
     page.get_by_role("navigation").get_by_role("link", name="Aggregates").click()
-    amy = page.locator("#groups tbody tr", has_text="amy")
-    assert "50.0%" in amy.inner_text()  # Rita's tone score (1 of 2) beside the automatic scores
+    amy = page.locator("#items tbody tr", has_text="amy").locator("td").nth(1)  # tone
+    assert amy.inner_text() == "100.0% / 50.0%"  # automatic beside Rita's (1 of 2)
     assert page.locator("svg.chart").count() == 5
     assert "confidentiality.credit_card" in page.locator("#rules").inner_text()
     screenshot(page, "qa-aggregates")
