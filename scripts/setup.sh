@@ -25,8 +25,11 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_majo
   fi
 fi
 
+# Tools only the tests need (a container image sets TACTFUL_SETUP_TEST_TOOLS=0).
+TEST_TOOLS=${TACTFUL_SETUP_TEST_TOOLS:-1}
+
 # -- PostgreSQL, for the store tests (the store itself defaults to SQLite) ----------
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+if [ "$TEST_TOOLS" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step "Installing PostgreSQL (Debian packages; the tests start their own server)"
     apt-get update -qq
@@ -79,6 +82,14 @@ if [ "$(cat languagetool/target/.tactful-stamp 2>/dev/null)" != "$want" ]; then
   rm -rf languagetool/target/lib
   mvn -B -q -f languagetool/pom.xml package
   echo "$want" > languagetool/target/.tactful-stamp
+fi
+
+# -- Helm, to lint and render the chart in deploy/helm (Go module proxy) -------------
+HELM_VERSION=v4.3.2
+if [ "$TEST_TOOLS" = 1 ] && [ "$(.tools/bin/helm version --short 2>/dev/null | cut -d+ -f1)" != "$HELM_VERSION" ]; then
+  command -v go >/dev/null || { echo "Linting the Helm chart needs Go (to build Helm); install golang and rerun." >&2; exit 1; }
+  step "Building Helm $HELM_VERSION from the Go module proxy (a few minutes the first time)"
+  GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
 fi
 
 step "Setup complete"

@@ -61,6 +61,9 @@ OPERATIONS = [
     ("/v1/audit/export/scores.csv", "GET"),
     ("/v1/sends/{send_id}/reviews", "GET"),
     ("/v1/sends/{send_id}/reviews", "POST"),
+    ("/v1/keys", "POST"),
+    ("/v1/keys", "GET"),
+    ("/v1/keys/{key_id}", "DELETE"),
 ]
 TAKE_INPUT = [
     ("/v1/check", "POST"),
@@ -73,6 +76,7 @@ TAKE_INPUT = [
     ("/v1/sends/{send_id}/confirm", "POST"),
     ("/v1/erasures", "POST"),
     ("/v1/sends/{send_id}/reviews", "POST"),
+    ("/v1/keys", "POST"),
 ]
 
 

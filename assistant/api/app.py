@@ -12,7 +12,7 @@ from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import Settings
 from ..web import qa as qa_pages
-from . import drafting, guides, problems, qa, redact, routes, sends, triage
+from . import drafting, guides, keys, problems, qa, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import Probe
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(drafting.router)
     app.include_router(redact.router)
     app.include_router(sends.router)
+    app.include_router(keys.router)
     app.include_router(qa.router)
     qa_pages.install(app)
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
