@@ -4,7 +4,7 @@ the caller's organisation, so another organisation's records answer as if absent
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -55,6 +55,14 @@ def audit_filter(
     for moment in (since, until):
         if moment is not None and moment.tzinfo is None:
             raise ProblemError(422, "since/until: give a time zone, e.g. 2026-03-02T00:00:00Z.")
+    try:
+        since, until = (m.astimezone(UTC) if m is not None else None for m in (since, until))
+    except OverflowError:
+        raise ProblemError(
+            422, "since/until: out of range once in UTC; give a time between years 1 and 9999."
+        ) from None
+    if any("\x00" in value for value in (agent, team, rule) if value):
+        raise ProblemError(422, "agent, team, rule: a NUL character cannot be in a filter.")
     return AuditFilter(
         agent=agent,
         team=team,

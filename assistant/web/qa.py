@@ -132,7 +132,7 @@ async def logout(request: Request, services: ServicesDep, session: SessionDep) -
 # -- the list, a record, the aggregates -------------------------------------------
 def _filter(request: Request) -> tuple[AuditFilter, dict[str, str]]:
     """The filter form's values (empty ones dropped) and the AuditFilter they make."""
-    given = {key: value.strip() for key, value in request.query_params.items() if value.strip()}
+    given = {k: v.strip() for k, v in request.query_params.items() if v.strip() and "\x00" not in v}
     overridden = {"yes": True, "no": False}.get(given.get("overridden", ""))
     return (
         AuditFilter(
@@ -154,11 +154,9 @@ def _filter(request: Request) -> tuple[AuditFilter, dict[str, str]]:
 def _day(value: str | None, next_day: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value) if value else None
-    except ValueError:
+        return datetime.combine(day + timedelta(days=1 if next_day else 0), time(), tzinfo=UTC) if day else None
+    except (ValueError, OverflowError):  # not a date, or the day after 9999-12-31
         return None
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(), tzinfo=UTC)
 
 
 def _choices() -> dict[str, Any]:
