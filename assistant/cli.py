@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import urllib.parse
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from .admin import AdminError, add_commands
-from .model import Context, Report
+from .model import Channel, Context, Report
 from .settings import Settings
 from .text import Format
 
@@ -95,6 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     guides.add_argument("action", choices=["lint"])
     guides.add_argument("path", nargs="?", type=Path, help="a guide folder (default: every guide in guides_dir)")
     guides.set_defaults(run=_guides)
+
+    audit = commands.add_parser("audit", help="check every reply of a helpdesk export; resumable; HTML report")
+    audit.add_argument("file", type=Path, help="CSV, JSONL, or Zendesk's ticket comments JSON (docs/usage.md)")
+    audit.add_argument("--org", required=True, help="the organisation the replies belong to")
+    audit.add_argument("--guide", help="style guide for every reply (default: TACTFUL_DEFAULT_GUIDE)")
+    audit.add_argument("--channel", choices=[c.value for c in Channel], default="email", help="when a row has none")
+    audit.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
+    audit.add_argument("--report", type=Path, help="the HTML report (default: FILE with .audit.html)")
+    audit.add_argument(
+        "--run", dest="run_name", default="", help="name of the run, for resuming (default: from FILE's path)"
+    )
+    audit.add_argument("--quiet", action="store_true", help="no progress bar")
+    audit.set_defaults(run=_audit)
     add_commands(commands)
     return parser
 
@@ -360,6 +374,61 @@ def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) 
             print(f"{version.template_id}{owner}: version {version.version} by {version.author}")
     finally:
         store.close()
+    return EXIT_OK
+
+
+# -- tactful audit ------------------------------------------------------------
+def _audit(args: argparse.Namespace) -> int:
+    from . import languagetool_server
+    from .guide import GuideError
+    from .qa.audit_report import render_report, summarise
+    from .qa.bulk import AuditPlan, run_audit
+    from .qa.history import RowError
+    from .qa.results import StoreSpec
+    from .services import guides_for
+    from .store import Store
+
+    settings = Settings()
+    if not args.file.is_file():
+        raise BadInput(f"{args.file}: no such file")
+    if args.workers < 1:
+        raise BadInput("--workers must be 1 or more")
+    if not languagetool_server.is_up(settings.languagetool_url):
+        raise BadInput(
+            f"LanguageTool does not answer at {settings.languagetool_url}: start it (tactful languagetool start)"
+        )
+    try:
+        scorecard = guides_for(settings)[args.guide or settings.default_guide].sections["scorecard"]
+    except (KeyError, GuideError) as exc:
+        raise BadInput(f"--guide: {exc}") from None
+    store = Store(settings.store_url)
+    try:
+        store.migrate()
+        if store.keys.organisation(args.org) is None:
+            raise BadInput(f"--org: no organisation {args.org!r} in the store (tactful keys create --org ...)")
+    finally:
+        store.close()
+    spec = StoreSpec(settings.store_url, args.org)
+    plan = AuditPlan(args.file, args.org, spec, args.workers, args.guide, Channel(args.channel), args.run_name)
+    say = lambda bad: print(f"{args.file}:{bad.line}: skipped: {bad.reason}", file=sys.stderr)  # noqa: E731
+    try:
+        outcome = run_audit(plan, settings, progress=not args.quiet, on_bad=say)
+    except RowError as exc:
+        raise BadInput(str(exc)) from None
+    results = spec.open()
+    summary = summarise(results.rows(plan.run_id), outcome.bad, outcome.rows, scorecard)
+    results.close()
+    report = args.report or args.file.with_suffix(".audit.html")
+    title = f"Audit of {args.file.name}" + (" (interrupted: partial)" if outcome.interrupted else "")
+    report.write_text(render_report(summary, scorecard, title=title, organisation=args.org), encoding="utf-8")
+    print(
+        f"{summary.checked} of {outcome.rows} rows checked ({outcome.checked} now, {outcome.resumed} earlier), "
+        f"{len(outcome.bad)} bad; report: {report}",
+        file=sys.stderr,
+    )
+    if outcome.interrupted:
+        print("interrupted: run the same command again to check the rest", file=sys.stderr)
+        return 130
     return EXIT_OK
 
 

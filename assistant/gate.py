@@ -15,6 +15,7 @@ acknowledged is ever lost.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ from .model import CheckStatus, Context, Report, Severity, Verdict
 from .pipeline import Pipeline
 from .policy import GateOptions
 from .privacy.redaction import privacy_engine
-from .store import FindingRef, NewSend, Principal, SendRecord, Store
+from .store import FindingRef, NewSend, Principal, Role, SendRecord, Store
 from .subjects import Subjects, region_of
 from .text import Format
 
@@ -73,6 +74,16 @@ class Gate:
         if not created:  # a retry raced this attempt and was stored first
             return self._replay(record, digest)
         return GateAnswer(record, report, created=True)
+
+    def record_import(
+        self, organisation: str, request: SendRequest, report: Report, sent_at: datetime | None
+    ) -> tuple[SendRecord, bool]:
+        """A reply from a helpdesk's history, checked by a bulk audit: recorded as a send is
+        (stored as its guide says), with source `import` and the time it was sent. Its
+        idempotency key makes a row recorded twice one record."""
+        principal = Principal(organisation, Role.agent, key_id="import")
+        new = self._new_send(principal, request, report, request.digest())
+        return self.store.sends.record(dataclasses.replace(new, source="import", created_at=sent_at))
 
     def override(
         self, principal: Principal, send_id: str, reason: str, finding_ids: Sequence[str], agent: dict[str, Any]

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from .guide import Section
+from .qa.scorecard import Scorecard
 
 
 class GateOptions(Section):
@@ -29,4 +30,6 @@ class GateOptions(Section):
     )
 
 
-SECTIONS: dict[str, type[Section]] = {"gate": GateOptions}
+# The QA scorecard (assistant/qa/scorecard.py reads only the guide, the model and its own
+# data, so registering it here makes no cycle).
+SECTIONS: dict[str, type[Section]] = {"gate": GateOptions, "scorecard": Scorecard}

@@ -15,7 +15,7 @@ from . import languagetool_server
 from .checks import build_checks, guide_sections
 from .drafting.library import LiveLibrary
 from .gate import Gate
-from .guide import GuideError, load_guides
+from .guide import Guide, GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
@@ -61,12 +61,17 @@ class Services:
         return thread
 
 
+def guides_for(settings: Settings) -> dict[str, Guide]:
+    """The style guides as the service loads them, each section validated."""
+    return load_guides(settings.guides_dir, guide_sections(), settings.extra_guides)
+
+
 def build_services(settings: Settings | None = None) -> Services:
     settings = settings or Settings()
     resources = Resources(settings)
     checks = build_checks(resources)
     nlp = load_nlp(settings.spacy_model, set().union(*(check.spacy_pipes for check in checks)))
-    guides = load_guides(settings.guides_dir, guide_sections(), settings.extra_guides)
+    guides = guides_for(settings)
     if settings.default_guide not in guides:
         raise GuideError(
             f"TACTFUL_DEFAULT_GUIDE is {settings.default_guide!r}, but {settings.guides_dir} holds only: "

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         description="How long a checked API key is trusted without asking the store (a revoked key "
         "stops working within this time).",
     )
+    qa_session_minutes: int = Field(
+        480, ge=1, le=7 * 24 * 60, description="How long a reviewer's login on /qa lasts before they log in again."
+    )
     purge_every_hours: float = Field(
         6.0, ge=0, description="How often the service purges stored text past each guide's retention (0: never)."
     )

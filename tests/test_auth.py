@@ -16,6 +16,7 @@ OPEN = {"/healthz", "/readyz"}  # with the API docs: open to anyone
 SEND_ID = "snd_000000000000aaaaaaaaaaaaaaaa"
 # The least body each route takes that gets past validation, so an answer is about the key.
 BODIES = {
+    "/v1/sends/{send_id}/reviews": {"scores": {}},
     "/v1/check": {"text": "Hello.", "channel": "chat"},
     "/v1/triage": {"messages": []},
     "/v1/redact": {"text": "Hello.", "channel": "chat"},
@@ -33,6 +34,12 @@ ROLES = {
     "/v1/keys": {"admin"},
     "/v1/keys/{key_id}": {"admin"},
     "GET /v1/sends/{send_id}": {"agent", "reviewer"},
+    "/v1/audit": {"reviewer"},
+    "/v1/audit/{send_id}": {"reviewer"},
+    "/v1/audit/aggregates": {"reviewer"},
+    "/v1/audit/export/records.csv": {"reviewer"},
+    "/v1/audit/export/scores.csv": {"reviewer"},
+    "/v1/sends/{send_id}/reviews": {"reviewer"},
 }
 
 

@@ -54,6 +54,13 @@ OPERATIONS = [
     ("/v1/sends/{send_id}/override", "POST"),
     ("/v1/sends/{send_id}/confirm", "POST"),
     ("/v1/erasures", "POST"),
+    ("/v1/audit", "GET"),
+    ("/v1/audit/{send_id}", "GET"),
+    ("/v1/audit/aggregates", "GET"),
+    ("/v1/audit/export/records.csv", "GET"),
+    ("/v1/audit/export/scores.csv", "GET"),
+    ("/v1/sends/{send_id}/reviews", "GET"),
+    ("/v1/sends/{send_id}/reviews", "POST"),
     ("/v1/keys", "POST"),
     ("/v1/keys", "GET"),
     ("/v1/keys/{key_id}", "DELETE"),
@@ -68,6 +75,7 @@ TAKE_INPUT = [
     ("/v1/sends/{send_id}/override", "POST"),
     ("/v1/sends/{send_id}/confirm", "POST"),
     ("/v1/erasures", "POST"),
+    ("/v1/sends/{send_id}/reviews", "POST"),
     ("/v1/keys", "POST"),
 ]
 

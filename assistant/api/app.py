@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import Settings
-from . import drafting, guides, keys, problems, redact, routes, sends, triage
+from ..web import qa as qa_pages
+from . import drafting, guides, keys, problems, qa, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .health import PoolProbe
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(redact.router)
     app.include_router(sends.router)
     app.include_router(keys.router)
+    app.include_router(qa.router)
+    qa_pages.install(app)
     app.add_middleware(
         BodyLimit,
         limit=body_limit(settings.max_text_chars),

@@ -166,7 +166,7 @@ async def send(
 async def get_send(send_id: SendId, principal: AgentOrReviewerDep, services: ServicesDep) -> SendRecordOut:
     """One recorded send of your organisation, as stored."""
     record = await run_in_threadpool(services.store.sends.get, principal.organisation, send_id)
-    return _out(record)
+    return record_out(record)
 
 
 @router.post(
@@ -184,7 +184,7 @@ async def override(send_id: SendId, body: OverrideBody, principal: AgentDep, ser
     record = await run_in_threadpool(
         services.gate.override, principal, send_id, body.reason.strip(), body.findings, agent
     )
-    return _out(record)
+    return record_out(record)
 
 
 @router.post(
@@ -195,7 +195,7 @@ async def override(send_id: SendId, body: OverrideBody, principal: AgentDep, ser
 async def confirm(send_id: SendId, body: ConfirmBody, principal: AgentDep, services: ServicesDep) -> SendRecordOut:
     """The host says the reply went out (optionally with the text sent and its message id)."""
     record = await run_in_threadpool(services.gate.confirm, principal, send_id, body.text, body.message_id)
-    return _out(record)
+    return record_out(record)
 
 
 @router.post("/v1/erasures", response_model=ErasureOut, status_code=201, responses=BODY_PROBLEMS)
@@ -206,7 +206,7 @@ async def erase(body: ErasureBody, principal: AdminDep, services: ServicesDep) -
     return ErasureOut(id=erasure_id, records=records)
 
 
-def _out(record: SendRecord | None) -> SendRecordOut:
+def record_out(record: SendRecord | None) -> SendRecordOut:
     if record is None:
         raise ProblemError(404, "No send of your organisation has this id.")
     override = record.override

@@ -4,11 +4,20 @@ nothing above it: no HTTP, no checks."""
 
 from __future__ import annotations
 
+from .audit import Audit, AuditFilter
 from .database import Database, State, StoreDown
 from .keys import KeyInfo, Keys, Organisation, Principal, Role, UnknownOrganisation
+from .qa_sessions import QaSession, QaSessions
+from .reviews import Review, Reviews
 from .sends import FindingRef, NewSend, Override, OverrideRefused, SendConflict, SendRecord, Sends
 
 __all__ = [
+    "Audit",
+    "AuditFilter",
+    "QaSession",
+    "QaSessions",
+    "Review",
+    "Reviews",
     "Database",
     "FindingRef",
     "KeyInfo",
@@ -36,6 +45,9 @@ class Store:
         self.db = Database(url)
         self.keys = Keys(self.db, key_cache_seconds)
         self.sends = Sends(self.db)
+        self.audit = Audit(self.db)
+        self.reviews = Reviews(self.db)
+        self.qa_sessions = QaSessions(self.db)
 
     def migrate(self) -> None:
         self.db.migrate()

@@ -146,3 +146,44 @@ class ErasureRow(Base):
     records: Mapped[int] = mapped_column(Integer)
     by_key_id: Mapped[str] = mapped_column(String(ID))
     created_at: Mapped[datetime]
+
+
+class ReviewRow(Base):
+    """A send scored on a scorecard: automatically from its findings (`kind` auto, one per
+    send and scorecard content) or by a reviewer (`kind` human, any number per send)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("send_id", "auto_digest", name="uq_review_auto"),
+        Index("ix_reviews_org_send", "organisation_id", "send_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(ID))
+    send_id: Mapped[str] = mapped_column(ForeignKey("sends.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), doc="auto | human")
+    auto_digest: Mapped[str | None] = mapped_column(String(64), default=None, doc="The scorecard digest, on auto rows")
+    reviewer_key_id: Mapped[str | None] = mapped_column(String(ID), default=None)
+    reviewer: Mapped[str] = mapped_column(String(200), default="")
+    scorecard_id: Mapped[str] = mapped_column(String(64))
+    scorecard_version: Mapped[str] = mapped_column(String(50))
+    scorecard_digest: Mapped[str] = mapped_column(String(64))
+    scores: Mapped[dict[str, Any]] = mapped_column(doc="item -> score (null: not applicable / not scored)")
+    comments: Mapped[dict[str, Any]] = mapped_column(default=dict, doc="item -> the reviewer's comment")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    total: Mapped[float | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]
+
+
+class QaSessionRow(Base):
+    """A reviewer's browser session on /qa: the cookie's token stored as SHA-256 only."""
+
+    __tablename__ = "qa_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(String(ID), index=True)
+    key_id: Mapped[str] = mapped_column(String(ID))
+    role: Mapped[str] = mapped_column(String(20))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -1,0 +1,185 @@
+"""A bulk audit of history: every reply of a helpdesk export checked by the same pipeline
+as `/v1/check`, scored on the guide's scorecard and recorded, by worker processes that
+share one LanguageTool server (a process per core: spaCy, Presidio and the CPU checks
+hold the interpreter lock, LanguageTool does not).
+
+Each worker records its own rows (committed one by one), so a run stopped by Ctrl-C or a
+kill loses at most the rows in flight; run it again and it skips every row already
+recorded. A bad row is reported with its line number and skipped."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from ..drafts import DraftRefused, check_draft
+from ..model import Channel
+from ..settings import Settings
+from .history import BadRow, HistoryRow, read_history
+from .results import AuditResults, ResultsSpec
+from .scoring import score_report
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+IN_FLIGHT_PER_WORKER = 8  # rows queued per worker: enough to keep it busy, few lost to a kill
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    path: Path
+    organisation: str
+    results: ResultsSpec
+    workers: int
+    guide: str | None = None
+    default_channel: Channel = Channel.email
+    run: str = ""  # names the run for resuming; by default from the file's path and the organisation
+
+    @property
+    def run_id(self) -> str:
+        return self.run or run_id(self.path, self.organisation)
+
+
+@dataclass
+class AuditOutcome:
+    rows: int = 0  # rows in the export (bad ones included)
+    resumed: int = 0  # already recorded by an earlier run, skipped
+    checked: int = 0  # checked and recorded by this run
+    bad: list[BadRow] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def run_id(path: Path, organisation: str) -> str:
+    return hashlib.sha256(f"{organisation}\x1f{path.resolve()}".encode()).hexdigest()[:16]
+
+
+def run_audit(
+    plan: AuditPlan, settings: Settings, *, progress: bool = True, on_bad: Callable[[BadRow], None] | None = None
+) -> AuditOutcome:
+    """Check every row not yet recorded; return what happened (interrupted on Ctrl-C)."""
+    outcome = AuditOutcome()
+    results = plan.results.open()
+    try:
+        finished = results.finished(plan.run_id)
+    finally:
+        results.close()
+    todo = 0
+    for row in read_history(plan.path, plan.default_channel):
+        outcome.rows += 1
+        if isinstance(row, BadRow):
+            outcome.bad.append(row)
+            if on_bad:
+                on_bad(row)
+        elif row.line in finished:
+            outcome.resumed += 1
+        else:
+            todo += 1
+    if todo == 0:
+        return outcome
+    executor = ProcessPoolExecutor(
+        max_workers=min(plan.workers, todo),
+        mp_context=multiprocessing.get_context("spawn"),  # nothing forked from a threaded parent
+        initializer=_start_worker,
+        initargs=(settings, plan.results),
+    )
+    bar = tqdm(total=todo, unit="reply", desc="audit", disable=not progress, file=sys.stderr, smoothing=0.1)
+    try:
+        _feed(executor, _pending_rows(plan, finished), plan, outcome, bar, on_bad)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    finally:
+        bar.close()
+        # Rows already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
+        executor.shutdown(wait=True, cancel_futures=True)
+    return outcome
+
+
+def _pending_rows(plan: AuditPlan, finished: set[int]) -> Iterator[HistoryRow]:
+    for row in read_history(plan.path, plan.default_channel):
+        if isinstance(row, HistoryRow) and row.line not in finished:
+            if plan.guide:
+                row = HistoryRow(
+                    row.line,
+                    row.text,
+                    row.format,
+                    row.context.model_copy(update={"guide": plan.guide}),
+                    row.sent_at,
+                    row.message_id,
+                )
+            yield row
+
+
+def _feed(
+    executor: ProcessPoolExecutor,
+    rows: Iterator[HistoryRow],
+    plan: AuditPlan,
+    outcome: AuditOutcome,
+    bar: tqdm,
+    on_bad: Callable[[BadRow], None] | None,
+) -> None:
+    """Keep a bounded number of rows in flight, so a kill loses few and memory stays flat."""
+    pending: set[Future[BadRow | None]] = set()
+    limit = plan.workers * IN_FLIGHT_PER_WORKER
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < limit:
+            row = next(rows, None)
+            if row is None:
+                exhausted = True
+            else:
+                pending.add(executor.submit(_check_row, plan.run_id, row))
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            bad = future.result()
+            if bad is None:
+                outcome.checked += 1
+            else:
+                outcome.bad.append(bad)
+                if on_bad:
+                    on_bad(bad)
+            bar.update(1)
+
+
+# -- in each worker process --------------------------------------------------------
+@dataclass
+class _Worker:
+    services: Services
+    results: AuditResults
+
+    def check(self, run: str, row: HistoryRow) -> BadRow | None:
+        pipeline = self.services.pipeline
+        try:
+            report = check_draft(
+                pipeline, row.text, row.context, fmt=row.format, max_chars=self.services.settings.max_text_chars
+            )
+        except DraftRefused as exc:
+            return BadRow(row.line, f"{exc.field}: {exc.reason}")
+        scores = score_report(report, pipeline.guides[report.guide.id].sections["scorecard"])
+        self.results.record(run, row, report, scores)
+        return None
+
+
+_worker: _Worker | None = None  # one per worker process, built by its initializer
+
+
+def _start_worker(settings: Settings, spec: ResultsSpec) -> None:
+    from ..services import build_services
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when to stop
+    services = build_services(settings)
+    global _worker
+    _worker = _Worker(services, spec.open(services))
+
+
+def _check_row(run: str, row: HistoryRow) -> BadRow | None:
+    assert _worker is not None, "the pool's initializer builds the worker"
+    return _worker.check(run, row)

@@ -1,0 +1,1 @@
+"""The pages people use in a browser: the reviewers' QA pages (`qa.py`)."""
