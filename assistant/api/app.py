@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from ..services import Services, build_services
-from ..settings import Settings
+from ..settings import PROJECT_ROOT, Settings
+from ..web import pages
 from . import drafting, guides, problems, redact, routes, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
@@ -39,6 +40,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         summary="Checks customer-service replies: grammar, readability, and more to come.",
         lifespan=lifespan,
+        # Served by assistant.web from files npm installed at setup, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
         # FastAPI's telemetry logs would record exception messages, which can quote drafts.
         telemetry={"logs": False},
     )
@@ -48,6 +52,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(guides.router)
     app.include_router(drafting.router)
     app.include_router(redact.router)
+    app.include_router(pages.router)
+    app.state.node_modules = settings.web_assets_dir
+    app.state.plugin_dir = PROJECT_ROOT / "plugin_manifest"
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
 
     def openapi() -> dict[str, Any]:
