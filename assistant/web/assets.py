@@ -23,7 +23,7 @@ VENDOR: dict[str, str] = {
 # The ZAF SDK's npm package ships its CommonJS sources only (no browser build).
 ZAF_SDK = "zendesk_app_framework_sdk/lib"
 HOSTS = ("zendesk", "outlook", "freshdesk", "front", "gmail")
-HOST_FILE = re.compile(r"[a-z][a-z0-9-]*\.(js|html)")
+HOST_FILE = re.compile(r"(assets/)?[a-z][a-z0-9-]*\.(js|html|png|svg)")
 
 
 class AssetMissing(LookupError):
@@ -43,7 +43,7 @@ def vendor_file(node_modules: Path, name: str) -> Path | None:
 
 
 def host_file(plugin_dir: Path, host: str, name: str) -> Path | None:
-    """A host adapter's script or page, from plugin_manifest/<host>/ (no subfolders)."""
+    """A host adapter's script, page or icon, from plugin_manifest/<host>/ (and its assets/)."""
     if host not in HOSTS or not HOST_FILE.fullmatch(name):
         return None
     path = plugin_dir / host / name

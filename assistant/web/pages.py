@@ -73,9 +73,9 @@ def vendor(request: Request, name: str) -> FileResponse:
     return FileResponse(path, headers=VENDOR_CACHE | {"X-Content-Type-Options": "nosniff"})
 
 
-@router.get("/hosts/{host}/{name}")
+@router.get("/hosts/{host}/{name:path}")
 def adapter_file(request: Request, host: str, name: str) -> FileResponse:
-    """A host adapter's glue (plugin_manifest/<host>/*.js, *.html)."""
+    """A host adapter's glue (plugin_manifest/<host>/*.js, *.html, assets/*.png)."""
     path = host_file(request.app.state.plugin_dir, host, name)
     if path is None:
         raise HTTPException(404, f"No such file; hosts are {', '.join(HOSTS)}.")

@@ -49,7 +49,7 @@ let currentContext = { channel: "email" };
 function wire() {
   byId("connect").addEventListener("submit", async (event) => {
     event.preventDefault();
-    host.saveKey(byId("api-key").value.trim());
+    await host.saveKey(byId("api-key").value.trim());
     byId("api-key").value = "";
     await ready();
   });
@@ -221,7 +221,7 @@ async function gate(text) {
   const blockers = result.report.findings.filter((f) => result.blockers.includes(f.id));
   view.showGate(result, blockers);
   if (result.allowed) {
-    state.cleared = { text, id: result.id };
+    await clear(text, result.id);
     byId("override").hidden = true;
     view.showRecord(await api.record(result.id));
   } else {
@@ -229,6 +229,12 @@ async function gate(text) {
     view.showOverrideForm(blockers);
   }
   return { result, blockers };
+}
+
+/** The host's own send may now let this exact text go. */
+async function clear(text, id) {
+  state.cleared = { text, id };
+  await host.cleared?.(text, id);
 }
 
 async function sendFromSidebar() {
@@ -246,7 +252,7 @@ async function override() {
   const findings = [...byId("override-findings").querySelectorAll("input:checked")].map((i) => i.value);
   try {
     const record = await api.override(state.blocked.id, { reason, findings });
-    state.cleared = { text: state.blocked.text, id: record.id };
+    await clear(state.blocked.text, record.id);
     byId("override").hidden = true;
     view.showGate(record, []);
     view.showRecord(await api.record(record.id));

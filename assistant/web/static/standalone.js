@@ -4,6 +4,13 @@ import { byId } from "./dom.js";
 
 const KEY = "tactful.key";
 
+/** The agent's key, pasted into the connect form, kept for this tab only. */
+export const sessionKey = {
+  key: () => sessionStorage.getItem(KEY),
+  saveKey: (key) => sessionStorage.setItem(KEY, key),
+  forgetKey: () => sessionStorage.removeItem(KEY),
+};
+
 export async function connect() {
   byId("standalone-context").hidden = false;
   const listeners = [];
@@ -14,9 +21,7 @@ export async function connect() {
   return {
     name: "standalone",
     transport: null, // fetch with the key below
-    key: () => sessionStorage.getItem(KEY),
-    saveKey: (key) => sessionStorage.setItem(KEY, key),
-    forgetKey: () => sessionStorage.removeItem(KEY),
+    ...sessionKey,
     interceptsSend: false,
     async context() {
       const message = byId("customer-message").value.trim();
