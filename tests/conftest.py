@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant import languagetool_server
+from browser import agent_key, chromium, page, playwright, tactful_server  # noqa: F401 - shared page fixtures
 from assistant.api.app import create_app
 from assistant.services import Services, build_services
 from assistant.settings import PROJECT_ROOT, Settings

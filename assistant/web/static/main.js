@@ -83,19 +83,22 @@ function body(text, context) {
   return { ...rest, text, format: "text" };
 }
 
+let suggesting = 0;
 async function suggest() {
+  const asked = ++suggesting;
   currentContext = await host.context();
   const message = currentContext.thread.filter((m) => m.author === "customer").at(-1)?.text;
   if (!message) return;
   try {
     const { suggestions } = await api.suggest({ message, channel: currentContext.channel, guide: currentContext.guide });
-    view.showSuggestions(suggestions, pickTemplate);
+    if (asked === suggesting) view.showSuggestions(suggestions, pickTemplate); // a later message's list wins
   } catch (error) {
-    failed(error);
+    failed(error, "suggest templates");
   }
 }
 
 function paint(report, text, asked) {
+  byId("problem").hidden = true;
   state.report = report;
   state.findings = withUtf16Spans(report.text, report.findings);
   view.showVerdict(report);
@@ -111,13 +114,14 @@ function paint(report, text, asked) {
   );
 }
 
-function failed(error) {
+function failed(error, doing = "check") {
   if (error instanceof ApiError && error.status === 401 && !host.transport) {
     host.forgetKey();
     askForKey(error.message);
     return;
   }
-  byId("check-status").textContent = `Could not check: ${error.message}`;
+  byId("problem").hidden = false;
+  byId("problem").textContent = `Could not ${doing}: ${error.message}`;
 }
 
 // -- fixes --------------------------------------------------------------------------
@@ -154,7 +158,7 @@ async function mask(finding) {
     replaceReply(masked.text);
     byId("reply").focus();
   } catch (error) {
-    failed(error);
+    failed(error, "mask it");
   }
 }
 
@@ -170,7 +174,7 @@ async function pickTemplate(suggestion) {
     state.template = await api.template(suggestion.id);
     view.showVariables(state.template, currentContext.variables || {});
   } catch (error) {
-    failed(error);
+    failed(error, "open the template");
   }
 }
 
@@ -208,7 +212,7 @@ async function insertTemplate() {
     replaceReply(drafted.text);
     byId("reply").focus();
   } catch (error) {
-    failed(error);
+    failed(error, "draft the reply");
   }
 }
 
