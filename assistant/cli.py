@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .admin import AdminError, add_commands
 from .model import Context, Report
 from .settings import Settings
 from .text import Format
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except BadInput as exc:
+    except (BadInput, AdminError) as exc:
         print(f"tactful: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     guides.add_argument("action", choices=["lint"])
     guides.add_argument("path", nargs="?", type=Path, help="a guide folder (default: every guide in guides_dir)")
     guides.set_defaults(run=_guides)
+    add_commands(commands)
     return parser
 
 
@@ -361,6 +363,7 @@ def _template_store(args: argparse.Namespace, settings: Settings, folder: Path) 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    _prepare_store(Settings())
     uvicorn.run(
         "assistant.api.app:create_app",
         factory=True,
@@ -370,6 +373,29 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=Settings().log_level.lower(),
     )
     return EXIT_OK
+
+
+def _prepare_store(settings: Settings) -> None:
+    """Migrate once before the workers start, and on an empty store make the first
+    organisation's keys. A database that is down does not stop the service: it starts,
+    answers what needs no store, and its workers keep trying."""
+    from .admin import open_store
+    from .bootstrap import bootstrap
+
+    try:
+        store = open_store(settings)
+    except AdminError as exc:
+        print(f"tactful: {exc}; starting anyway, the gate answers 503 until the store is up", file=sys.stderr)
+        return
+    try:
+        written = bootstrap(store, settings.bootstrap_keys_file)
+    finally:
+        store.close()
+    if written:
+        print(
+            f"tactful: made organisation 'local' with an admin and an agent key: {written} (readable only by you)",
+            file=sys.stderr,
+        )
 
 
 # -- tactful languagetool -----------------------------------------------------

@@ -55,6 +55,9 @@ class Guide(BaseModel):
     name: str = ""
     locale: str = "en-GB"
     extends: str | None = None
+    organisation: str | None = Field(
+        None, description="The organisation that owns the guide (only its keys may name it); none: shared."
+    )
     sections: dict[str, Any] = Field(default_factory=dict, description="check name -> its validated Options")
 
 
@@ -106,6 +109,7 @@ def _build(guide_id: str, raw: dict[str, dict[str, Any]], path: Path, sections: 
         known = ", ".join(sorted(_OWN_FIELDS | set(sections)))
         raise GuideError(f"{path}: unknown section(s) {', '.join(unknown)}; known: {known}.")
     own = {key: value for key, value in merged.items() if key in _OWN_FIELDS}
+    own["organisation"] = raw[guide_id].get("organisation")  # owned by whoever wrote it: never inherited
     validated = {name: _validate(path, name, model, merged.get(name)) for name, model in sections.items()}
     return _validate(path, "", Guide, own | {"sections": validated})
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
 
 class Channel(StrEnum):
@@ -69,6 +69,18 @@ LANGUAGE_TAG = re.compile(
 LOCALE_MAX_CHARS = 64
 
 
+def _iso_text(value: Any) -> Any:
+    """A time must be written as one: pydantic would read the number 0 as 1970-01-01."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("a date-time is an ISO 8601 string, e.g. 2026-11-20T17:00:00Z")
+    return value
+
+
+# As the JSON schema says: an ISO 8601 string, and true or false (not 0 or "yes").
+Timestamp = Annotated[datetime, BeforeValidator(_iso_text)]
+Flag = Annotated[bool, Strict()]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -84,19 +96,20 @@ class Ticket(_Model):
     id: str | None = None
     priority: str | None = None
     status: str | None = None
-    created_at: datetime | None = None
-    last_customer_message_at: datetime | None = None
-    closing: bool = False
+    created_at: Timestamp | None = None
+    last_customer_message_at: Timestamp | None = None
+    closing: Flag = False
 
 
 class Message(_Model):
     author: Author
     text: str
-    at: datetime | None = None
-    public: bool = True
+    at: Timestamp | None = None
+    public: Flag = True
 
 
 class Agent(_Model):
+    id: str | None = Field(None, description="The agent's id in the helpdesk or mail system.")
     name: str | None = None
     team: str | None = None
 
@@ -112,12 +125,12 @@ class Context(_Model):
     )
     guide: str | None = Field(None, description="Style guide id; defaults to the service's default guide.")
     audience: Audience = Audience.general
-    reading_support: bool = Field(False, description="The customer asked for, or needs, simpler language.")
+    reading_support: Flag = Field(False, description="The customer asked for, or needs, simpler language.")
     customer: Customer = Field(default_factory=Customer)
     ticket: Ticket = Field(default_factory=Ticket)
     thread: list[Message] = Field(default_factory=list)
     agent: Agent = Field(default_factory=Agent)
-    now: datetime | None = Field(None, description="Fixes the clock so SLA results are reproducible.")
+    now: Timestamp | None = Field(None, description="Fixes the clock so SLA results are reproducible.")
     attachments: list[str] | None = Field(
         None, description="File names attached to the reply; null when the client does not say."
     )

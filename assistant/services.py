@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 
 from . import languagetool_server
 from .checks import build_checks, guide_sections
 from .drafting.library import LiveLibrary
+from .gate import Gate
 from .guide import GuideError, load_guides
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
 from .pipeline import Pipeline
 from .resources import Resources
-from .settings import Settings
+from .settings import PROJECT_ROOT, Settings
+from .store import Store
+from .subjects import Subjects
 from .text import prepare_draft
 
 log = logging.getLogger(__name__)
@@ -30,9 +36,12 @@ class Services:
     nlp: Language
     pipeline: Pipeline
     templates: LiveLibrary
+    store: Store
+    gate: Gate
 
     def close(self) -> None:
         self.pipeline.close()
+        self.store.close()
 
     def warm_up(self) -> None:
         """Load LanguageTool's rules and the syllable dictionary before the first agent
@@ -71,6 +80,37 @@ def build_services(settings: Settings | None = None) -> Services:
     )
     # Compiled and indexed once (LibraryError if lint fails); rebuilt when a file changes.
     templates = LiveLibrary(settings.templates_dir, settings.templates_reload_seconds)
+    store = Store(settings.store_url, settings.key_cache_seconds)  # migrated by the Keeper or the caller
+    gate = Gate(pipeline, store, Subjects(store_secret(settings)), max_chars=settings.max_text_chars)
     return Services(
-        settings=settings, languagetool=resources.languagetool, nlp=nlp, pipeline=pipeline, templates=templates
+        settings=settings,
+        languagetool=resources.languagetool,
+        nlp=nlp,
+        pipeline=pipeline,
+        templates=templates,
+        store=store,
+        gate=gate,
     )
+
+
+SECRET_FILE = PROJECT_ROOT / "var" / "store-secret"
+
+
+def store_secret(settings: Settings, path: Path = SECRET_FILE) -> bytes:
+    """The key of the store's keyed hashes: TACTFUL_STORE_SECRET (every replica the same),
+    else var/store-secret, made on first use and readable only by its owner."""
+    if settings.store_secret is not None:
+        return settings.store_secret.get_secret_value().encode("utf-8")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_hex(32).encode("ascii"))
+        try:
+            os.link(draft, path)  # atomic: of two workers starting at once, one secret wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_bytes()

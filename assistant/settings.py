@@ -56,3 +56,28 @@ class Settings(BaseSettings):
     check_max_wait: float = Field(
         5.0, ge=0, description="Seconds a draft may wait for a slot; one that would wait longer gets 503 at once."
     )
+
+    # The store (organisations, keys, every gated send): see docs/configuration.md.
+    store_url: str = Field(
+        f"sqlite:///{PROJECT_ROOT / 'var' / 'tactful.db'}",
+        description="SQLAlchemy URL of the store: a SQLite file by default (WAL), PostgreSQL by URL "
+        "(postgresql+psycopg://user:password@host/db).",
+    )
+    store_secret: SecretStr | None = Field(
+        None,
+        description="Key of the keyed hashes that let an erasure find a customer's records; by default read "
+        "from (or created in) var/store-secret, readable only by its owner.",
+    )
+    key_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="How long a checked API key is trusted without asking the store (a revoked key "
+        "stops working within this time).",
+    )
+    purge_every_hours: float = Field(
+        6.0, ge=0, description="How often the service purges stored text past each guide's retention (0: never)."
+    )
+    bootstrap_keys_file: Path = Field(
+        PROJECT_ROOT / "var" / "bootstrap-keys.json",
+        description="Where the first start writes the keys of the organisation it creates on an empty store.",
+    )

@@ -54,6 +54,7 @@ CORPUS = PROJECT / "bench" / "corpus" / "replies.jsonl"
 RUN_DIR = PROJECT / "var" / "bench"
 TACTFUL = PROJECT / ".venv" / "bin" / "tactful"
 LOOPBACK = {"127.0.0.1", "localhost"}
+AUTH: dict[str, str] = {}  # the Authorization header of the service now running (its first start's agent key)
 WARMUP_REQUEST = {
     "text": "Hello Dana, their is a problem with you're account. We has fixed it now. Kind regards, Sam",
     "channel": "email",
@@ -137,7 +138,7 @@ class Timings:
 def timed_post(base: str, body: dict, timings: Timings) -> None:
     """One check over loopback HTTP, a new connection each, as a sidebar's first call."""
     began = time.perf_counter()
-    response = requests.post(f"{base}/v1/check", json=body, timeout=60)
+    response = requests.post(f"{base}/v1/check", json=body, headers=AUTH, timeout=60)
     timings.ms.append((time.perf_counter() - began) * 1000)
     response.raise_for_status()
     report = response.json()
@@ -153,9 +154,16 @@ def serving(languagetool_url: str, workers: int = 1, **env: str):
     base = f"http://127.0.0.1:{port}"
     log_path = RUN_DIR / f"tactful-serve-{port}.log"
     log(f"starting tactful serve --workers {workers} on {base} {env or ''} (log {log_path})")
+    store = RUN_DIR / f"store-{port}"
+    env = {
+        "TACTFUL_STORE_URL": f"sqlite:///{store / 'tactful.db'}",
+        "TACTFUL_BOOTSTRAP_KEYS_FILE": str(store / "keys.json"),
+        **env,
+    }
     process = start_service(languagetool_url, port, workers, log_path, env)
     try:
         wait_ready(base, process, log_path)
+        AUTH["Authorization"] = "Bearer " + json.loads((store / "keys.json").read_text())["agent"]
         load_pass(base, [WARMUP_REQUEST] * 4 * workers, min(4, 2 * workers), float("inf"))
         yield base
     finally:
@@ -194,7 +202,7 @@ def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Ti
         for round_no in range(repeat + 1):
             log(f"re-check after a one-word edit: pass {round_no}/{repeat}" + (" (warm-up)" if not round_no else ""))
             for item in items:
-                requests.post(f"{base}/v1/check", json=request_body(item), timeout=60).raise_for_status()
+                requests.post(f"{base}/v1/check", json=request_body(item), headers=AUTH, timeout=60).raise_for_status()
                 timed_post(base, request_body(item, one_word_edit(item, round_no)), timings if round_no else Timings())
     return timings
 
@@ -283,7 +291,7 @@ def load_pass(base: str, bodies: list[dict], threads: int, deadline: float) -> t
             return 0
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        local.session.post(f"{base}/v1/check", json=body, timeout=60).raise_for_status()
+        local.session.post(f"{base}/v1/check", json=body, headers=AUTH, timeout=60).raise_for_status()
         return 1
 
     began = time.perf_counter()

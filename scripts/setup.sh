@@ -25,10 +25,12 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_majo
   fi
 fi
 
-# -- Chromium (browser tests, driven by Playwright) and npm (front-end files) --------
+# -- Chromium (browser tests, driven by Playwright), npm (front-end files) and --------
+# PostgreSQL (the store tests start their own server; the store defaults to SQLite)
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(nodejs npm)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step "Installing ${missing[*]} (Debian packages)"

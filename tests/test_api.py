@@ -134,7 +134,7 @@ def test_health_and_readiness(client, languagetool_url):
     assert ready["ready"] is True
     assert ready["dependencies"]["languagetool"] == {"status": "up", "detail": languagetool_url}
     assert ready["dependencies"]["spacy"]["status"] == "up"
-    assert ready["dependencies"]["store"]["status"] == "not_configured"
+    assert ready["dependencies"]["store"]["status"] == "up"
 
 
 def test_openapi_documents_the_check_endpoint(client):
@@ -144,12 +144,14 @@ def test_openapi_documents_the_check_endpoint(client):
     assert client.get("/docs").status_code == 200
 
 
-def test_the_app_builds_its_own_resources_in_the_lifespan(settings):
+def test_the_app_builds_its_own_resources_in_the_lifespan(settings, keys):
+    from conftest import bearer
     from fastapi.testclient import TestClient
 
     from assistant.api.app import create_app
 
-    with TestClient(create_app(settings.model_copy(update={"languagetool_warmup": True}))) as own:
+    app = create_app(settings.model_copy(update={"languagetool_warmup": True}))
+    with TestClient(app, headers=bearer(keys["agent"])) as own:
         response = own.post("/v1/check", json={"text": "Their is a problem.", "channel": "chat"})
         assert response.status_code == 200
         assert response.json()["checks"]["grammar"]["status"] == "ok"

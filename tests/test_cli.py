@@ -115,10 +115,13 @@ def test_a_finding_about_the_whole_draft_is_shown_without_a_position():
     ],
     ids=["too-long", "surrogate-in-name", "surrogate-in-thread", "unknown-guide"],
 )
-def test_both_doors_refuse_a_draft_alike(client, tmp_path, capsys, draft, context, status):
-    """`tactful check` and POST /v1/check run one use case: the same refusal, the same words."""
+def test_both_doors_refuse_a_draft_alike(client, utilities_keys, tmp_path, capsys, draft, context, status):
+    """`tactful check` and POST /v1/check run one use case: the same refusal, the same words.
+    (The CLI, an operator's tool, sees every guide: so does the organisation owning the only
+    guide that is not shared.)"""
     body = json.dumps({"text": draft, "channel": "email", **context})  # "\ud800" stays a JSON escape
-    response = client.post("/v1/check", content=body, headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json", "Authorization": f"Bearer {utilities_keys['agent']}"}
+    response = client.post("/v1/check", content=body, headers=headers)
     assert response.status_code == status
     (tmp_path / "reply.txt").write_text(draft, encoding="utf-8")
     (tmp_path / "ctx.json").write_text(json.dumps({"channel": "email", **context}), encoding="utf-8")

@@ -154,11 +154,11 @@ def test_a_draft_languagetool_refuses_costs_only_that_draft(languagetool_url):
 
 
 @pytest.mark.slow
-def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings, tmp_path):
+def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settings, keys, tmp_path):
     """Through the grammar check, against a real LanguageTool that takes at most 60
     characters: the long draft's 413 is its own `skipped`, never `unavailable` for the
     next agent."""
-    from conftest import RUN_DIR, TEST_PORT
+    from conftest import RUN_DIR, TEST_PORT, bearer
     from fastapi.testclient import TestClient
 
     from assistant import languagetool_server
@@ -176,7 +176,7 @@ def test_a_refused_draft_is_skipped_with_a_reason_and_the_next_is_checked(settin
     )
     services = build_services(settings)
     try:
-        with TestClient(create_app(services=services)) as api:
+        with TestClient(create_app(services=services), headers=bearer(keys["agent"])) as api:
             long_draft = "This reply is much longer than the sixty characters this server takes at once."
             refused = api.post("/v1/check", json={"text": long_draft, "channel": "email"}).json()
             assert refused["checks"]["grammar"]["status"] == "skipped"
@@ -274,7 +274,7 @@ def test_the_paragraph_cache_never_changes_results(languagetool_url, picky):
     assert differences == []
 
 
-def test_a_burst_with_monster_drafts_degrades_no_one_else(services, languagetool_url):
+def test_a_burst_with_monster_drafts_degrades_no_one_else(services, keys, languagetool_url):
     """Twelve drafts at once through the API; three are the worst one request can send
     (50,000 emoji, the 49,999-character run-on, a lone surrogate). Every other draft
     gets its grammar checked, and LanguageTool is still there afterwards. Admission is
@@ -284,6 +284,7 @@ def test_a_burst_with_monster_drafts_degrades_no_one_else(services, languagetool
     import json
     from concurrent.futures import ThreadPoolExecutor
 
+    from conftest import bearer
     from fastapi.testclient import TestClient
 
     from assistant import languagetool_server
@@ -291,7 +292,7 @@ def test_a_burst_with_monster_drafts_degrades_no_one_else(services, languagetool
 
     wide = services.settings.model_copy(update={"checks_at_once": 12, "checks_queued": 12, "check_max_wait": 300})
     app = create_app(services=dataclasses.replace(services, settings=wide))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, headers=bearer(keys["agent"])) as client:
         corpus = [" ".join(p) for p in corpus_paragraphs()[:9]]
         monsters = {"emoji": "😀" * 50_000, "run-on": RUN_ON, "surrogate": "Hi Dana, \ud800 their is a problem."}
         drafts = [(f"normal {i}", text) for i, text in enumerate(corpus)] + list(monsters.items())

@@ -45,6 +45,12 @@ def zendesk_proxy(route: Route, settings: dict[str, str]) -> None:
     route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def host_origins(tactful_server, agent_key: str) -> None:
+    """acme's Zendesk is the only host origin acme lists."""
+    tactful_server.cli("orgs", "origins", "acme", ZENDESK)
+
+
 @pytest.fixture
 def zendesk(page: Page, tactful_server, agent_key: str):
     """Zendesk's agent workspace on its own origin, with Tactful in the ticket sidebar."""

@@ -57,7 +57,12 @@ def server(languagetool_url, tmp_path_factory):
         "TACTFUL_CHECKS_QUEUED": "8",
         "TACTFUL_CHECK_MAX_WAIT": "5",
     }
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
+    folder = tmp_path_factory.mktemp("serve")
+    env |= {
+        "TACTFUL_STORE_URL": f"sqlite:///{folder / 'store.db'}",
+        "TACTFUL_BOOTSTRAP_KEYS_FILE": str(folder / "keys"),
+    }
+    log = (folder / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--port", str(PORT)],
         env=env,
@@ -74,7 +79,8 @@ def server(languagetool_url, tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("tactful serve did not answer")
-        yield url, Settings(checks_at_once=2, checks_queued=8, check_max_wait=5.0)
+        agent = json.loads((folder / "keys").read_text())["agent"]  # made by the first start
+        yield url, Settings(checks_at_once=2, checks_queued=8, check_max_wait=5.0), agent
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -84,7 +90,7 @@ def server(languagetool_url, tmp_path_factory):
 def test_a_burst_is_shed_early_while_health_answers_at_once(server):
     """50 drafts of 45,000 characters at once: far more than 2 cores finish within the
     time-out. Health must not wait behind them; the excess must be told to come back."""
-    url, settings = server
+    url, settings, agent = server
     rng = random.Random(time.time_ns())  # new to LanguageTool's sentence cache on every run
     bodies = [json.dumps({"text": unique_draft(45_000, rng), "channel": "email"}).encode() for _ in range(50)]
     burst_over = threading.Event()
@@ -96,7 +102,8 @@ def test_a_burst_is_shed_early_while_health_answers_at_once(server):
 
     def post(body: bytes) -> tuple[int, dict, dict, float]:
         began = time.perf_counter()
-        response = burst.post(f"{url}/v1/check", content=body, headers={"content-type": "application/json"})
+        headers = {"content-type": "application/json", "Authorization": f"Bearer {agent}"}
+        response = burst.post(f"{url}/v1/check", content=body, headers=headers)
         return response.status_code, dict(response.headers), response.json(), time.perf_counter() - began
 
     def poll_health() -> None:

@@ -2,11 +2,12 @@
 
 import os
 import signal
+import tempfile
 import time
 from contextlib import contextmanager
 
 import pytest
-from conftest import TEST_PORT, start_languagetool
+from conftest import TEST_PORT, bearer, make_keys, start_languagetool
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
@@ -36,16 +37,21 @@ def own_server():
 @contextmanager
 def serving(server, timeout):
     """The app, talking to `server`, with a short time-out and a short retry pause."""
-    settings = Settings(
-        languagetool_url=f"http://127.0.0.1:{server['port']}",
-        languagetool_warmup=False,
-        languagetool_timeout=timeout,
-        languagetool_retry_after=0.5,
-    )
-    services = build_services(settings)
-    with TestClient(create_app(services=services)) as client:
-        yield client, settings
-    services.close()
+    with tempfile.TemporaryDirectory() as store_dir:
+        settings = Settings(
+            languagetool_url=f"http://127.0.0.1:{server['port']}",
+            languagetool_warmup=False,
+            languagetool_timeout=timeout,
+            languagetool_retry_after=0.5,
+            store_url=f"sqlite:///{store_dir}/store.db",
+            store_secret="outage",
+        )
+        services = build_services(settings)
+        services.store.migrate()
+        agent = make_keys(services.store, "acme")["agent"]
+        with TestClient(create_app(services=services), headers=bearer(agent)) as client:
+            yield client, settings
+        services.close()
 
 
 OTHERS_OK = {check.name: "ok" for check in CHECKS if check.name != "grammar"}  # every other check answers

@@ -48,8 +48,9 @@ def test_a_finding_after_an_emoji_and_a_flag_is_highlighted_exactly(sidebar: Pag
     type_reply(sidebar, f"Hi Dana 😀🇬🇧 your card {CARD} is fine.")
     expect(sidebar.locator("#preview mark.blocker")).to_have_text(CARD)
     sidebar.locator(".finding.blocker button.excerpt").click()
-    selected = sidebar.evaluate("() => { const r = document.getElementById('reply'); "
-                                "return r.value.slice(r.selectionStart, r.selectionEnd); }")
+    selected = sidebar.evaluate(
+        "() => { const r = document.getElementById('reply'); return r.value.slice(r.selectionStart, r.selectionEnd); }"
+    )
     assert selected == CARD
 
 
@@ -137,16 +138,23 @@ def test_pages_carry_strict_security_headers(tactful_server):
         assert policy["frame-ancestors"].startswith("'self'")
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
-    assert "'unsafe-inline'" not in requests.get(tactful_server.url + "/sidebar", timeout=10).headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "'unsafe-inline'"
+        not in requests.get(tactful_server.url + "/sidebar", timeout=10).headers["Content-Security-Policy"]
+    )
 
 
 @pytest.mark.parametrize("path, shows", [("/docs", "POST/v1/check"), ("/redoc", "Tactful")])
 def test_api_docs_load_offline_from_tactful_alone(page: Page, tactful_server, path: str, shows: str):
     elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(tactful_server.url) or r.url.startswith("data:")
-            or r.url.startswith("blob:") else elsewhere.append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(tactful_server.url) or r.url.startswith("data:") or r.url.startswith("blob:")
+            else elsewhere.append(r.url)
+        ),
+    )
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
     page.goto(tactful_server.url + path)
     expect(page.locator("body")).to_contain_text(shows.replace("POST", "POST"), timeout=15000)
@@ -155,7 +163,42 @@ def test_api_docs_load_offline_from_tactful_alone(page: Page, tactful_server, pa
 
 
 def test_unlisted_files_are_not_served(tactful_server):
-    for path in ("/static/vendor/../package.json", "/static/vendor/office/../../../../package.json",
-                 "/static/vendor/axe-core/package.json", "/hosts/zendesk/manifest.json", "/hosts/nope/adapter.js",
-                 "/static/sidebar/../pages.py"):
+    for path in (
+        "/static/vendor/../package.json",
+        "/static/vendor/office/../../../../package.json",
+        "/static/vendor/axe-core/package.json",
+        "/hosts/zendesk/manifest.json",
+        "/hosts/nope/adapter.js",
+        "/static/sidebar/../pages.py",
+    ):
         assert requests.get(tactful_server.url + path, timeout=10).status_code == 404, path
+
+
+def test_a_blocked_send_is_overridden_with_a_reason_and_the_record_shows_it(sidebar: Page):
+    type_reply(sidebar, f"Hi Dana,\n\nYour card {CARD} is on file.\n\nKind regards,\nSam")
+    expect(sidebar.locator("#verdict")).to_have_text(BLOCKED)
+    sidebar.get_by_role("button", name="Check and send").click()
+    expect(sidebar.locator("#gate-result")).to_contain_text("Blocked: this reply would not be sent.")
+    expect(sidebar.locator("#override")).to_be_visible()
+    expect(sidebar.locator("#override-reason")).to_be_focused()
+    screenshot(sidebar, "5-send-blocked")
+    assert axe_violations(sidebar) == []
+    sidebar.get_by_role("button", name="Override and send").click()  # no reason yet: the form refuses
+    expect(sidebar.locator("#record")).to_be_empty()
+    sidebar.get_by_label("Why this reply must go as it is (recorded)").fill(
+        "The customer asked us to read back the full card on file; approved by the team lead."
+    )
+    sidebar.get_by_role("button", name="Override and send").click()
+    record = sidebar.locator("#record")
+    expect(record).to_contain_text("overridden")
+    expect(record).to_contain_text("approved by the team lead")
+    expect(record).to_contain_text(re.compile(r"snd_\w+"))
+    screenshot(sidebar, "6-send-overridden")
+
+
+def test_a_clean_send_is_allowed_and_recorded(sidebar: Page):
+    type_reply(sidebar, "Hi Dana,\n\nYour new bill is attached; it covers November.\n\nKind regards,\nSam")
+    sidebar.get_by_role("button", name="Check and send").click()
+    expect(sidebar.locator("#gate-result")).to_contain_text("Allowed")
+    expect(sidebar.locator("#record")).to_contain_text("allowed")
+    expect(sidebar.locator("#override")).to_be_hidden()

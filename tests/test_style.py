@@ -290,10 +290,13 @@ def test_vale_package_included_by_path(tmp_path):
 
 
 # -- the admin API ------------------------------------------------------------------
-def test_guides_api(client):
-    listed = client.get("/v1/guides").json()
+def test_guides_api(client, utilities_keys):
+    from conftest import bearer
+
+    own = bearer(utilities_keys["agent"])  # the organisation that owns the utilities-uk guide
+    listed = client.get("/v1/guides", headers=own).json()
     assert {g["id"] for g in listed} >= {"default", "utilities-uk"}
-    detail = client.get("/v1/guides/utilities-uk").json()
+    detail = client.get("/v1/guides/utilities-uk", headers=own).json()
     rules = detail["sections"]["style"]["rules"]
     assert rules["utilities-uk.Jargon"]["extends"] == "substitution"
     assert "default.PlainWords" in rules and detail["extends"] == "default"

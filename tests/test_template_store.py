@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from assistant.drafting.library import load_library
 from assistant.drafting.store import VERSION_TABLE, TemplateStore
-from assistant.drafting.templates import LibraryError
+from assistant.drafting.templates import LibraryError, template_files
 from assistant.settings import Settings
 
 FILES = Settings().templates_dir
@@ -29,7 +29,7 @@ def test_the_migration_creates_the_schema(store):
 
 
 def test_the_files_seed_the_store_once(store):
-    count = len(load_library(FILES).templates)
+    count = len(template_files(FILES, include_orgs=True))  # shared and organisations' own
     assert store.seed(FILES) == count
     assert store.seed(FILES) == 0
     first = store.latest("visit-booking")
@@ -65,7 +65,7 @@ def test_the_latest_versions_export_to_a_loadable_folder(store, tmp_path):
     source = (FILES / "general" / "closing-check.md").read_text(encoding="utf-8")
     store.save("closing-check", "general", source.replace("I'm glad we could", "I'm so glad we could"), "dana")
     out = tmp_path / "export"
-    assert store.export(out) == len(load_library(FILES).templates)
+    assert store.export(out) == len(template_files(FILES, include_orgs=True))
     library = load_library(out)
     template = library.get("closing-check")
     assert template is not None and "I'm so glad we could" in template.source

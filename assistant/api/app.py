@@ -8,12 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import PROJECT_ROOT, Settings
 from ..web import pages
-from . import drafting, guides, problems, redact, routes, triage
+from . import drafting, guides, problems, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
+from .cors import HostOrigins
 from .health import Probe
 
 
@@ -28,9 +30,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or build_services(settings)
         app.state.admission = Admission(settings.checks_at_once, settings.checks_queued, settings.check_max_wait)
         app.state.languagetool_probe = Probe(app.state.services.languagetool.is_up)
+        built = app.state.services
+        keeper = Keeper(built.store, built.gate.purge, settings.purge_every_hours if owned else 0).start()
         if owned and settings.languagetool_warmup:
-            app.state.services.warm_up_in_background()
+            built.warm_up_in_background()
         yield
+        keeper.stop()
         app.state.languagetool_probe.close()
         if owned:
             app.state.services.close()
@@ -38,7 +43,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(
         title="Tactful",
         version="0.1.0",
-        summary="Checks customer-service replies: grammar, readability, and more to come.",
+        summary="Checks customer-service replies as they are written, and gates them before they are sent.",
         lifespan=lifespan,
         # Served by assistant.web from files npm installed at setup, not from a CDN.
         docs_url=None,
@@ -52,10 +57,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(guides.router)
     app.include_router(drafting.router)
     app.include_router(redact.router)
+    app.include_router(sends.router)
     app.include_router(pages.router)
     app.state.node_modules = settings.web_assets_dir
     app.state.plugin_dir = PROJECT_ROOT / "plugin_manifest"
     app.add_middleware(BodyLimit, limit=body_limit(settings.max_text_chars), max_chars=settings.max_text_chars)
+    app.add_middleware(HostOrigins)  # outermost: a refused origin costs no body read
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

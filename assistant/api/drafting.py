@@ -18,9 +18,11 @@ from ..drafting.templates import Template, VariableType
 from ..drafts import check_draft, validate_draft
 from ..model import Channel, Context, Report
 from ..services import Services
+from ..store import Principal
 from .body import JsonBodyRoute
+from .deps import AdmissionDep, AgentDep, ServicesDep, scope
 from .problems import ProblemError
-from .routes import ANY_ROUTE, BODY_PROBLEMS, CHECK_PROBLEMS, AdmissionDep, Responses, ServicesDep, _problem
+from .responses import BODY_PROBLEMS, CHECK_PROBLEMS, READ_PROBLEMS, Responses, merged, problem_response
 from .schemas import ID_CHARS, MESSAGE_CHARS, NAME_CHARS, THREAD_MESSAGES, AgentIn, CustomerIn, MessageIn, TicketIn
 
 router = APIRouter(tags=["drafting"], route_class=JsonBodyRoute)
@@ -38,8 +40,10 @@ VariableValue = (
     | list[Annotated[str, Field(max_length=VALUE_CHARS)]]
     | None
 )
-NOT_FOUND: Responses = {404: _problem("No template has this id; `GET /v1/templates` lists them.")}
-GUIDE_PROBLEMS: Responses = ANY_ROUTE | {422: _problem("The guide is unknown, or a query parameter breaks its rules.")}
+NOT_FOUND: Responses = {404: problem_response("No template has this id; `GET /v1/templates` lists them.")}
+GUIDE_PROBLEMS: Responses = merged(
+    READ_PROBLEMS, {422: problem_response("The guide is unknown, or a query parameter breaks its rules.")}
+)
 GuideQuery = Annotated[
     str | None,
     Query(
@@ -50,10 +54,11 @@ GuideQuery = Annotated[
 ]
 
 
-def _library(services: Services, guide: str | None) -> Library:
-    """The organisation's library: the one of its guide (UnknownGuide, 422, if none)."""
-    org = services.pipeline.guide_for(Context(channel=Channel.email, guide=guide)).id
-    return services.templates.current(org)
+def _library(services: Services, principal: Principal, guide: str | None) -> Library:
+    """The organisation's library: the one of its guide (UnknownGuide, 422, if none or
+    another organisation's)."""
+    context = scope(Context(channel=Channel.email, guide=guide), principal, services)
+    return services.templates.current(services.pipeline.guide_for(context).id)
 
 
 class Organisation(BaseModel):
@@ -169,17 +174,19 @@ def _summary(template: Template, today: date) -> dict[str, Any]:
 
 
 @router.get("/v1/templates", response_model=TemplateList, responses=GUIDE_PROBLEMS)
-def list_templates(services: ServicesDep, guide: GuideQuery = None) -> TemplateList:
+def list_templates(principal: AgentDep, services: ServicesDep, guide: GuideQuery = None) -> TemplateList:
     """Every template of the organisation's library, by topic and id, with its review state."""
     today = date.today()
-    templates = sorted(_library(services, guide).templates.values(), key=lambda t: (t.meta.topic, t.id))
+    templates = sorted(_library(services, principal, guide).templates.values(), key=lambda t: (t.meta.topic, t.id))
     return TemplateList.model_validate({"templates": [_summary(t, today) for t in templates]})
 
 
-@router.get("/v1/templates/{template_id}", response_model=TemplateDetail, responses=GUIDE_PROBLEMS | NOT_FOUND)
-def get_template(template_id: TemplateId, services: ServicesDep, guide: GuideQuery = None) -> TemplateDetail:
+@router.get("/v1/templates/{template_id}", response_model=TemplateDetail, responses=merged(GUIDE_PROBLEMS, NOT_FOUND))
+def get_template(
+    template_id: TemplateId, principal: AgentDep, services: ServicesDep, guide: GuideQuery = None
+) -> TemplateDetail:
     """One template: its variables (type, example, default), channel variants and source."""
-    template = _library(services, guide).get(template_id)
+    template = _library(services, principal, guide).get(template_id)
     if template is None:
         raise ProblemError(404, "No template has this id; `GET /v1/templates` lists them.")
     meta = template.meta
@@ -210,14 +217,16 @@ def _jsonable(value: Any) -> Any:
 
 
 @router.post("/v1/drafts", response_model=DraftResponse, responses=CHECK_PROBLEMS)
-async def draft(body: DraftRequest, services: ServicesDep, admission: AdmissionDep) -> DraftResponse:
+async def draft(
+    body: DraftRequest, principal: AgentDep, services: ServicesDep, admission: AdmissionDep
+) -> DraftResponse:
     """Draft a reply from a template, filled in from the variables and the context, and
     check it exactly as `POST /v1/check` would (same admission, same report)."""
-    context = body.context()
+    context = scope(body.context(), principal, services)
     variables = body.variables or {}
     try:
         drafted = render_draft(
-            _library(services, context.guide),
+            _library(services, principal, context.guide),
             services.pipeline,
             body.template,
             context,
@@ -256,10 +265,10 @@ def _check(services: Services, drafted: Draft, context: Context) -> Report:
 
 
 @router.post("/v1/templates/suggest", response_model=SuggestResponse, responses=BODY_PROBLEMS)
-async def suggest(body: SuggestRequest, services: ServicesDep) -> SuggestResponse:
+async def suggest(body: SuggestRequest, principal: AgentDep, services: ServicesDep) -> SuggestResponse:
     """Templates ranked for the incoming message (BM25+ over intents and examples), with
     the score and the terms that matched. Under a millisecond at 300 templates: it runs
     on the event loop rather than waiting for a worker thread."""
     thread = [m.text for m in body.thread if m.author == "customer"]
-    found = _library(services, body.guide).index.suggest(body.message, body.channel, thread, body.limit)
+    found = _library(services, principal, body.guide).index.suggest(body.message, body.channel, thread, body.limit)
     return SuggestResponse.model_validate({"suggestions": [vars(s) for s in found]})

@@ -10,21 +10,19 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from ..guide import Guide
+from ..tenancy import visible, visible_guides
+from .deps import AgentDep, ServicesDep
 from .problems import ProblemError
-from .routes import ANY_ROUTE, Responses, ServicesDep, _problem
+from .responses import READ_PROBLEMS, Responses, merged, problem_response
 from .schemas import ID_CHARS
 
 router = APIRouter(tags=["guides"])
-GUIDE_PROBLEMS: Responses = dict(
-    sorted(
-        (
-            ANY_ROUTE
-            | {
-                404: _problem("No guide has this id; `detail` lists the known ones."),
-                422: _problem("The id is not a guide id (too long); `errors` names the field."),
-            }
-        ).items()
-    )
+GUIDE_PROBLEMS: Responses = merged(
+    READ_PROBLEMS,
+    {
+        404: problem_response("No guide has this id; `detail` lists the known ones."),
+        422: problem_response("The id is not a guide id (too long); `errors` names the field."),
+    },
 )
 
 
@@ -34,6 +32,7 @@ class GuideSummary(BaseModel):
     name: str
     locale: str
     extends: str | None = None
+    organisation: str | None = Field(None, description="Your organisation's id for its own guides; null: shared.")
     style_rules: int = Field(description="How many house-style rules the guide runs (inherited ones included).")
 
 
@@ -43,6 +42,7 @@ class GuideDetail(BaseModel):
     name: str
     locale: str
     extends: str | None = None
+    organisation: str | None = Field(None, description="Your organisation's id for its own guides; null: shared.")
     sections: dict[str, Any] = Field(description="Each check's section, resolved; `style.rules` holds every rule.")
 
 
@@ -54,22 +54,26 @@ def _summary(guide: Guide) -> GuideSummary:
         name=guide.name,
         locale=guide.locale,
         extends=guide.extends,
+        organisation=guide.organisation,
         style_rules=len(style.rules) if style is not None else 0,
     )
 
 
-@router.get("/v1/guides", response_model=list[GuideSummary], responses=ANY_ROUTE)
-def list_guides(services: ServicesDep) -> list[GuideSummary]:
-    """The style guides this service knows, by id."""
-    return [_summary(guide) for _, guide in sorted(services.pipeline.guides.items())]
+@router.get("/v1/guides", response_model=list[GuideSummary], responses=READ_PROBLEMS)
+def list_guides(principal: AgentDep, services: ServicesDep) -> list[GuideSummary]:
+    """The style guides your organisation may use, by id: its own and the shared ones."""
+    guides = visible_guides(services.pipeline.guides, principal.organisation)
+    return [_summary(guide) for _, guide in sorted(guides.items())]
 
 
 @router.get("/v1/guides/{guide_id}", response_model=GuideDetail, responses=GUIDE_PROBLEMS)
-def get_guide(guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], services: ServicesDep) -> GuideDetail:
+def get_guide(
+    guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], principal: AgentDep, services: ServicesDep
+) -> GuideDetail:
     """One guide, resolved: its own fields and every check's section, style rules included."""
     guide = services.pipeline.guides.get(guide_id)
-    if guide is None:
-        known = ", ".join(sorted(services.pipeline.guides))
+    if guide is None or not visible(guide, principal.organisation):
+        known = ", ".join(sorted(visible_guides(services.pipeline.guides, principal.organisation)))
         raise ProblemError(404, f"No such guide; known guides: {known}.")
     sections = {
         name: section.model_dump(mode="json", by_alias=True) if isinstance(section, BaseModel) else section
@@ -81,5 +85,6 @@ def get_guide(guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], services
         name=guide.name,
         locale=guide.locale,
         extends=guide.extends,
+        organisation=guide.organisation,
         sections=sections,
     )

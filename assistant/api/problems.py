@@ -7,6 +7,7 @@ known ones, and unknown keys are reported as such, never quoted."""
 from __future__ import annotations
 
 import logging
+import re
 import types
 import typing
 from typing import Any
@@ -18,14 +19,20 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from ..drafts import NOT_UNICODE, DraftRefused, DraftTooLong
+from ..gate import IdempotencyMismatch
 from ..pipeline import UnknownCheck, UnknownGuide
+from ..store import OverrideRefused, SendConflict, StoreDown
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
+STORE_RETRY = 2  # seconds
 TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    409: "Conflict",
     413: "Request too large",
     415: "Unsupported media type",
     422: "Invalid request",
@@ -67,6 +74,26 @@ def install(app: FastAPI) -> None:
         field = "guide" if isinstance(exc, UnknownGuide) else "checks"
         return problem(422, f"{field}: {exc}", errors=[{"field": field, "message": str(exc)}])
 
+    @app.exception_handler(StoreDown)
+    async def store_down(request: Request, exc: StoreDown) -> JSONResponse:
+        log.warning("store down on %s %s: %s", request.method, request.url.path, exc)
+        detail = f"The store is not answering right now; nothing was recorded. Try again in {STORE_RETRY} s."
+        return problem(503, detail, {"Retry-After": str(STORE_RETRY)})
+
+    @app.exception_handler(IdempotencyMismatch)
+    async def idempotency(request: Request, exc: IdempotencyMismatch) -> JSONResponse:
+        return problem(422, str(exc), errors=[{"field": "Idempotency-Key", "message": str(exc)}])
+
+    @app.exception_handler(SendConflict)
+    async def conflict(request: Request, exc: SendConflict) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(OverrideRefused)
+    async def override_refused(request: Request, exc: OverrideRefused) -> JSONResponse:
+        ids = exc.missing or exc.unknown
+        detail = f"{exc} ({', '.join(ids)})."
+        return problem(422, detail, errors=[{"field": "findings", "message": detail}])
+
     @app.exception_handler(ProblemError)
     async def api_problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem(exc.status, exc.detail, exc.headers, **exc.extra)
@@ -77,7 +104,8 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = "No such endpoint; the API is described at /docs and /openapi.json."
         elif exc.status_code == 405:
-            detail = f"This endpoint does not take {request.method}; it takes: {headers.get('Allow', 'see /docs')}."
+            headers["Allow"] = allowed_methods(request.app, request.url.path) or headers.get("Allow", "")
+            detail = f"This endpoint does not take {request.method}; it takes: {headers['Allow'] or 'see /docs'}."
         else:
             detail = str(exc.detail)
         return problem(exc.status_code, detail, headers)
@@ -86,6 +114,19 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
         return problem(500, "Tactful hit an unexpected error; it has been logged. Try again.")
+
+
+def allowed_methods(app: FastAPI, path: str) -> str:
+    """Every method the OpenAPI document declares for `path`: where two routes share a
+    shape (`/v1/templates/suggest`, `/v1/templates/{template_id}`) the router alone
+    would name only the first one's."""
+    if not hasattr(app.state, "path_patterns"):
+        app.state.path_patterns = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"), sorted(ops))
+            for template, ops in app.openapi().get("paths", {}).items()
+        ]
+    methods = {m.upper() for pattern, ops in app.state.path_patterns if pattern.match(path) for m in ops}
+    return ", ".join(sorted(methods))
 
 
 def document(openapi: dict[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ..model import Finding
+from ..model import Context, Finding
 from ..privacy.recognizers import ENTITIES
 from ..privacy.redaction import Redaction, redact
 from ..services import Services
 from .body import JsonBodyRoute
-from .routes import CHECK_PROBLEMS, AdmissionDep, ServicesDep
+from .deps import AdmissionDep, AgentDep, ServicesDep, scope
+from .responses import CHECK_PROBLEMS
 from .schemas import CHECK_NAME_CHARS, CheckRequest
 
 router = APIRouter(tags=["redact"], route_class=JsonBodyRoute)
@@ -54,11 +55,14 @@ class RedactResponse(BaseModel):
 
 
 @router.post("/v1/redact", response_model=RedactResponse, responses=CHECK_PROBLEMS)
-async def redact_draft(body: RedactRequest, services: ServicesDep, admission: AdmissionDep) -> RedactResponse:
+async def redact_draft(
+    body: RedactRequest, principal: AgentDep, services: ServicesDep, admission: AdmissionDep
+) -> RedactResponse:
     """The draft with its personal-data findings masked (all, or those chosen by type or
     id), each replaced as its suggestion shows: cards keep the last four digits, emails
     become "[email address]". Same body, limits and errors as `POST /v1/check`."""
-    result = await admission.run(_redact, services, body, work=len(body.text))
+    context = scope(body.context(), principal, services)
+    result = await admission.run(_redact, services, body, context, work=len(body.text))
     return RedactResponse(
         text=result.text,
         html=result.html,
@@ -77,11 +81,11 @@ async def redact_draft(body: RedactRequest, services: ServicesDep, admission: Ad
     )
 
 
-def _redact(services: Services, body: RedactRequest) -> Redaction:
+def _redact(services: Services, body: RedactRequest, context: Context) -> Redaction:
     return redact(
         services.pipeline,
         body.text,
-        body.context(),
+        context,
         fmt=body.format,
         entities=body.entities,
         finding_ids=body.findings,

@@ -2,84 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import asyncio
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from ..drafts import check_draft, validate_draft
 from ..model import Context, Report
 from ..services import Services
-from .admission import Admission
 from .body import JsonBodyRoute
+from .deps import AdmissionDep, AgentDep, ServicesDep, scope
 from .health import Probe
-from .schemas import CheckRequest, Dependency, Problem, Readiness
+from .responses import ANY_ROUTE, CHECK_PROBLEMS
+from .schemas import CheckRequest, Dependency, Readiness
 
 router = APIRouter(route_class=JsonBodyRoute)
 
 
-def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"model": Problem, "description": description, **({"headers": headers} if headers else {})}
-
-
-ALLOW = {"Allow": {"description": "The methods this path takes.", "schema": {"type": "string"}}}
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
-Responses = dict[int | str, dict[str, Any]]
-ANY_ROUTE: Responses = {
-    405: _problem("The path does not take this method; `Allow` lists the ones it does.", ALLOW),
-    413: _problem("The request body is over the byte limit (or, on /v1/check, the draft over its character limit)."),
-    500: _problem("A bug; it has been logged without the request's content."),
-}
-BODY_PROBLEMS: Responses = dict(
-    sorted(
-        (
-            ANY_ROUTE
-            | {
-                415: _problem(
-                    "The body is not plain JSON: another Content-Type, a charset other than UTF-8, "
-                    "or a Content-Encoding such as gzip."
-                ),
-                422: _problem(
-                    "The body is not valid UTF-8 or not valid JSON, a field breaks the schema, the text is "
-                    "not Unicode, or the guide or a check is unknown; `errors` names each field at fault."
-                ),
-            }
-        ).items()
-    )
-)
-CHECK_PROBLEMS: Responses = dict(
-    sorted(
-        (
-            BODY_PROBLEMS
-            | {
-                503: _problem(
-                    "Too many drafts are being checked; this one would wait too long. Retry after "
-                    "`Retry-After` seconds.",
-                    RETRY_AFTER,
-                ),
-            }
-        ).items()
-    )
-)
-
-
-# Async, though they only read: FastAPI runs a plain `def` dependency on a worker
-# thread, two thread hops on every keystroke's check.
-async def get_services(request: Request) -> Services:
-    return request.app.state.services
-
-
-async def get_admission(request: Request) -> Admission:
-    return request.app.state.admission
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
-AdmissionDep = Annotated[Admission, Depends(get_admission)]
-
-
 @router.post("/v1/check", response_model=Report, responses=CHECK_PROBLEMS, tags=["check"])
-async def check(body: CheckRequest, services: ServicesDep, admission: AdmissionDep) -> Response:
+async def check(body: CheckRequest, principal: AgentDep, services: ServicesDep, admission: AdmissionDep) -> Response:
     """Check a draft. Stateless, and fast on a re-check of a slightly edited draft."""
-    context = body.context()
+    context = scope(body.context(), principal, services)
     # Refuse what cannot be checked before it takes a place in the queue (cheap).
     validate_draft(services.pipeline, body.text, context, body.checks, max_chars=services.settings.max_text_chars)
     report_json = await admission.run(_report_json, services, body, context, work=len(body.text))
@@ -119,9 +61,20 @@ async def readyz(request: Request, services: ServicesDep) -> Readiness:
         age = probe.age()
         since = f"{age:.0f} s ago" if age is not None else "never"
         detail = f"{services.languagetool.url} is slow to answer (busy?); its last answer came {since}"
+    store_state, store_detail = await _store_state(services)
     dependencies = {
         "spacy": Dependency(status="up", detail=services.settings.spacy_model),
         "languagetool": Dependency(status="up" if lt_up else "down", detail=detail),
-        "store": Dependency(status="not_configured", detail="The audit store arrives with the pre-send gate."),
+        "store": Dependency(status=store_state, detail=store_detail),
     }
     return Readiness(ready=True, dependencies=dependencies)
+
+
+STORE_PROBE_WAIT = 1.0  # seconds; a database that does not answer by then counts as down
+
+
+async def _store_state(services: Services) -> tuple[str, str | None]:
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(services.store.db.state), STORE_PROBE_WAIT)
+    except TimeoutError:
+        return "down", f"no answer within {STORE_PROBE_WAIT:g} s"

@@ -48,20 +48,24 @@ class MessageIn(Message):
 
 
 class AgentIn(Agent):
+    id: Identifier | None = None
     name: Name | None = None
     team: Name | None = None
 
 
-class CheckRequest(Context):
+class ReplyIn(Context):
+    """A reply and its context: what `/v1/check` checks and `/v1/sends` gates."""
+
     text: str = Field(
         description="The draft, as plain text or HTML (see `format`): at most TACTFUL_MAX_TEXT_CHARS "
         "characters (50,000 by default); longer drafts get 413."
     )
     format: Literal["text", "html"] = "text"
-    checks: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
-        None, max_length=CHECK_NAMES, description="Run only these checks (default: all)."
+    guide: Identifier | None = Field(
+        None,
+        description="Style guide id: your organisation's own or a shared one; defaults to your "
+        "organisation's default guide, else the service's.",
     )
-    guide: Identifier | None = Field(None, description="Style guide id; defaults to the service's default guide.")
     customer: CustomerIn = Field(default_factory=CustomerIn)
     ticket: TicketIn = Field(default_factory=TicketIn)
     thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES)  # type: ignore[assignment]
@@ -74,8 +78,14 @@ class CheckRequest(Context):
         return Context.model_validate(self.model_dump(include=set(Context.model_fields)))
 
 
+class CheckRequest(ReplyIn):
+    checks: list[Annotated[str, Field(max_length=CHECK_NAME_CHARS)]] | None = Field(
+        None, max_length=CHECK_NAMES, description="Run only these checks (default: all)."
+    )
+
+
 class Dependency(BaseModel):
-    status: Literal["up", "down", "not_configured"]
+    status: Literal["up", "down", "migrating", "not_configured"]
     detail: str | None = None
 
 

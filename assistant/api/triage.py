@@ -7,10 +7,11 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ..model import Channel, Context
+from ..model import Channel, Context, Flag, Timestamp
 from ..triage import Incoming, Kind, Mood, Urgency, triage
 from .body import JsonBodyRoute
-from .routes import BODY_PROBLEMS, ServicesDep
+from .deps import AgentDep, ServicesDep, scope
+from .responses import BODY_PROBLEMS
 from .schemas import MESSAGE_CHARS, Identifier
 
 router = APIRouter(tags=["triage"], route_class=JsonBodyRoute)
@@ -21,14 +22,14 @@ class IncomingMessage(BaseModel):
     id: Identifier = Field(description="The caller's id for the message; echoed back.")
     channel: Channel
     text: str = Field(max_length=MESSAGE_CHARS)
-    at: datetime | None = Field(None, description="When it arrived (default: now); starts its SLA clock.")
-    public: bool | None = Field(None, description="Posted in public (default: true on social_public).")
+    at: Timestamp | None = Field(None, description="When it arrived (default: now); starts its SLA clock.")
+    public: Flag | None = Field(None, description="Posted in public (default: true on social_public).")
 
 
 class TriageRequest(BaseModel):
     messages: list[IncomingMessage] = Field(max_length=MAX_MESSAGES)
     guide: Identifier | None = None
-    now: datetime | None = None
+    now: Timestamp | None = None
 
 
 class PersonalData(BaseModel):
@@ -56,11 +57,13 @@ class TriageResponse(BaseModel):
 
 
 @router.post("/v1/triage", response_model=TriageResponse, responses=BODY_PROBLEMS)
-def triage_messages(body: TriageRequest, services: ServicesDep) -> TriageResponse:
+def triage_messages(body: TriageRequest, principal: AgentDep, services: ServicesDep) -> TriageResponse:
     """Which incoming social and portal messages need a reply, how urgently, the mood, the
     SLA due time and personal data posted in public; sorted by what to answer first.
     At most 200 messages of 10,000 characters each (422 beyond)."""
-    guide = services.pipeline.guide_for(Context(channel=Channel.social_public, guide=body.guide))
+    guide = services.pipeline.guide_for(
+        scope(Context(channel=Channel.social_public, guide=body.guide), principal, services)
+    )
     incoming = [Incoming(m.id, m.channel, m.text, m.at, m.public) for m in body.messages]
     triaged = triage(incoming, guide.sections["sla"], body.now)
     return TriageResponse.model_validate({"messages": [vars(t) for t in triaged]})

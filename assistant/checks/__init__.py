@@ -10,6 +10,7 @@ raises is a bug, reported as status `error` without failing the request.
 from __future__ import annotations
 
 from ..guide import Section
+from ..policy import SECTIONS
 from ..resources import Resources
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
 from .channels import ChannelsCheck
@@ -50,5 +51,6 @@ def build_checks(resources: Resources) -> list[Check]:
 
 
 def guide_sections() -> dict[str, type[Section]]:
-    """Each check's section of a style guide, by check name: what the guide loader validates."""
-    return {check.name: check.Options for check in CHECKS}
+    """Every section of a style guide: each check's, by check name, and those no check
+    owns (the gate's); what the guide loader validates."""
+    return {check.name: check.Options for check in CHECKS} | SECTIONS

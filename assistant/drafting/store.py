@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from ..migrating import upgrade
 from .render import build_environment
 from .templates import ID, ORGS_FOLDER, LibraryError, LintError, parse_template, template_files
 
@@ -72,13 +71,7 @@ class TemplateStore:
 
     def migrate(self) -> None:
         """Bring the schema to the latest Alembic revision."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        config.set_main_option("version_table", VERSION_TABLE)
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        upgrade(self.engine, self.url, MIGRATIONS, VERSION_TABLE)
 
     def close(self) -> None:
         self.engine.dispose()

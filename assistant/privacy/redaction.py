@@ -45,7 +45,7 @@ def redact(
     """Mask the personal-data findings on `text`: those of `entities` (types) and/or with
     `finding_ids`; with neither, all of them. Raises DraftRefused as a check would."""
     report = check_draft(pipeline, text, context, fmt=fmt, only=[CHECK], max_chars=max_chars)
-    engine = _engine(pipeline)
+    engine = privacy_engine(pipeline)
     chosen: list[Finding] = []
     remaining: list[Finding] = []
     for finding in report.findings:
@@ -97,7 +97,7 @@ def mask_source(source: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def _engine(pipeline: Pipeline) -> PrivacyEngine:
+def privacy_engine(pipeline: Pipeline) -> PrivacyEngine:
     for check in pipeline.checks:
         if check.name == CHECK:
             return check.engine  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..store import StoreDown
 from .assets import HOSTS, host_file, vendor_file, zaf_sdk
 from .security import page_headers
 
@@ -24,9 +25,15 @@ OWN_CACHE = {"Cache-Control": "no-cache"}
 
 
 def _frame_ancestors(request: Request, org: str | None) -> tuple[str, ...]:
-    """The organisation's host origins (none for an unknown one: nothing tells it exists)."""
-    lookup = getattr(request.app.state, "host_origins", None)
-    return tuple(lookup(org)) if lookup and org else ()
+    """The organisation's host origins (none for an unknown one: nothing tells it
+    exists; none while the store is down: the page then frames nowhere but here)."""
+    if not org:
+        return ()
+    try:
+        found = request.app.state.services.store.keys.organisation(org)
+    except StoreDown:
+        return ()
+    return found.host_origins if found else ()
 
 
 @router.get("/sidebar", response_class=HTMLResponse)

@@ -220,7 +220,7 @@ async function insertTemplate() {
 /** Send `text` through the gate; remembers an allowed or overridden text as cleared. */
 async function gate(text) {
   const context = await host.context();
-  if (!state.attempt || state.attempt.text !== text) state.attempt = { text, key: crypto.randomUUID() };
+  if (!state.attempt || state.attempt.text !== text) state.attempt = { text, key: attemptKey() };
   const result = await api.send({ ...body(text, context) }, state.attempt.key);
   const blockers = result.report.findings.filter((f) => result.blockers.includes(f.id));
   view.showGate(result, blockers);
@@ -233,6 +233,12 @@ async function gate(text) {
     view.showOverrideForm(blockers);
   }
   return { result, blockers };
+}
+
+/** A fresh Idempotency-Key: a retried attempt of the same text reuses it. */
+function attemptKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The host's own send may now let this exact text go. */

@@ -170,10 +170,11 @@ export function showGate(result, blockers) {
     box.replaceChildren(el("p", { class: "ok" }, `Allowed (${result.status}). Recorded as ${result.id}.`));
     return;
   }
+  const unavailable = result.unavailable?.length ? `Not checked: ${result.unavailable.join(", ")}.` : "";
   box.replaceChildren(
     el("p", { class: "blocked" }, "Blocked: this reply would not be sent."),
     el("ul", {}, blockers.map((f) => el("li", {}, f.message))),
-    result.unavailable?.length ? el("p", { class: "hint" }, `Not checked: ${result.unavailable.join(", ")}.`) : null,
+    ...(unavailable ? [el("p", { class: "hint" }, unavailable)] : []),
   );
 }
 
