@@ -388,7 +388,7 @@ def _prepare_store(settings: Settings) -> None:
         print(f"tactful: {exc}; starting anyway, the gate answers 503 until the store is up", file=sys.stderr)
         return
     try:
-        written = bootstrap(store, settings.bootstrap_keys_file)
+        written = bootstrap(store, settings.bootstrap_keys_file) if settings.bootstrap else None
     finally:
         store.close()
     if written:

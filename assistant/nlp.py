@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+from collections.abc import Sequence
 
 import spacy
 from spacy.attrs import IDX, ORTH, SENT_START
@@ -12,7 +13,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from .text import Sentence
+from .text import PROTECTED_PATTERNS, Sentence
 
 
 class ModelMissing(RuntimeError):
@@ -29,15 +30,20 @@ def is_word(token_text: str) -> bool:
     return any(char.isalnum() for char in token_text) and not token_text.lower().startswith(_CLITICS)
 
 
-def split_sentences(doc: Doc) -> list[Sentence]:
-    """The Doc's sentences, trimmed of whitespace, with their word counts.
+def split_sentences(doc: Doc, not_words: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
+    """The Doc's sentences, trimmed of whitespace, with their word counts. Tokens inside
+    `not_words` (sorted spans: links, @handles, codes) are no words a reader reads.
 
     One pass over a numpy view of the tokens: iterating Span objects costs more than
     the parse itself on a long email."""
     strings = doc.vocab.strings
     sentences: list[Sentence] = []
     start, end, words = -1, 0, 0
+    skips = iter(not_words)
+    next_skip = next(skips, None)
     for orth, sent_start, idx in doc.to_array([ORTH, SENT_START, IDX]).tolist():
+        while next_skip is not None and next_skip[1] <= idx:
+            next_skip = next(skips, None)
         if sent_start == 1 and start >= 0:
             sentences.append(Sentence(start, end, words))
             start, words = -1, 0
@@ -47,7 +53,7 @@ def split_sentences(doc: Doc) -> list[Sentence]:
         if start < 0:
             start = idx
         end = idx + len(text)
-        words += is_word(text)
+        words += is_word(text) and not (next_skip is not None and next_skip[0] <= idx)
     if start >= 0:
         sentences.append(Sentence(start, end, words))
     return sentences
@@ -62,7 +68,31 @@ def line_breaks(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if previous.is_space and ("\n" in previous.text or "\r" in previous.text):
             token.is_sent_start = True
+    # "...steps here: https://... Let us know": a link has no full stop after it, yet a
+    # capitalised word after one starts the next sentence.
+    for start in _after_links(doc.text):
+        word = doc.char_span(start, start + 1, alignment_mode="expand")
+        if word is not None and word.start > 0 and word[0].is_title:
+            word[0].is_sent_start = True
     return doc
+
+
+def _after_links(text: str) -> set[int]:
+    """Where the next word starts after each link that white space follows."""
+    if "http" not in text and "www." not in text:
+        return set()
+    starts = set()
+    for link in _LINK.finditer(text):
+        gap = _SPACE.match(text, link.end())
+        if gap is not None:
+            starts.add(gap.end())
+    return starts
+
+
+_SPACE = re.compile(r"\s+")
+
+
+_LINK = re.compile("|".join(pattern.pattern for pattern in PROTECTED_PATTERNS[:2]))
 
 
 class BoundedTokenizer:

@@ -108,7 +108,8 @@ class Pipeline:
         pipes = frozenset().union(*(check.spacy_pipes for check in chosen))
         try:
             draft.doc = self.nlp(draft.text, disable=self._skippable(pipes))
-            draft.sentences = [s for s in split_sentences(draft.doc) if not draft.own_text[s.start : s.end].isspace()]
+            sentences = split_sentences(draft.doc, draft.protected)
+            draft.sentences = [s for s in sentences if not draft.own_text[s.start : s.end].isspace()]
         except Exception as exc:  # spaCy on hostile input: degrade, never a 500
             _log_failure("text analysis", exc)
             return CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")
@@ -174,21 +175,33 @@ class Pipeline:
 
 
 def drop_duplicates(findings: list[Finding]) -> list[Finding]:
-    """One finding per problem: where a style finding and a grammar finding overlap, the
-    style one (the organisation's own rule, the more specific) wins; the grammar rule is
-    named in its details."""
-    styled = [f for f in findings if f.check == "style" and f.start is not None]
+    """One finding per problem: where a style finding and a grammar finding are about the
+    same words, the style one (the organisation's own rule, the more specific) wins; the
+    grammar rule is named in its details. A style finding on a whole sentence or paragraph
+    (too long) is another problem and hides no grammar finding inside it."""
+    styled = [f for f in findings if f.check == "style" and f.start is not None and f.end is not None]
     if not styled:
         return findings
     kept = []
     for finding in findings:
         if finding.check == "grammar" and finding.start is not None and finding.end is not None:
-            winner = next((s for s in styled if s.start < finding.end and finding.start < s.end), None)  # type: ignore[operator]
+            winner = next((s for s in styled if _same_words(s, finding.start, finding.end)), None)
             if winner is not None:
                 winner.details.setdefault("grammar_rule", finding.rule)
                 continue
         kept.append(finding)
     return kept
+
+
+def _same_words(styled: Finding, start: int, end: int) -> bool:
+    """The style finding overlaps [start, end) and is not much longer (a few words)."""
+    if styled.start is None or styled.end is None:
+        return False
+    overlaps = styled.start < end and start < styled.end
+    return overlaps and styled.end - styled.start <= 3 * (end - start) + SAME_WORDS_SLACK
+
+
+SAME_WORDS_SLACK = 10  # characters
 
 
 @dataclass

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     purge_every_hours: float = Field(
         6.0, ge=0, description="How often the service purges stored text past each guide's retention (0: never)."
     )
+    bootstrap: bool = Field(
+        True, description="On an empty store, make a first organisation and its keys at start (off in clusters)."
+    )
     bootstrap_keys_file: Path = Field(
         PROJECT_ROOT / "var" / "bootstrap-keys.json",
         description="Where the first start writes the keys of the organisation it creates on an empty store.",

@@ -64,7 +64,15 @@ PROTECTED_PATTERNS = (
 # Your refund is on its way. ^JK". The handles are addressing, the sign-off a signature.
 _SOCIAL = frozenset({Channel.social_public, Channel.social_private})
 _HANDLE = re.compile(r"(?<![\w@./])@\w(?:[\w.]{0,28}\w)?")  # X: 15 word characters; Instagram: 30, dots too
-_SOCIAL_SIGN_OFF = re.compile(r"(?:^|(?<=\s))(?:\^ ?|[-–—~] ?)[A-Z][A-Za-z]{0,14}\.?(?=\s*\Z)")
+# A thread of tweets numbers its parts: "1/2" or "(2/2)" after the handles or at the end.
+_TWEET_PART = r"\(?[1-9]/[1-9]\)?"
+_TWEET_COUNTER = re.compile(rf"^(?:@\w+\s+)*(?P<lead>{_TWEET_PART})(?=\s)|(?<=\s)(?P<tail>{_TWEET_PART})\s*\Z")
+# The sign-off may follow the last word with no space ("Thanks.^Kartika") and come
+# before the part counter ("-Shie 3/3"); initials may be lower case ("–jeh", "_Rjay").
+_SOCIAL_SIGN_OFF = re.compile(
+    rf"(?:^|(?<=\s)|(?<=[.!?,])(?=\^))(?:[\^~_–—-] ?[A-Z]|[\^~_–—-][a-z])[A-Za-z]{{0,14}}\.?"
+    rf"(?:\s+{_TWEET_PART})?(?=\s*\Z)"
+)
 
 _BLOCK_BREAKS = {  # tag -> newlines around it
     "p": 2,
@@ -138,6 +146,9 @@ class Draft:
     source_ends: list[int] | None = None
     doc: Any = None  # the spaCy Doc of own_text, attached by the pipeline
     sentences: list[Sentence] = field(default_factory=list)  # of own_text, from doc
+    # A social reply posted in parts ("2/3"): (this part, parts). A later part goes on
+    # with a reply already begun, so it needs no opening of its own.
+    part: tuple[int, int] | None = None
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, str]]:
@@ -199,9 +210,13 @@ def prepare_draft(source: str, fmt: Format = "text", channel: Channel | str | No
         text, starts, ends, marked = source, None, None, {}
     quoted, signature = _foreign_spans(text, marked)
     spans = [m.span() for pattern in PROTECTED_PATTERNS for m in pattern.finditer(text)]
+    part = None
     if channel is not None and Channel(channel) in _SOCIAL:
         signature = _social_signature(text, quoted, signature)
         spans += [m.span() for m in _HANDLE.finditer(text)]
+        counters = [m for m in _TWEET_COUNTER.finditer(text) if m.lastgroup]
+        spans += [m.span(m.lastgroup) for m in counters if m.lastgroup]
+        part = _tweet_part(counters[0].group(counters[0].lastgroup or 0)) if counters else None
     own = _blank(text, quoted + signature)
     # A link's path may hold a code ("/orders/#48213"): overlapping matches make one span.
     protected = _union(spans)
@@ -215,7 +230,13 @@ def prepare_draft(source: str, fmt: Format = "text", channel: Channel | str | No
         protected=protected,
         source_starts=starts,
         source_ends=ends,
+        part=part,
     )
+
+
+def _tweet_part(counter: str) -> tuple[int, int] | None:
+    number, total = (int(n) for n in counter.strip("()").split("/"))
+    return (number, total) if number <= total else None
 
 
 def _social_signature(text: str, quoted: list[Span], signature: list[Span]) -> list[Span]:

@@ -25,12 +25,17 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null || [ "$(java_majo
   fi
 fi
 
-# -- Chromium (browser tests, driven by Playwright), npm (front-end files) and --------
+# Tools only the tests need (a container image sets TACTFUL_SETUP_TEST_TOOLS=0).
+TEST_TOOLS=${TACTFUL_SETUP_TEST_TOOLS:-1}
+
+# -- npm (front-end files, always), Chromium (browser tests, driven by Playwright) and
 # PostgreSQL (the store tests start their own server; the store defaults to SQLite)
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(nodejs npm)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+if [ "$TEST_TOOLS" = 1 ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step "Installing ${missing[*]} (Debian packages)"
@@ -69,6 +74,16 @@ if [ "$(cat languagetool/target/.tactful-stamp 2>/dev/null)" != "$want" ]; then
   rm -rf languagetool/target/lib
   mvn -B -q -f languagetool/pom.xml package
   echo "$want" > languagetool/target/.tactful-stamp
+fi
+
+# -- Helm, to lint and render the chart in deploy/helm (Go module proxy) -------------
+HELM_VERSION=v4.3.2
+# (a `go install` build does not know its own version: a stamp beside it does)
+if [ "$TEST_TOOLS" = 1 ] && { [ ! -x .tools/bin/helm ] || [ "$(cat .tools/bin/.helm-version 2>/dev/null)" != "$HELM_VERSION" ]; }; then
+  command -v go >/dev/null || { echo "Linting the Helm chart needs Go (to build Helm); install golang and rerun." >&2; exit 1; }
+  step "Building Helm $HELM_VERSION from the Go module proxy (a few minutes the first time)"
+  GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" > .tools/bin/.helm-version
 fi
 
 step "Setup complete"

@@ -416,3 +416,24 @@ def test_well_formed_other_languages_skip_grammar_with_the_reason(check, locale)
 @pytest.mark.parametrize("locale", ["en-GB", "en", "en-US", "EN-us"])
 def test_english_locales_are_checked(check, locale):
     assert check("Their is a problem.", locale=locale)["checks"]["grammar"]["status"] == "ok"
+
+
+def test_times_and_flags_are_what_the_schema_says(client):
+    """The schema asks for an ISO 8601 string and true/false: 0 is neither."""
+    for fields in (
+        {"now": 0},
+        {"ticket": {"created_at": 1700000000}},
+        {"reading_support": 0},
+        {"thread": [{"author": "customer", "text": "Hi", "public": 0}]},
+        {"ticket": {"closing": "yes"}},
+    ):
+        response = client.post("/v1/check", json={"text": "Hello.", "channel": "chat", **fields})
+        assert response.status_code == 422, fields
+    ok = client.post("/v1/check", json={"text": "Hello.", "channel": "chat", "now": "2026-11-20T17:00:00Z"})
+    assert ok.status_code == 200
+
+
+def test_a_405_lists_every_method_of_the_path(client):
+    response = client.options("/v1/templates/suggest")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
+    assert client.request("TRACE", "/v1/check").headers["Allow"] == "POST"

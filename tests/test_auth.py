@@ -25,10 +25,13 @@ BODIES = {
     "/v1/sends/{send_id}/override": {"reason": "a good reason here", "findings": []},
     "/v1/sends/{send_id}/confirm": {},
     "/v1/erasures": {"identifier": "dana@example.com"},
+    "/v1/keys": {"role": "agent", "name": "made by the role test"},
 }
 # Which role each route needs (admin may do everything).
 ROLES = {
     "/v1/erasures": {"admin"},
+    "/v1/keys": {"admin"},
+    "/v1/keys/{key_id}": {"admin"},
     "GET /v1/sends/{send_id}": {"agent", "reviewer"},
 }
 
@@ -160,3 +163,19 @@ def test_an_organisation_sees_its_own_templates_and_no_one_else_does(anonymous: 
         "/v1/drafts", json={"template": "smart-meter-appointment", "channel": "email"}, headers=bearer(keys["agent"])
     )
     assert drafted.status_code == 422
+
+
+def test_an_admin_manages_only_its_own_organisation_s_keys(anonymous: TestClient, keys, other_keys):
+    admin, other = bearer(keys["admin"]), bearer(other_keys["admin"])
+    made = anonymous.post("/v1/keys", json={"role": "reviewer", "name": "QA lead"}, headers=admin)
+    assert made.status_code == 201 and made.json()["token"].startswith("tf_")
+    key_id, token = made.json()["id"], made.json()["token"]
+    assert anonymous.get("/v1/sends/" + SEND_ID, headers=bearer(token)).status_code == 404  # it works
+    listed = anonymous.get("/v1/keys", headers=admin).json()
+    assert key_id in {k["id"] for k in listed} and all("token" not in k for k in listed)
+    assert key_id not in {k["id"] for k in anonymous.get("/v1/keys", headers=other).json()}
+    assert anonymous.delete(f"/v1/keys/{key_id}", headers=other).status_code == 404
+    assert anonymous.post("/v1/keys", json={"role": "admin"}, headers=bearer(keys["agent"])).status_code == 403
+    revoked = anonymous.delete(f"/v1/keys/{key_id}", headers=admin)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert anonymous.get("/v1/sends/" + SEND_ID, headers=bearer(token)).status_code == 401

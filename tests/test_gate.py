@@ -226,3 +226,14 @@ def test_a_database_that_goes_down_gets_a_clear_503_and_the_gate_recovers(servic
     finally:
         store.close()
         server.remove()
+
+
+def test_the_gate_refuses_oversize_and_malformed_bodies_without_echoing_them(client: TestClient):
+    big = client.post("/v1/sends", json={"text": "x" * 50_001, "channel": "email"})
+    assert big.status_code == 413 and big.headers["content-type"] == "application/problem+json"
+    broken = client.post("/v1/sends", content=b'{"text": "card 4111 1111', headers={"content-type": "application/json"})
+    assert broken.status_code == 422 and "4111" not in broken.text
+    answer = client.post("/v1/sends", json={"text": CARD_REPLY, "channel": "email"}).json()
+    secret = "Dana's card is 4111111111111111"
+    refused = client.post(f"/v1/sends/{answer['id']}/override", json={"reason": "her own card", "findings": [secret]})
+    assert refused.status_code == 422 and secret not in refused.text and answer["blockers"][0] in refused.text

@@ -54,6 +54,9 @@ OPERATIONS = [
     ("/v1/sends/{send_id}/override", "POST"),
     ("/v1/sends/{send_id}/confirm", "POST"),
     ("/v1/erasures", "POST"),
+    ("/v1/keys", "POST"),
+    ("/v1/keys", "GET"),
+    ("/v1/keys/{key_id}", "DELETE"),
 ]
 TAKE_INPUT = [
     ("/v1/check", "POST"),
@@ -65,6 +68,7 @@ TAKE_INPUT = [
     ("/v1/sends/{send_id}/override", "POST"),
     ("/v1/sends/{send_id}/confirm", "POST"),
     ("/v1/erasures", "POST"),
+    ("/v1/keys", "POST"),
 ]
 
 

@@ -86,7 +86,7 @@ def test_an_override_must_name_every_blocker_and_is_recorded_with_who_and_when(s
         store.sends.override(
             "acme", record.id, reason="the customer asked", finding_ids=["f1", "nope"], by_key_id="k", by_agent={}
         )
-    assert unknown.value.unknown == ["nope"]
+    assert unknown.value.unknown == ["f1"]  # the send's own findings, never the ids sent
     done = store.sends.override(
         "acme",
         record.id,

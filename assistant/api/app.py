@@ -12,7 +12,7 @@ from ..keeper import Keeper
 from ..services import Services, build_services
 from ..settings import PROJECT_ROOT, Settings
 from ..web import pages
-from . import drafting, guides, problems, redact, routes, sends, triage
+from . import drafting, guides, keys, problems, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .cors import HostOrigins
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(drafting.router)
     app.include_router(redact.router)
     app.include_router(sends.router)
+    app.include_router(keys.router)
     app.include_router(pages.router)
     app.state.node_modules = settings.web_assets_dir
     app.state.plugin_dir = PROJECT_ROOT / "plugin_manifest"

@@ -52,7 +52,9 @@ SIGN_OFF = re.compile(
 # cue name -> pattern. Counted per sentence for the scores and their attribution.
 COURTESY_CUES: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(r"^\s*(?:hi|hello|hey|hiya|dear|good\s+(?:morning|afternoon|evening))\b", _L),
-    "thanks": re.compile(_words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your)"), _L),
+    "thanks": re.compile(
+        _words(r"thanks?", r"thank\s+you", r"grateful", r"appreciate\s+(?:you|your|the|it|that|this)"), _L
+    ),
     "please": re.compile(
         _words(r"please", r"kindly", r"would\s+you\s+mind", r"could\s+you", r"would\s+you\s+be\s+able"), _L
     ),
@@ -65,7 +67,7 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"don[’']?t\s+hesitate",
             r"do\s+not\s+hesitate",
             r"you[’']?re\s+welcome",
-            r"hope\s+(?:this|that|you)",
+            r"hope\s+(?:this|that|you|it|we)",
             r"i\s+hope",
             r"my\s+pleasure",
             r"no\s+problem",
@@ -81,6 +83,15 @@ COURTESY_CUES: dict[str, re.Pattern[str]] = {
             r"bear\s+with\s+me",
             r"would\s+you\s+like",
             r"(?:i|we)\s+can\s+(?:certainly\s+|definitely\s+)?help",
+            # how social agents offer: "we'd like to help", "let's take a look", "keep us posted"
+            r"(?:we|i)(?:[’']d|\s+would)\s+(?:like|love)\s+to\s+(?:help|look|take|check|assist|get)",
+            r"let[’']?s\s+(?:take|see|get|have|look|figure|try|check|work|start)",
+            r"(?:tweet|write|reach|get|dm)\s+(?:back\s+)?(?:to\s+)?(?:@\s+)?us\s+(?:if|when|any|anytime|with)",
+            r"keep\s+us\s+(?:posted|updated|in\s+the\s+loop)",
+            r"(?:i|we)[’']?(?:re|\s+are|m|\s+am)\s+here\s+(?:to|for)",
+            r"(?:we[’']ve|we\s+have|i[’']ve)\s+got\s+your\s+back",
+            r"mind\s+(?:sharing|telling|sending|letting|checking|confirming)",
+            r"^\s*(?:absolutely|certainly|sure|of\s+course|i\s+see|got\s+it|gotcha|okay|ok|alright)\s*[,.!]",
         ),
         _L,
     ),
@@ -125,9 +136,22 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"i\s+hear\s+you",
             r"thank\s+you\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
             r"thanks\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
+            r"(?:thanks|thank\s+you)\s+for\s+(?:sharing|voicing|bringing|reporting|raising)\s+"
+            r"(?:your\s+|these\s+|this\s+|the\s+)?(?:concerns?|frustration|feedback|to\s+our\s+attention)",
+            r"(?:we|i)\s+want\s+(?:your|you\s+to|to\s+make\s+(?:sure|this|it))",
             r"(?:a|the)\s+(?:frustrating|difficult|stressful|worrying)\s+(?:time|experience|situation|wait)",
             r"let\s+you\s+down",
             r"shouldn[’']?t\s+have\s+happened",
+            # as social agents write it: "that's not what we like to hear", "oh no!"
+            r"not\s+what\s+(?:we|i)\s+(?:like|want|expect|hope)\s+to\s+(?:hear|see)",
+            r"(?:that|this)(?:[’']s|\s+is)?\s+(?:doesn[’']?t|does\s+not|isn[’']?t|is\s+not|not)\s+"
+            r"(?:sound|look|seem)?\s*(?:right|good|ideal|great|fun|the\s+experience)",
+            r"^\s*(?:oh\s+no|uh[\s-]+oh|yikes|oh\s+dear|oops)\b",
+            r"(?:we|i)\s+(?:know|get)\s+(?:how|that\s+(?:this|it))",
+            r"(?:we|i)\s+appreciate",
+            r"(?:sad|unfortunate)\s+to\s+(?:hear|see)",
+            r"(?:that|this)\s+sounds\s+(?:like\s+it\s+(?:can|could|would|must)\s+be\s+)?"
+            r"(?:frustrating|difficult|stressful|annoying|upsetting|worrying|inconvenient|tough|hard)",
         ),
         _L,
     ),
@@ -138,6 +162,8 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"rest\s+assured",
             r"you\s+won[’']?t\s+(?:need|have)\s+to",
             r"i[’']?m\s+(?:here|on\s+it)",
+            r"(?:we[’']re|we\s+are)\s+(?:here\s+(?:to\s+help|for\s+you)|on\s+it)",
+            r"(?:very|really|so)\s+important\s+to\s+us",
             r"taking\s+(?:this|it)\s+seriously",
         ),
         _L,
@@ -421,7 +447,10 @@ EXCLAMATION_RUN = re.compile(r"[!?]*![!?]+|\?+!")
 ABSOLUTE = re.compile(
     r"\b(?:i|we)(?:\s+can)?\s+(?:personally\s+|absolutely\s+)?(?:guarantee|promise)\b"
     r"|\b(?:is|are|it[’']?s|you[’']?re|you\s+are|you[’']?ll\s+be|will\s+be)\s+guaranteed\b"
-    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|\b100\s?(?:%|per\s?cent\b)|,\s*guaranteed\b"
+    r"|\bi\s+(?:can\s+)?assure\s+you\b|\bwithout\s+fail\b|,\s*guaranteed\b"
+    # "100%" as certainty ("will 100% arrive", "100% sure"), not as a quantity ("uses 100% CPU")
+    r"|\b(?:will|be|is|are|am|it[’']?s|i[’']?m|we[’']?re|you[’']?ll)\s+100\s?(?:%|per\s?cent\b)"
+    r"|\b100\s?(?:%|per\s?cent)\s+(?:sure|certain|guaranteed|confident|fixed|resolved|working|safe|secure)\b"
     r"|\b(?:definitely|certainly|absolutely)\s+(?:will|be)\b|\bwill\s+(?:definitely|certainly|absolutely)\b"
     r"|\b(?:i|we)[’']?ll\s+(?:definitely|certainly)\b",
     _L,
@@ -591,13 +620,16 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
             r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
             r"attempt|visit)",
+            # times the customer got in touch, not times they tried something ("crashed many times")
+            r"(?:called|rang|phoned|emailed|e-mailed|written|wrote|messaged|contacted|asked|tweeted|told|"
+            r"chased|complained|reported)\s+(?:you\s+|us\s+|this\s+|it\s+)?"
             r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
             r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
             r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)",
-            r"for\s+(?:weeks|"
-            r"months)",
             r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)",
-            r"chas(?:e|ed|ing)",
+            # the verb, not the bank: "I had to chase", "chasing this up"
+            r"(?:had|have|has|keep|kept|been|having)\s+(?:to\s+)?chas(?:e|ed|ing)",
+            r"chas(?:e|ed|ing)\s+(?:you|it|this|them|up)",
             r"yet\s+again",
         ),
         _L,
@@ -609,6 +641,7 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"once\s+again",
             r"again",
             r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)",
+            r"for\s+(?:weeks|months)",
         ),
         _L,
     ),
@@ -650,11 +683,11 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"at\s+my\s+wits[’']?\s+end",
             r"panic\w*",
             r"lost\s+my\s+job",
-            r"please\s+help",
-            r"help\s*!",
         ),
         _L,
     ),
+    # asking for help: weighs little alone ("please help" is how many people ask)
+    "plea": re.compile(_words(r"please\s+help", r"help\s*!", r"help\s+me"), _L),
 }
 
 

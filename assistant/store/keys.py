@@ -174,10 +174,11 @@ class Keys:
         with self.db.transaction(write=False) as session:
             return [_key(row) for row in session.scalars(query)]
 
-    def revoke(self, key_id: str) -> KeyInfo | None:
+    def revoke(self, key_id: str, org_id: str | None = None) -> KeyInfo | None:
+        """Revoke a key (only if it is `org_id`'s, when given); None if there is no such key."""
         with self.db.transaction() as session:
             row = session.get(KeyRow, key_id)
-            if row is None:
+            if row is None or (org_id is not None and row.organisation_id != org_id):
                 return None
             if row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)

@@ -207,8 +207,11 @@ class Sends:
             named = list(dict.fromkeys(finding_ids))
             known = set(session.scalars(select(SendFindingRow.finding_id).where(SendFindingRow.send_id == row.id)))
             unknown = [f for f in named if f not in known]
-            if unknown:
-                raise OverrideRefused("findings: these ids are not findings of this send", unknown=unknown)
+            if unknown:  # name the send's findings, not what was sent (errors echo no input)
+                raise OverrideRefused(
+                    f"findings: {len(unknown)} of the ids are not findings of this send; its findings are",
+                    unknown=sorted(known),
+                )
             missing = [f for f in row.blockers if f not in named]
             if missing:
                 raise OverrideRefused("findings: an override must name every blocker of the send", missing=missing)
