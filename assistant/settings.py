@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         f"sqlite:///{PROJECT_ROOT / 'var' / 'templates.db'}",
         description="The template store (versions): SQLAlchemy URL, SQLite by default, PostgreSQL by URL.",
     )
+    web_assets_dir: Path = Field(
+        PROJECT_ROOT / "node_modules", description="The front-end packages npm installed at setup (served as is)."
+    )
     default_guide: str = Field("default", description="Guide used when a request names none.")
     extra_guides: list[Path] = Field(
         default_factory=list, description="Guide folders anywhere on disk, loaded beside those in guides_dir."

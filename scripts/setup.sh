@@ -28,22 +28,14 @@ fi
 # Tools only the tests need (a container image sets TACTFUL_SETUP_TEST_TOOLS=0).
 TEST_TOOLS=${TACTFUL_SETUP_TEST_TOOLS:-1}
 
-# -- PostgreSQL, for the store tests (the store itself defaults to SQLite) ----------
-if [ "$TEST_TOOLS" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    step "Installing PostgreSQL (Debian packages; the tests start their own server)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
-  else
-    echo "The store tests need PostgreSQL's server binaries (e.g. apt-get install postgresql); rerun after." >&2
-    exit 1
-  fi
-fi
-
-# -- Chromium (browser tests, driven by Playwright) and npm (front-end files) --------
+# -- npm (front-end files, always), Chromium (browser tests, driven by Playwright) and
+# PostgreSQL (the store tests start their own server; the store defaults to SQLite)
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(nodejs npm)
+if [ "$TEST_TOOLS" = 1 ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step "Installing ${missing[*]} (Debian packages)"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from browser import agent_key, chromium, page, playwright, tactful_server  # noqa: F401 - shared page fixtures
 from fastapi.testclient import TestClient
 from pgserver import PostgresServer  # noqa: E402 (tests/ is on sys.path)
 

@@ -10,11 +10,13 @@ from fastapi import FastAPI
 
 from ..keeper import Keeper
 from ..services import Services, build_services
-from ..settings import Settings
+from ..settings import PROJECT_ROOT, Settings
+from ..web import pages
 from ..web import qa as qa_pages
 from . import drafting, guides, keys, problems, qa, redact, routes, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
+from .cors import HostOrigins
 from .health import PoolProbe
 
 
@@ -44,6 +46,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="0.1.0",
         summary="Checks customer-service replies as they are written, and gates them before they are sent.",
         lifespan=lifespan,
+        # Served by assistant.web from files npm installed at setup, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
         # FastAPI's telemetry logs would record exception messages, which can quote drafts.
         telemetry={"logs": False},
     )
@@ -57,12 +62,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(keys.router)
     app.include_router(qa.router)
     qa_pages.install(app)
+    app.include_router(pages.router)
+    app.state.node_modules = settings.web_assets_dir
+    app.state.plugin_dir = PROJECT_ROOT / "plugin_manifest"
     app.add_middleware(
         BodyLimit,
         limit=body_limit(settings.max_text_chars),
         max_chars=settings.max_text_chars,
         timeout=settings.http_body_timeout,
     )
+    app.add_middleware(HostOrigins)  # outermost: a refused origin costs no body read
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -50,6 +50,7 @@ class Principal:
     role: Role
     key_id: str
     default_guide: str | None = None  # the organisation's, when a request names none
+    host_origins: tuple[str, ...] = ()  # the organisation's: who may call from a browser (CORS)
 
     def may(self, *roles: Role) -> bool:
         return self.role is Role.admin or self.role in roles
@@ -158,7 +159,9 @@ class Keys:
                 .join(OrganisationRow, OrganisationRow.id == KeyRow.organisation_id)
                 .where(KeyRow.token_hash == digest, KeyRow.revoked_at.is_(None))
             ):
-                found = Principal(key.organisation_id, Role(key.role), key.id, org.default_guide)
+                found = Principal(
+                    key.organisation_id, Role(key.role), key.id, org.default_guide, tuple(org.host_origins or ())
+                )
         if self._cache is not None:
             with self._lock:
                 self._cache[digest] = found
