@@ -72,7 +72,7 @@ def _keys_create(args: argparse.Namespace) -> int:
         info, token = store.keys.create(args.org, Role(args.role), args.name)
     finally:
         store.close()
-    print(f"{info.id}: a {info.role} key of {info.organisation}; the token is shown only now:", file=sys.stderr)
+    print(f"{info.id}: {info.organisation}'s new {info.role} key; the token is shown only now:", file=sys.stderr)
     print(token)
     return 0
 
