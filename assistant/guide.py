@@ -1,6 +1,6 @@
 """An organisation's style guide: style_guides/<id>/guide.yaml, validated, with `extends`.
 
-The guide's own fields (id, version, name, locale, extends) live here; every other
+The guide's own fields (id, version, name, locale, extends, rules) live here; every other
 top-level key is a section owned by the check of that name, which validates it."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .rules import RuleSetting
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -57,6 +59,10 @@ class Guide(BaseModel):
     extends: str | None = None
     organisation: str | None = Field(
         None, description="The organisation that owns the guide (only its keys may name it); none: shared."
+    )
+    rules: dict[str, RuleSetting] = Field(
+        default_factory=dict,
+        description="rule id (or a family, e.g. grammar.*) -> severity or off, for every check alike",
     )
     sections: dict[str, Any] = Field(default_factory=dict, description="check name -> its validated Options")
 

@@ -21,6 +21,7 @@ from .checks import Check, NotApplicable, Outcome, Unavailable
 from .guide import Guide
 from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, finding_order, verdict_for
 from .nlp import disabled_for, split_sentences
+from .rules import apply_settings
 from .text import Draft
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class Pipeline:
             findings.extend(outcome.findings)
             if outcome.metrics:
                 metrics[name] = outcome.metrics
-        findings = drop_duplicates(findings)
+        findings = apply_settings(drop_duplicates(findings), guide.rules)
         findings.sort(key=finding_order)
         return Report(
             verdict=verdict_for(findings),
@@ -174,23 +175,34 @@ class Pipeline:
         )
 
 
+# Which check's finding wins where two are about the same words: the style one (the
+# organisation's own rule, the more specific) over the grammar one.
+OUTRANKS: dict[str, str] = {"grammar": "style"}  # loser check -> winner check
+
+
 def drop_duplicates(findings: list[Finding]) -> list[Finding]:
-    """One finding per problem: where a style finding and a grammar finding are about the
-    same words, the style one (the organisation's own rule, the more specific) wins; the
-    grammar rule is named in its details. A style finding on a whole sentence or paragraph
-    (too long) is another problem and hides no grammar finding inside it."""
-    styled = [f for f in findings if f.check == "style" and f.start is not None and f.end is not None]
-    if not styled:
+    """One finding per problem: where a finding of a check outranked by another (OUTRANKS)
+    is about the same words as one of that other, the winner stays, with the loser's rule
+    named in its details (`grammar_rule`). A winner on a whole sentence or paragraph (too long) is another
+    problem and hides nothing inside it. Returns new findings; the checks' are not changed."""
+    winners = {f.id: f for f in findings if f.check in OUTRANKS.values() and f.start is not None}
+    if not winners:
         return findings
+    beaten: dict[str, dict[str, str]] = {}  # winner id -> "<loser check>_rule" -> the first rule it hides
     kept = []
     for finding in findings:
-        if finding.check == "grammar" and finding.start is not None and finding.end is not None:
-            winner = next((s for s in styled if _same_words(s, finding.start, finding.end)), None)
+        if finding.check in OUTRANKS and finding.start is not None and finding.end is not None:
+            start, end, wins = finding.start, finding.end, OUTRANKS[finding.check]
+            winner = next((w for w in winners.values() if w.check == wins and _same_words(w, start, end)), None)
             if winner is not None:
-                winner.details.setdefault("grammar_rule", finding.rule)
+                beaten.setdefault(winner.id, {}).setdefault(f"{finding.check}_rule", finding.rule)
                 continue
         kept.append(finding)
-    return kept
+    return [_naming(f, beaten[f.id]) if f.id in beaten else f for f in kept]
+
+
+def _naming(winner: Finding, hidden: dict[str, str]) -> Finding:
+    return winner.model_copy(update={"details": hidden | winner.details})
 
 
 def _same_words(styled: Finding, start: int, end: int) -> bool:

@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.checks import guide_sections
+from assistant.criteria import criteria
 from assistant.guide import GuideError, load_guides
-from assistant.qa.criteria import criteria
 from assistant.qa.scorecard import default_scorecard
 from assistant.settings import PROJECT_ROOT
 

@@ -6,90 +6,18 @@ from __future__ import annotations
 import pytest
 
 from assistant.checks import guide_sections
-from assistant.checks.structure import RULES, StructureCheck, StructureOptions
+from assistant.checks.structure import GAVE_ACCOUNT, RULES, StructureCheck, StructureOptions
 from assistant.guide import load_guides
 from assistant.model import Context
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
+from assistant.rules import Example
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
-CLOSING = {"ticket": {"closing": True}}
-GAVE_ACCOUNT = {"thread": [{"author": "customer", "text": "Hi, my account number is 40981234 and my bill is wrong."}]}
-GAVE_ORDER = {"thread": [{"author": "customer", "text": "Where is order #48213? It was due Monday."}]}
-GAVE_EMAIL = {"thread": [{"author": "customer", "text": "Please use dana.price@example.com from now on."}]}
-
-EXAMPLES: dict[str, tuple[list, list]] = {
-    "structure.greeting_missing": (
-        [
-            "Your parcel arrives on Friday.\n\nKind regards,\nSam",
-            ("I've checked your account.\n\nBest wishes,\nSam", {"channel": "letter"}),
-        ],
-        [
-            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
-            "Good morning Mr Hartley,\n\nYour parcel arrives on Friday.\n\nYours sincerely,\nSam",
-            ("Your parcel arrives on Friday.", {"channel": "chat"}),
-        ],
-    ),
-    "structure.sign_off_missing": (
-        [
-            "Hi Dana,\n\nYour parcel arrives on Friday.",
-            "Dear Mr Hartley,\n\nYour parcel arrives on Friday. It will come by courier.",
-        ],
-        [
-            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
-            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
-            "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
-            "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\n"
-            "Meridian Home",
-            ("Your parcel arrives on Friday.", {"channel": "sms"}),
-        ],
-    ),
-    "structure.next_steps_missing": (
-        [
-            "Hi Dana,\n\nI have cancelled your order.\n\nKind regards,\nSam",
-            "Hi Dana,\n\nI've raised a fault report for your line.\n\nThanks,\nSam",
-        ],
-        [
-            "Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
-            "Kind regards,\nSam",
-            "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
-            "Hi Dana,\n\nI've sent a secure link to your email address - please set a new password.\n\nThanks,\nSam",
-            "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
-        ],
-    ),
-    "structure.closing_confirmation_missing": (
-        [("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", CLOSING)],
-        [
-            (
-                "Hi Dana,\n\nYour refund has been processed. Is there anything else I can help with?"
-                "\n\nKind regards,\nSam",
-                CLOSING,
-            ),
-            (
-                "Hi Dana,\n\nYour refund has been processed. If you need anything else, just reply to this email."
-                "\n\nSam",
-                CLOSING,
-            ),
-            ("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", {}),
-        ],
-    ),
-    "structure.repeat_request": (
-        [
-            (
-                "Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam",
-                GAVE_ACCOUNT,
-            ),
-            ("Hi Dana,\n\nPlease confirm your order number.\n\nThanks,\nSam", GAVE_ORDER),
-            ("Hi Dana,\n\nWhat is your email address?\n\nThanks,\nSam", GAVE_EMAIL),
-        ],
-        [
-            ("Hi Dana,\n\nThanks for your account number. I've found the bill.\n\nThanks,\nSam", GAVE_ACCOUNT),
-            ("Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam", GAVE_ORDER),
-            ("Hi Dana,\n\nCould you send me a photo of the damage?\n\nThanks,\nSam", GAVE_ACCOUNT),
-        ],
-    ),
-}
+# Each rule's examples are declared beside it (checks/structure.py); tests/test_rules.py runs
+# them through the full pipeline, these through the structure check alone.
+EXAMPLES = {rule.id: (rule.fires, rule.passes) for rule in RULES}
 
 
 @pytest.fixture(scope="module")
@@ -108,12 +36,12 @@ def structure(pipeline, text: str, **fields):
     return report
 
 
-def _case(case) -> tuple[str, dict]:
-    return (case, {}) if isinstance(case, str) else case
+def _case(case: Example) -> tuple[str, dict]:
+    return case.text, dict(case.context)
 
 
 def test_every_rule_has_examples_that_trigger_it_and_that_do_not():
-    assert set(EXAMPLES) == set(RULES)
+    assert set(EXAMPLES) == {rule.id for rule in RULES}
     for rule, (fire, quiet) in EXAMPLES.items():
         assert fire and quiet, rule
 

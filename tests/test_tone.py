@@ -11,17 +11,15 @@ from datetime import datetime
 import pytest
 
 from assistant.checks import guide_sections
-from assistant.checks.tone import RULES, ToneCheck, days_ahead
+from assistant.checks.tone import ToneCheck, days_ahead
+from assistant.checks.tone_rules import NOW, RULES, UPSET
 from assistant.guide import load_guides
 from assistant.model import Context
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
+from assistant.rules import Example
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
-
-UPSET = [{"author": "customer", "text": "This is the THIRD TIME I have written. I am disgusted with your service."}]
-CALM = [{"author": "customer", "text": "Hello, could you tell me when my parcel will arrive? Thanks, Dana"}]
-NOW = "2026-11-25T10:00:00Z"  # a Wednesday
 
 WARM = (
     "Hi Dana,\n\nI'm really sorry that your parcel still hasn't arrived, and I understand how frustrating "
@@ -30,165 +28,9 @@ WARM = (
     "here and I'll arrange a replacement straight away.\n\nKind regards,\nSam"
 )
 
-# rule -> (texts that must trigger it, texts that must not). A text is a string or
-# (string, context fields).
-EXAMPLES: dict[str, tuple[list, list]] = {
-    "tone.empathy_missing": (
-        [
-            ("Your bill is correct. Payment is due on Friday.", {"thread": UPSET}),
-            ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": UPSET}),
-        ],
-        [
-            (
-                "Hi Dana,\n\nI'm sorry for the wait. The parcel will arrive on Friday.\n\nKind regards,\nSam",
-                {"thread": UPSET},
-            ),
-            (
-                "Hi Dana,\n\nI understand how frustrating this has been. The parcel arrives on Friday.\n\nSam",
-                {"thread": UPSET},
-            ),
-            ("Hi Dana,\n\nThe parcel will arrive on Friday.\n\nKind regards,\nSam", {"thread": CALM}),
-        ],
-    ),
-    "tone.blame": (
-        [
-            "As I already told you, you should have read the instructions.",
-            "Per my last email, the form must be signed.",
-            "You failed to return the form in time.",
-            "If you had read the terms you would know this.",
-        ],
-        [
-            "Hi Dana, as we discussed, I've sent the form again. Thanks, Sam",
-            "You should receive the form tomorrow.",
-            "I've sent them by next-day delivery, so you should have them by Thursday.",
-            "I should have checked this sooner, and I'm sorry I didn't.",
-        ],
-    ),
-    "tone.condescension": (
-        [
-            "Obviously, the router needs to be switched on.",
-            "It's not rocket science: press the button.",
-            "Calm down, we are looking into it.",
-        ],
-        [
-            "The router needs to be switched on; the green light shows it is ready.",
-            "Press the button on the back and hold it for five seconds.",
-        ],
-    ),
-    "tone.sarcasm": (
-        ["Thanks for nothing, I suppose we'll look again.", "Good luck with that."],
-        [
-            "Thanks for your patience while we looked into this.",
-            "Good luck with the move, and thanks for being with us.",
-        ],
-    ),
-    "tone.curt": (
-        [
-            ("Your bill is correct. Payment is due on Friday.", {}),
-            ("Refund done.", {"channel": "chat"}),
-            ("Your order shipped.", {"channel": "sms", "thread": UPSET}),
-        ],
-        [
-            ("Hi Dana, thanks for your message. Your bill is correct and payment is due on Friday.", {}),
-            (
-                "Webhook deliveries are retried up to 8 times over 24 hours with exponential backoff. If all attempts "
-                "fail, the event is marked as failed in your dashboard and you can replay it from the Events page.",
-                {"channel": "chat"},
-            ),
-            ("No problem at all, Ellie. The exchange is set up.", {"channel": "chat"}),
-            ("Your order has shipped and arrives Friday.", {"channel": "sms"}),
-            ("Sorry for the wait! Your refund is done.", {"channel": "chat"}),
-        ],
-    ),
-    "tone.bare_imperative": (
-        ["Send us the receipt. We will check it.", "Provide your meter reading by Monday."],
-        [
-            "Please send us the receipt and we will check it.",
-            "Hi Dana,\n\nThanks for your message, I'm happy to help. Send us the receipt if you still have it.\n\nSam",
-            "Hi Dana,\n\n- Send the receipt\n- Keep the box\n\nThanks, Sam",
-            ("Your parcel arrives on Friday. Reply STOP to opt out.", {"channel": "sms"}),
-        ],
-    ),
-    "tone.negative_framing": (
-        [
-            "Unfortunately we cannot change the date as we are unable to reach the courier.",
-            "We can't refund it. Unfortunately we are unable to make an exception.",
-        ],
-        [
-            "We can change the date as soon as the courier confirms, which is usually within a day.",
-            "I'm sorry we couldn't deliver on Monday. The new date is Thursday.",
-        ],
-    ),
-    "tone.refusal_no_reason": (
-        ["Hi Dana, we cannot offer a refund. Kind regards, Sam", "Your claim has been declined."],
-        [
-            "We cannot offer a refund because the item was bought more than 30 days ago.",
-            "We can't refund the fee. This is because the booking terms make it non-refundable.",
-            "Your claim has been declined as the damage happened after delivery.",
-        ],
-    ),
-    "tone.shouting": (
-        ["PLEASE DO NOT CALL THIS NUMBER AGAIN.", "You must NOT share your password."],
-        [
-            "Please don't share your PIN or password with anyone.",
-            "Your VAT invoice is attached as a PDF; the reference is INC0012345.",
-            ("Text HELP to 60123 for help with your account.", {"channel": "sms"}),
-        ],
-    ),
-    "tone.exclamations": (
-        ["Your order is on its way!!", "Great news! It's fixed! Enjoy! Thanks!"],
-        ["Great news: your order is on its way!", "Thanks so much for your patience! It's fixed now."],
-    ),
-    "tone.jargon": (
-        ["I've escalated your ticket to tier 2.", "Your router needs new firmware."],
-        [
-            ("Your router needs new firmware.", {"audience": "technical"}),
-            "I've passed your request to our specialist team.",
-        ],
-    ),
-    "tone.promise": (
-        [
-            "I guarantee you'll get a full refund of £850 by tomorrow.",
-            ("The fault will be fixed by tomorrow.", {"now": NOW}),
-            "We will definitely have it with you on Friday.",
-        ],
-        [
-            "We expect the engineer to finish the repair on Friday, and I'll update you then.",
-            ("I'll make sure the credit covers every day from 2 March until the fault is fixed.", {"now": NOW}),
-            "Your kettle comes with a two-year guarantee.",
-            "I'll call you back tomorrow morning with an update.",
-        ],
-    ),
-    "tone.authority": (
-        [
-            "I guarantee you'll get a full refund of £850 by tomorrow.",
-            "As a gesture of goodwill we will credit your account with £75.",
-            ("I'll send the replacement on 20 January.", {"now": NOW}),
-        ],
-        [
-            "I'll refund the £42 delivery charge today.",
-            "Your refund of £850 has been processed and will reach you within 5 working days.",
-            "Your bill of £850 is due on Friday.",
-            "We can't offer a refund of £850, as the order was cancelled after dispatch.",
-            ("I'll send the replacement on 30 November.", {"now": NOW}),
-            ("We will respond within one calendar month, that is by 10 April.", {"now": NOW}),
-            ("From your next billing date on 5 April you'll be charged the full price.", {"now": NOW}),
-            ("If the refund hasn't appeared by 20 March, reply and I'll chase it.", {"now": NOW}),
-        ],
-    ),
-    "tone.referral": (
-        [
-            "I've passed your query to another team.",
-            "You'll need to contact the relevant department.",
-            "I've passed your query to our Billing team.",
-        ],
-        [
-            "I've passed your query to our Billing team, who can correct the direct debit date.",
-            "I've passed your query to our Billing team. They can correct the direct debit date.",
-            "Please contact your energy supplier, Northern Power, about the meter.",
-        ],
-    ),
-}
+# Each rule's examples are declared beside it (checks/tone_rules.py); tests/test_rules.py runs
+# them through the full pipeline, these through tone alone.
+EXAMPLES = {rule.id: (rule.fires, rule.passes) for rule in RULES}
 
 
 def _context(fields: dict) -> Context:
@@ -218,12 +60,12 @@ def rules(report) -> set[str]:
     return {f.rule for f in report.findings if f.check == "tone"}
 
 
-def _case(case) -> tuple[str, dict]:
-    return (case, {}) if isinstance(case, str) else case
+def _case(case: Example) -> tuple[str, dict]:
+    return case.text, dict(case.context)
 
 
 def test_every_rule_has_examples_that_trigger_it_and_that_do_not():
-    assert set(EXAMPLES) == set(RULES)
+    assert set(EXAMPLES) == {rule.id for rule in RULES}
     for rule, (fire, quiet) in EXAMPLES.items():
         assert fire and quiet, rule
 

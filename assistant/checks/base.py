@@ -1,9 +1,8 @@
-"""What every check is: the protocol, its outcome, how it says it cannot run, and the one
-way to build a finding."""
+"""What every check is: the protocol, its outcome and how it says it cannot run. A check's
+findings come from its declared rules (`rules.RuleSet`), never built by hand."""
 
 from __future__ import annotations
 
-import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any, ClassVar, Self
 from ..guide import Section
 from ..model import Context, Finding, Severity
 from ..resources import Resources
+from ..rules import RuleSet, finding_id
 from ..text import Draft, Span
 
 
@@ -39,6 +39,7 @@ class Check(ABC):
     waits_on_io: ClassVar[bool] = False  # True: runs on a worker thread, overlapping the CPU checks
     spacy_pipes: ClassVar[frozenset[str]] = frozenset()  # spaCy components it reads from draft.doc
     Options: ClassVar[type[Section]] = Section
+    rules: ClassVar[RuleSet]  # every rule the check can fire: the only way it builds a finding
 
     @classmethod
     def build(cls, resources: Resources) -> Self:
@@ -61,10 +62,8 @@ def make_finding(
     criteria: Iterable[str] = (),
     details: dict[str, Any] | None = None,
 ) -> Finding:
-    """A finding on `span` of draft.text, or on the whole draft when `span` is None.
-
-    Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
-    check, rule, span and excerpt, so a gate override can name the finding it overrides."""
+    """Transitional, for the checks not yet on declared rules (style, confidentiality):
+    goes when they are."""
     start, end = span if span is not None else (None, None)
     excerpt = draft.text[start:end] if span is not None else ""
     source = draft.to_source(*span) if span is not None else None
@@ -83,8 +82,3 @@ def make_finding(
         source_start=source[0] if source else None,
         source_end=source[1] if source else None,
     )
-
-
-def finding_id(check: str, rule: str, start: int | None, end: int | None, excerpt: str) -> str:
-    key = "\x1f".join((check, rule, str(start), str(end), excerpt))
-    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

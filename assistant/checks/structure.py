@@ -15,20 +15,120 @@ from pydantic import Field
 
 from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Severity
+from ..rules import Rule, RuleSet, examples
 from ..text import Draft
 from . import phrases as P
-from .base import Check, Outcome, make_finding
+from .base import Check, Outcome
 
 _I = re.IGNORECASE
 
-CRITERIA: dict[str, list[str]] = {
-    "structure.greeting_missing": ["DEAL.P11", "DEAL.P12", "DEAL.K16"],
-    "structure.sign_off_missing": ["DEAL.P12", "DEAL.K16", "DEAL.P20"],
-    "structure.next_steps_missing": ["UTIL.P8", "DEAL.P15", "PROBLEMS.P17", "PROBLEMS.P18"],
-    "structure.closing_confirmation_missing": ["DEAL.P25", "DELIVER.P17", "DEAL.K26"],
-    "structure.repeat_request": ["DEAL.P14", "PROBLEMS.K12", "DEAL.K1"],
-}
-RULES = tuple(CRITERIA)
+CLOSING_TICKET = {"ticket": {"closing": True}}
+GAVE_ACCOUNT = {"thread": [{"author": "customer", "text": "Hi, my account number is 40981234 and my bill is wrong."}]}
+GAVE_ORDER = {"thread": [{"author": "customer", "text": "Where is order #48213? It was due Monday."}]}
+GAVE_EMAIL = {"thread": [{"author": "customer", "text": "Please use dana.price@example.com from now on."}]}
+
+RULES = RuleSet(
+    "structure",
+    [
+        Rule(
+            "structure.greeting_missing",
+            Severity.warning,
+            "Replies on this channel open with a greeting. Start with the customer's name.",
+            ("DEAL.P11", "DEAL.P12", "DEAL.K16"),
+            fires=examples(
+                "Your parcel arrives on Friday.\n\nKind regards,\nSam",
+                ("I've checked your account.\n\nBest wishes,\nSam", {"channel": "letter"}),
+            ),
+            passes=examples(
+                "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+                "Good morning Mr Hartley,\n\nYour parcel arrives on Friday.\n\nYours sincerely,\nSam",
+                ("Your parcel arrives on Friday.", {"channel": "chat"}),
+            ),
+        ),
+        Rule(
+            "structure.sign_off_missing",
+            Severity.warning,
+            "Replies on this channel close with a sign-off and your name.",
+            ("DEAL.P12", "DEAL.K16", "DEAL.P20"),
+            ("Kind regards,", "Best wishes,"),
+            fires=examples(
+                "Hi Dana,\n\nYour parcel arrives on Friday.",
+                "Dear Mr Hartley,\n\nYour parcel arrives on Friday. It will come by courier.",
+            ),
+            passes=examples(
+                "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+                "Hi Dana,\n\nYour parcel arrives on Friday.\n\nThanks,\nSam Lee\nCustomer Care",
+                "Hi Dana,\n\nYour parcel arrives on Friday.\n\n-- \nSam Lee | Acme Support",
+                "Dear Mr Novak,\n\nYour data is attached.\n\nYours sincerely,\nAyesha Rahman\nData Protection Officer\n"
+                "Meridian Home",
+                ("Your parcel arrives on Friday.", {"channel": "sms"}),
+            ),
+        ),
+        Rule(
+            "structure.next_steps_missing",
+            Severity.warning,
+            "This reply says what was done but not what happens next. Tell the customer what to expect, "
+            "and when, and anything they need to do.",
+            ("UTIL.P8", "DEAL.P15", "PROBLEMS.P17", "PROBLEMS.P18"),
+            ("You'll receive a confirmation email within 24 hours.",),
+            fires=examples(
+                "Hi Dana,\n\nI have cancelled your order.\n\nKind regards,\nSam",
+                "Hi Dana,\n\nI've raised a fault report for your line.\n\nThanks,\nSam",
+            ),
+            passes=examples(
+                "Hi Dana,\n\nI have cancelled your order. You'll get a confirmation email within the hour.\n\n"
+                "Kind regards,\nSam",
+                "Hi Dana,\n\nI've raised a fault report. An engineer will call you by Friday.\n\nThanks,\nSam",
+                "Hi Dana,\n\nI've sent a secure link to your email address - please set a new password.\n\n"
+                "Thanks,\nSam",
+                "Hi Dana,\n\nYour parcel arrives on Friday.\n\nKind regards,\nSam",
+            ),
+        ),
+        Rule(
+            "structure.closing_confirmation_missing",
+            Severity.warning,
+            "This ticket is being closed: check that the customer needs nothing else before you close it.",
+            ("DEAL.P25", "DELIVER.P17", "DEAL.K26"),
+            ("Is there anything else I can help with?", "If you need anything else, just reply to this email."),
+            fires=examples(("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", CLOSING_TICKET)),
+            passes=examples(
+                (
+                    "Hi Dana,\n\nYour refund has been processed. Is there anything else I can help with?"
+                    "\n\nKind regards,\nSam",
+                    CLOSING_TICKET,
+                ),
+                (
+                    "Hi Dana,\n\nYour refund has been processed. If you need anything else, just reply to this "
+                    "email.\n\nSam",
+                    CLOSING_TICKET,
+                ),
+                ("Hi Dana,\n\nYour refund has been processed.\n\nKind regards,\nSam", {}),
+            ),
+        ),
+        Rule(
+            "structure.repeat_request",
+            Severity.warning,
+            "The customer already gave this detail. Use it rather than asking again; if it did not work, say so.",
+            ("DEAL.P14", "PROBLEMS.K12", "DEAL.K1"),
+            fires=examples(
+                (
+                    "Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam",
+                    GAVE_ACCOUNT,
+                ),
+                ("Hi Dana,\n\nPlease confirm your order number.\n\nThanks,\nSam", GAVE_ORDER),
+                ("Hi Dana,\n\nWhat is your email address?\n\nThanks,\nSam", GAVE_EMAIL),
+            ),
+            passes=examples(
+                ("Hi Dana,\n\nThanks for your account number. I've found the bill.\n\nThanks,\nSam", GAVE_ACCOUNT),
+                (
+                    "Hi Dana,\n\nCould you send me your account number so I can look into this?\n\nThanks,\nSam",
+                    GAVE_ORDER,
+                ),
+                ("Hi Dana,\n\nCould you send me a photo of the damage?\n\nThanks,\nSam", GAVE_ACCOUNT),
+            ),
+        ),
+    ],
+)
 
 
 class ChannelParts(Section):
@@ -117,6 +217,7 @@ class StructureCheck(Check):
     name = "structure"
     spacy_pipes = frozenset({"sentencizer"})  # reads draft.sentences and draft.paragraphs
     Options = StructureOptions
+    rules = RULES
 
     def run(self, draft: Draft, context: Context, options: StructureOptions) -> Outcome:
         lines = [line for _, paragraph in draft.paragraphs for line in paragraph.splitlines() if line.strip()]
@@ -131,11 +232,10 @@ class StructureCheck(Check):
         if parts.greeting and not greeting:
             name, words = context.customer.name, (context.customer.name or "").split()
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "structure.greeting_missing",
-                    Severity.warning,
-                    f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
+                    message=f"Replies on {context.channel.value} open with a greeting. Start with the customer's name.",
                     suggestions=(
                         f"Hi {words[0]}," if words else "Hello,",
                         f"Dear {name}," if words else "Dear customer,",
@@ -144,43 +244,20 @@ class StructureCheck(Check):
             )
         if parts.sign_off and not sign_off:
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "structure.sign_off_missing",
-                    Severity.warning,
-                    f"Replies on {context.channel.value} close with a sign-off and your name.",
-                    suggestions=("Kind regards,", "Best wishes,"),
+                    message=f"Replies on {context.channel.value} close with a sign-off and your name.",
                 )
             )
         actions = list(ACTIONS.finditer(prose))
         next_steps = bool(NEXT_STEPS.search(prose) or P.DATE.search(prose))  # a date says when
         if options.next_steps and actions and not next_steps:
             first = actions[0]
-            findings.append(
-                _finding(
-                    draft,
-                    "structure.next_steps_missing",
-                    Severity.warning,
-                    "This reply says what was done but not what happens next. Tell the customer what to expect, "
-                    "and when, and anything they need to do.",
-                    span=first.span(),
-                    suggestions=("You'll receive a confirmation email within 24 hours.",),
-                )
-            )
+            findings.append(RULES.finding(draft, "structure.next_steps_missing", first.span()))
         closing_confirmed = bool(CLOSING.search(prose))
         if options.closing_confirmation and context.ticket.closing and not closing_confirmed:
-            findings.append(
-                _finding(
-                    draft,
-                    "structure.closing_confirmation_missing",
-                    Severity.warning,
-                    "This ticket is being closed: check that the customer needs nothing else before you close it.",
-                    suggestions=(
-                        "Is there anything else I can help with?",
-                        "If you need anything else, just reply to this email.",
-                    ),
-                )
-            )
+            findings.append(RULES.finding(draft, "structure.closing_confirmation_missing"))
         findings.extend(_repeat_requests(draft, context, prose))
         metrics: dict[str, Any] = {
             "greeting": greeting,
@@ -208,37 +285,14 @@ def _repeat_requests(draft: Draft, context: Context, prose: str) -> list[Finding
                 continue
             where = "in an earlier message" if found is not None else "on the ticket"
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "structure.repeat_request",
-                    Severity.warning,
-                    f"The customer already gave their {kind} {where}. Use it rather than asking again; "
+                    (sentence.start, sentence.end),
+                    message=f"The customer already gave their {kind} {where}. Use it rather than asking again; "
                     "if it did not work, say so.",
-                    span=(sentence.start, sentence.end),
-                    kind=kind,
                     suggestions=(f"Thanks for your {kind}.",),
+                    kind=kind,
                 )
             )
     return findings
-
-
-def _finding(
-    draft: Draft,
-    rule: str,
-    severity: Severity,
-    message: str,
-    span: tuple[int, int] | None = None,
-    suggestions: tuple[str, ...] = (),
-    **details: Any,
-) -> Finding:
-    return make_finding(
-        draft,
-        check="structure",
-        rule=rule,
-        severity=severity,
-        message=message,
-        span=span,
-        suggestions=suggestions,
-        criteria=CRITERIA[rule],
-        details=details,
-    )

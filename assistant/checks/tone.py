@@ -31,26 +31,8 @@ from ..model import Audience, Author, Channel, Context, Finding, Severity
 from ..promises import NUMBER_WORDS
 from ..text import Draft
 from . import phrases as P
-from .base import Check, Outcome, make_finding
-
-# Criteria each rule cites (standards/CRITERIA.md).
-CRITERIA: dict[str, list[str]] = {
-    "tone.empathy_missing": ["DEAL.P21", "PROBLEMS.P7", "PROBLEMS.K3", "UTIL.K10"],
-    "tone.blame": ["UTIL.P9", "UTIL.K2", "PROBLEMS.K9", "PROBLEMS.P6"],
-    "tone.condescension": ["UTIL.K2", "PROBLEMS.K9", "DEAL.P20"],
-    "tone.sarcasm": ["UTIL.K2", "PROBLEMS.K9", "DEAL.P20"],
-    "tone.curt": ["DEAL.P11", "DEAL.P20", "RELATE.K8", "UTIL.K2"],
-    "tone.bare_imperative": ["RELATE.K8", "UTIL.K2", "DEAL.P20"],
-    "tone.negative_framing": ["PROBLEMS.K11", "UTIL.K6", "RELATE.K8"],
-    "tone.refusal_no_reason": ["UTIL.P7", "UTIL.K6"],
-    "tone.shouting": ["DEAL.P20", "DEAL.K10", "UTIL.K2"],
-    "tone.exclamations": ["DEAL.P20", "DEAL.K10", "DEAL.P12"],
-    "tone.jargon": ["DEAL.K11", "DEAL.P13", "DEAL.P3"],
-    "tone.promise": ["PROBLEMS.P18", "DELIVER.P13", "UTIL.K6", "DEAL.K9"],
-    "tone.authority": ["UTIL.P10", "UTIL.K7", "UTIL.K14", "RELATE.K15", "PROBLEMS.K2"],
-    "tone.referral": ["DELIVER.P16", "UTIL.K14", "PROBLEMS.P19"],
-}
-RULES = tuple(CRITERIA)
+from .base import Check, Outcome
+from .tone_rules import RULES
 
 MoneyKind = Literal["refund", "goodwill", "discount"]
 
@@ -340,6 +322,7 @@ class ToneCheck(Check):
     name = "tone"
     spacy_pipes = frozenset({"sentencizer"})  # reads draft.sentences only
     Options = ToneOptions
+    rules = RULES
 
     def __init__(self) -> None:
         analyzer = SentimentIntensityAnalyzer()  # the lexicon ships in the package: no download
@@ -397,28 +380,10 @@ class _Review:
         self.findings: list[Finding] = []
         self.negative_framing = 0
 
-    def add(
-        self,
-        rule: str,
-        severity: Severity,
-        message: str,
-        span: Span | None = None,
-        suggestions: tuple[str, ...] | list[str] = (),
-        **details: Any,
-    ) -> None:
-        self.findings.append(
-            make_finding(
-                self.draft,
-                check="tone",
-                rule=rule,
-                severity=severity,
-                message=message,
-                span=span,
-                suggestions=suggestions,
-                criteria=CRITERIA[rule],
-                details=details,
-            )
-        )
+    def add(self, rule: str, span: Span | None = None, **details: Any) -> None:
+        """A finding of one of tone's declared rules; `details` may hold `severity`,
+        `message` and `suggestions` where this case says better than the rule's own."""
+        self.findings.append(RULES.finding(self.draft, rule, span, **details))
 
     def each(self):
         for sentence, features in zip(self.sentences, self.features, strict=True):
@@ -426,23 +391,10 @@ class _Review:
 
     # -- blame, condescension, sarcasm -------------------------------------------
     def phrases(self) -> None:
-        messages = {
-            "tone.blame": "This puts the customer in the wrong. Restate the point without blame: the customer "
-            "may have missed it, and saying so again helps nobody.",
-            "tone.condescension": "This can read as talking down to the customer. Leave it out or say it plainly.",
-            "tone.sarcasm": "This can read as sarcastic in writing, where tone of voice is lost. "
-            "Say what you mean plainly.",
-        }
         for offset, f in self.each():
             for start, end, index in f.phrases:
                 phrase = P.PHRASES[index]
-                self.add(
-                    phrase.rule,
-                    Severity.warning,
-                    messages[phrase.rule],
-                    (offset + start, offset + end),
-                    phrase.suggestions,
-                )
+                self.add(phrase.rule, (offset + start, offset + end), suggestions=phrase.suggestions)
 
     # -- empathy and curtness --------------------------------------------------
     def empathy(self, upset: bool, mood: Mood) -> None:
@@ -451,11 +403,9 @@ class _Review:
         why = ", ".join(c.replace("_", " ") for c in mood.cues) or "negative wording"
         self.add(
             "tone.empathy_missing",
-            Severity.warning if set(mood.cues) & SAYS_UPSET else Severity.suggestion,
-            f"The customer sounds upset ({why}), and this reply does not acknowledge it. "
+            severity=Severity.warning if set(mood.cues) & SAYS_UPSET else Severity.suggestion,
+            message=f"The customer sounds upset ({why}), and this reply does not acknowledge it. "
             "Start by recognising how they feel or apologising for what went wrong.",
-            None,
-            ("I'm sorry for the trouble this has caused.", "I understand how frustrating this must be."),
             upset=round(mood.upset, 3),
             cues=list(mood.cues),
         )
@@ -474,11 +424,7 @@ class _Review:
             greeting = f"Hi {name[0]}," if name else "Hello,"
             self.add(
                 "tone.curt",
-                Severity.warning,
-                "This reply has no greeting, thanks or friendly word and can read as cold. "
-                "Open warmly and close with an offer of further help.",
-                None,
-                (greeting, "Thanks for getting in touch.", "I hope this helps."),
+                suggestions=(greeting, "Thanks for getting in touch.", "I hope this helps."),
                 channel=context.channel.value,
             )
         if courteous >= 2 and not upset:
@@ -488,10 +434,8 @@ class _Review:
                 text = self.draft.text[sentence.start : sentence.end]
                 self.add(
                     "tone.bare_imperative",
-                    Severity.suggestion,
-                    "A bare instruction can sound like an order. Ask instead.",
                     (sentence.start, sentence.end),
-                    (f"Please {text[0].lower()}{text[1:]}",),
+                    suggestions=(f"Please {text[0].lower()}{text[1:]}",),
                 )
 
     # -- negative framing and refusals -------------------------------------------
@@ -505,11 +449,8 @@ class _Review:
                 turn = f.turnaround or (self.features[last].turnaround if last != i else None)
                 self.add(
                     "tone.negative_framing",
-                    Severity.suggestion,
-                    "Several negatives in a row (unfortunately, cannot, unable...). Say what you can do, "
-                    "and when, rather than what you cannot.",
                     (sentence.start, end),
-                    (turn,) if turn else (),
+                    suggestions=(turn,) if turn else (),
                     negatives=f.negatives if last == i else pair,
                 )
                 self.negative_framing += 1
@@ -519,13 +460,7 @@ class _Review:
                     self.features[max(0, i - 1) : i] + self.features[i + 1 : i + 2]
                 )  # a reason just before or after
                 if not any(other.reason for other in around):
-                    self.add(
-                        "tone.refusal_no_reason",
-                        Severity.warning,
-                        "This says no without saying why. Explain the reason (the policy, the rule, what it "
-                        "protects) and, where you can, what you can do instead.",
-                        (sentence.start, sentence.end),
-                    )
+                    self.add("tone.refusal_no_reason", (sentence.start, sentence.end))
 
     # -- shouting and exclamations ---------------------------------------------
     def shouting(self) -> None:
@@ -534,11 +469,12 @@ class _Review:
                 text = self.draft.text[offset + start : offset + end]
                 self.add(
                     "tone.shouting",
-                    Severity.warning if is_run else Severity.suggestion,
-                    "Capitals read as shouting. Use ordinary case"
-                    + ("." if is_run else "; to stress a word, put it in bold or rephrase."),
                     (offset + start, offset + end),
-                    (text.capitalize() if is_run else text.lower(),),
+                    severity=Severity.warning if is_run else Severity.suggestion,
+                    message=None
+                    if is_run
+                    else "Capitals read as shouting. Use ordinary case; to stress a word, put it in bold or rephrase.",
+                    suggestions=(text.capitalize() if is_run else text.lower(),),
                 )
 
     def exclamations(self, limit: int) -> None:
@@ -546,22 +482,16 @@ class _Review:
         for (offset, f), sentence in zip(self.each(), self.sentences, strict=True):
             for start, end in f.exclamation_runs:
                 run = self.draft.text[offset + start : offset + end]
-                self.add(
-                    "tone.exclamations",
-                    Severity.suggestion,
-                    "Repeated punctuation reads as shouting or sarcasm. One mark is enough.",
-                    (offset + start, offset + end),
-                    ("?" if "?" in run else "!",),
-                )
+                self.add("tone.exclamations", (offset + start, offset + end), suggestions=("?" if "?" in run else "!",))
             before = total
             total += f.exclamations
             if before <= limit < total:
                 self.add(
                     "tone.exclamations",
-                    Severity.suggestion,
-                    f"More than {limit} exclamation marks in one reply can sound over-excited or insincere. "
-                    "Keep one where it matters.",
                     (sentence.start, sentence.end),
+                    message=f"More than {limit} exclamation marks in one reply can sound over-excited or insincere. "
+                    "Keep one where it matters.",
+                    suggestions=(),
                     count=total,
                     limit=limit,
                 )
@@ -580,10 +510,9 @@ class _Review:
             term, plain = by_key[m.group().lower()]
             self.add(
                 "tone.jargon",
-                Severity.suggestion,
-                f"'{m.group()}' may mean nothing to this customer. Say '{plain}' instead.",
                 m.span(),
-                (plain,),
+                message=f"'{m.group()}' may mean nothing to this customer. Say '{plain}' instead.",
+                suggestions=(plain,),
                 term=term,
             )
 
@@ -594,14 +523,7 @@ class _Review:
         for (offset, f), sentence in zip(self.each(), self.sentences, strict=True):
             text = self.draft.text[sentence.start : sentence.end]
             for start, end in f.absolute:
-                self.add(
-                    "tone.promise",
-                    Severity.warning,
-                    "This is a promise the organisation may not be able to keep. Say what will happen next "
-                    "and what you expect, without guaranteeing it.",
-                    (offset + start, offset + end),
-                    ("we expect", "we aim to"),
-                )
+                self.add("tone.promise", (offset + start, offset + end))
             if f.commits and not f.done:
                 for start, end, amount, currency in f.money:
                     self._money(authority, f, (offset + start, offset + end), amount, currency)
@@ -614,11 +536,10 @@ class _Review:
                     if outcomes is not None and outcomes.search(text[max(0, start - 60) : end + 40]):
                         self.add(
                             "tone.promise",
-                            Severity.warning,
-                            "This promises when something outside your control will happen. Tell the customer "
-                            "the next step and when you will update them instead.",
                             span,
-                            ("we will update you by",),
+                            message="This promises when something outside your control will happen. Tell the "
+                            "customer the next step and when you will update them instead.",
+                            suggestions=("we will update you by",),
                             days=days,
                         )
                     elif (
@@ -626,12 +547,10 @@ class _Review:
                     ):
                         self.add(
                             "tone.authority",
-                            Severity.blocker,
-                            f"This commits to a date {days} days ahead; agents may commit up to "
+                            span,
+                            message=f"This commits to a date {days} days ahead; agents may commit up to "
                             f"{authority.max_commit_days} days. Check with {authority.escalate_to} before "
                             "promising it.",
-                            span,
-                            (),
                             days=days,
                             max_commit_days=authority.max_commit_days,
                             escalate_to=authority.escalate_to,
@@ -648,12 +567,10 @@ class _Review:
             return
         self.add(
             "tone.authority",
-            Severity.blocker,
-            f"A {kind} of {amount:,.2f} {currency} is beyond the {limit:,.2f} {currency} an agent may commit to. "
-            f"Do not promise it: pass the case to {authority.escalate_to} and tell the customer who will "
-            "decide and when they will hear.",
             span,
-            (),
+            message=f"A {kind} of {amount:,.2f} {currency} is beyond the {limit:,.2f} {currency} an agent may "
+            f"commit to. Do not promise it: pass the case to {authority.escalate_to} and tell the customer who "
+            "will decide and when they will hear.",
             kind=kind,
             amount=amount,
             currency=currency,
@@ -664,13 +581,7 @@ class _Review:
     def referrals(self) -> None:
         for i, (offset, f) in enumerate(self.each()):
             for start, end in f.referrals:
-                self.add(
-                    "tone.referral",
-                    Severity.warning,
-                    "Say who you are passing the customer to (the team or organisation by name) and why, "
-                    "so they know what happens next.",
-                    (offset + start, offset + end),
-                )
+                self.add("tone.referral", (offset + start, offset + end))
             if f.handover is None or f.referrals or f.handover_reason:
                 continue
             if i + 1 < len(self.features) and self.features[i + 1].handover_reason:
@@ -678,11 +589,11 @@ class _Review:
             start, end = f.handover
             self.add(
                 "tone.referral",
-                Severity.suggestion,
-                "Say why you are passing this on (what that team can do that you cannot), so the customer "
-                "knows it is progress and not a brush-off.",
                 (offset + start, offset + end),
-                ("who can", "as they handle"),
+                severity=Severity.suggestion,
+                message="Say why you are passing this on (what that team can do that you cannot), so the customer "
+                "knows it is progress and not a brush-off.",
+                suggestions=("who can", "as they handle"),
             )
 
     # -- scores ------------------------------------------------------------------

@@ -13,8 +13,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..criteria import criteria
 from .charts import bar_chart, line_chart
-from .criteria import criteria
 from .highlight import highlighted
 from .history import BadRow
 from .results import AuditedRow

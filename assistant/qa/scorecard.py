@@ -18,9 +18,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from ..criteria import criteria
 from ..guide import Section
 from ..model import Severity
-from .criteria import criteria
 
 DEFAULT = Path(__file__).with_name("default_scorecard.yaml")
 _RULE_PATTERN = re.compile(r"^[a-z_]+(\.[\w.*?\[\]-]+)?$")

@@ -21,11 +21,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..criteria import criteria
 from ..model import Channel, Verdict
 from ..qa import records
 from ..qa.aggregates import GroupBy
 from ..qa.charts import bar_chart, line_chart
-from ..qa.criteria import criteria
 from ..qa.highlight import highlighted
 from ..qa.reviews import ReviewRefused, ScorecardChanged, scorecard_for, submit
 from ..services import Services

@@ -27,8 +27,8 @@ sys.path.insert(0, str(PROJECT))
 from assistant.checks import guide_sections  # noqa: E402
 from assistant.checks.structure import RULES as STRUCTURE_RULES  # noqa: E402
 from assistant.checks.structure import StructureCheck  # noqa: E402
-from assistant.checks.tone import RULES as TONE_RULES  # noqa: E402
 from assistant.checks.tone import ToneCheck  # noqa: E402
+from assistant.checks.tone_rules import RULES as TONE_RULES  # noqa: E402
 from assistant.guide import load_guides  # noqa: E402
 from assistant.model import Context  # noqa: E402
 from assistant.nlp import load_nlp  # noqa: E402
@@ -99,7 +99,7 @@ def _ratio(a: int, b: int) -> str:
 
 def table(tp: Counter, fp: Counter, fn: Counter) -> str:
     lines = ["| rule | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
-    for rule in list(TONE_RULES) + list(STRUCTURE_RULES):
+    for rule in [r.id for r in TONE_RULES] + [r.id for r in STRUCTURE_RULES]:
         lines.append(
             f"| `{rule}` | {tp[rule]} | {fp[rule]} | {fn[rule]} | "
             f"{_ratio(tp[rule], tp[rule] + fp[rule])} | {_ratio(tp[rule], tp[rule] + fn[rule])} |"

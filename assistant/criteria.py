@@ -1,5 +1,5 @@
 """The criteria of the five customer-service standards, by id (`DEAL.P12`): read once
-from CRITERIA.md beside this module (a copy of the index in the shared standards), so a
+from CRITERIA.md beside this module (a copy of the index in the shared standards), so a rule or a
 scorecard can be validated against it and a page can show what a cited id says."""
 
 from __future__ import annotations
