@@ -146,12 +146,11 @@ def _store_migrate(args: argparse.Namespace) -> int:
 
 
 def _store_purge(args: argparse.Namespace) -> int:
-    from .checks import guide_sections
+    from .checks import load_guides
     from .gate import purge_expired
-    from .guide import load_guides
 
     settings = Settings()
-    guides = load_guides(settings.guides_dir, guide_sections(), settings.extra_guides)
+    guides = load_guides(settings.guides_dir, settings.extra_guides)
     store = open_store(settings)
     try:
         purged = purge_expired(store, guides)

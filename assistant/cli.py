@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, AdminError) as exc:
         print(f"tactful: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `tactful rules | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     lt.add_argument("--heap", help="Java heap, e.g. 1g (default: TACTFUL_LANGUAGETOOL_HEAP)")
     lt.add_argument("--run-dir", type=Path, help="where its log, pid and state files go (default: var/)")
     lt.set_defaults(run=_languagetool)
+
+    rules = commands.add_parser("rules", help="list every rule the checks can fire, with its criteria and an example")
+    rules.add_argument("--check", help="only this check's rules")
+    rules.add_argument("--json", action="store_true", help="print them as JSON (as GET /v1/rules does)")
+    rules.set_defaults(run=_rules)
 
     guides = commands.add_parser("guides", help="style guides: validate them")
     guides.add_argument("action", choices=["lint"])
@@ -217,13 +225,13 @@ def _summary(report: Report) -> str:
 def _guides(args: argparse.Namespace) -> int:
     """Load the guides (and the folder given) as the service would; print each problem
     as file:line: field: what is wrong. Exit 1 when any guide fails."""
-    from .checks import guide_sections
-    from .guide import GuideError, load_guides
+    from .checks import load_guides
+    from .guide import GuideError
 
     settings = Settings()
     extra = [*settings.extra_guides, *([args.path] if args.path else [])]
     try:
-        guides = load_guides(settings.guides_dir, guide_sections(), extra)
+        guides = load_guides(settings.guides_dir, extra)
     except GuideError as exc:
         print(str(exc))
         return EXIT_BLOCK
@@ -231,6 +239,24 @@ def _guides(args: argparse.Namespace) -> int:
     for guide_id in shown:
         rules = guides[guide_id].sections["style"].rules
         print(f"{guide_id}: ok ({len(rules)} style rules)")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .api.rules import rule_info
+    from .checks import every_rule
+
+    rules = [rule for rule in every_rule() if args.check in (None, rule.check)]
+    if not rules:
+        raise BadInput(f"no check named {args.check!r}; see `tactful rules`")
+    if args.json:
+        print(json.dumps([rule_info(rule).model_dump(mode="json") for rule in rules], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max(len(rule.id) for rule in rules)
+    for rule in rules:
+        example = " ".join(rule.fires[0].text.split())
+        print(f"{rule.id:<{width}}  {rule.severity.value:<10}  {', '.join(rule.criteria)}")
+        print(f"{'':<{width}}  e.g. {example[:100]}{'…' if len(example) > 100 else ''}")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ top-level key is a section owned by the check of that name, which validates it."
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -62,7 +62,7 @@ class Guide(BaseModel):
     )
     rules: dict[str, RuleSetting] = Field(
         default_factory=dict,
-        description="rule id (or a family, e.g. grammar.*) -> severity or off, for every check alike",
+        description="rule id (grammar.THEIR_IS), or <check>.* for all of a check's -> severity or off",
     )
     sections: dict[str, Any] = Field(default_factory=dict, description="check name -> its validated Options")
 
@@ -71,10 +71,16 @@ _OWN_FIELDS = set(Guide.model_fields) - {"sections"}
 SectionModels = Mapping[str, type[Section]]
 
 
-def load_guides(folder: Path, sections: SectionModels, extra: Sequence[Path] = ()) -> dict[str, Guide]:
+def load_guides(
+    folder: Path,
+    sections: SectionModels,
+    extra: Sequence[Path] = (),
+    is_rule: Callable[[str], bool] = lambda rule_id: True,
+) -> dict[str, Guide]:
     """Every guide under `folder`, and each guide folder in `extra` (anywhere on disk; it
     may extend a guide under `folder`), with `extends` resolved (child values win), each
-    section validated by the model of the check that owns it."""
+    section validated by the model of the check that owns it, and every id in `rules:`
+    one that `is_rule` knows."""
     raw: dict[str, dict[str, Any]] = {}
     paths: dict[str, Path] = {}
     for path in [*sorted(folder.glob("*/guide.yaml")), *(Path(p) / "guide.yaml" for p in extra)]:
@@ -84,7 +90,13 @@ def load_guides(folder: Path, sections: SectionModels, extra: Sequence[Path] = (
         paths[path.parent.name] = path
     if not raw:
         raise GuideError(f"No style guides found in {folder} (expected <id>/guide.yaml).")
-    return {guide_id: _build(guide_id, raw, paths[guide_id], sections) for guide_id in raw}
+    guides = {guide_id: _build(guide_id, raw, paths[guide_id], sections) for guide_id in raw}
+    for guide_id, guide in guides.items():
+        unknown = sorted(rule_id for rule_id in guide.rules if not is_rule(rule_id))
+        if unknown:
+            listed = ", ".join(unknown)
+            raise GuideError(f"{paths[guide_id]}: rules: unknown rule id(s) {listed} (see `tactful rules`).")
+    return guides
 
 
 def _prepare(data: dict[str, Any], folder: Path, sections: SectionModels) -> dict[str, Any]:

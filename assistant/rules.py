@@ -100,10 +100,12 @@ class RuleSet:
         message: str | None = None,
         severity: Severity | None = None,
         suggestions: Iterable[str] | None = None,
+        also_cites: Iterable[str] = (),
         **details: Any,
     ) -> Finding:
         """A finding of a declared rule on `span` of draft.text (None: the whole draft),
-        with the rule's severity, message and suggestions unless this one says better.
+        with the rule's severity, message and suggestions unless this one says better, and
+        its criteria (plus `also_cites`, where this case touches one more).
 
         Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
         check, rule, span and excerpt, so a gate override can name the finding it overrides."""
@@ -121,7 +123,7 @@ class RuleSet:
             end=end,
             excerpt=excerpt,
             suggestions=list(rule.suggestions if suggestions is None else suggestions),
-            criteria=list(rule.criteria),
+            criteria=list(dict.fromkeys([*rule.criteria, *also_cites])),
             details=details,
             source_start=source[0] if source else None,
             source_end=source[1] if source else None,

@@ -12,10 +12,10 @@ from pathlib import Path
 from spacy.language import Language
 
 from . import languagetool_server
-from .checks import build_checks, guide_sections
+from .checks import build_checks, load_guides
 from .drafting.library import LiveLibrary
 from .gate import Gate
-from .guide import Guide, GuideError, load_guides
+from .guide import Guide, GuideError
 from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
@@ -63,7 +63,7 @@ class Services:
 
 def guides_for(settings: Settings) -> dict[str, Guide]:
     """The style guides as the service loads them, each section validated."""
-    return load_guides(settings.guides_dir, guide_sections(), settings.extra_guides)
+    return load_guides(settings.guides_dir, settings.extra_guides)
 
 
 def build_services(settings: Settings | None = None) -> Services:

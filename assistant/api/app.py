@@ -13,7 +13,7 @@ from ..services import Services, build_services
 from ..settings import PROJECT_ROOT, Settings
 from ..web import pages
 from ..web import qa as qa_pages
-from . import drafting, guides, keys, problems, qa, redact, routes, sends, triage
+from . import drafting, guides, keys, problems, qa, redact, routes, rules, sends, triage
 from .admission import Admission
 from .body import BodyLimit, body_limit
 from .cors import HostOrigins
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(routes.router)
     app.include_router(triage.router)
     app.include_router(guides.router)
+    app.include_router(rules.router)
     app.include_router(drafting.router)
     app.include_router(redact.router)
     app.include_router(sends.router)

@@ -15,11 +15,107 @@ from pydantic import Field
 
 from ..guide import RegexPattern, Section
 from ..model import Channel, Context, Finding, Severity
-from ..text import Draft, Span
-from .base import Check, Outcome, make_finding
+from ..rules import Rule, RuleSet, examples
+from ..text import Draft
+from .base import Check, Outcome
 
-CONVENTIONS = ["DEAL.K16", "DEAL.P12"]  # the channel's conventions; the organisation's format
-CONCISE = ["DEAL.K23", "DEAL.K16"]  # concise messages on social media and portals
+CONVENTIONS = ("DEAL.K16", "DEAL.P12")  # the channel's conventions; the organisation's format
+CONCISE = ("DEAL.K23", "DEAL.K16")  # concise messages on social media and portals
+SMS = {"channel": "sms"}
+SMS_200 = (
+    "Hi Dana, your engineer is booked for Thursday 26 November between 8am and 12pm. They will call "
+    "about 30 minutes before they arrive. Reply YES to confirm the slot. Thanks, Sam."
+)
+SIGNED = "Hi Dana,\n\n{}\n\nKind regards,\nSam"
+RULES = RuleSet(
+    "channels",
+    [
+        Rule(
+            "channels.sms_length",
+            Severity.suggestion,  # over the guide's preferred segments; a warning over its maximum
+            "This SMS takes more segments than the guide allows: cut it down or move the detail to email.",
+            CONCISE,
+            fires=examples((SMS_200, SMS)),
+            passes=examples(("Hi Dana, your engineer is booked for Thursday 8am-12pm. Reply YES to confirm.", SMS)),
+        ),
+        Rule(
+            "channels.sms_encoding",
+            Severity.suggestion,
+            "A character not in the SMS alphabet makes this text cost more segments: use plain quotes and dashes.",
+            CONCISE,
+            fires=examples(("We’ll call about 30 minutes before we arrive; please make sure someone is at home.", SMS)),
+            passes=examples(
+                ("We'll call about 30 minutes before we arrive; please make sure someone is at home.", SMS)
+            ),
+        ),
+        Rule(
+            "channels.length",
+            Severity.warning,
+            "This reply is longer than the channel allows: cut it, or move the conversation to a private channel.",
+            CONCISE,
+            fires=examples(("Thanks for waiting. " * 16, {"channel": "social_public"})),
+            passes=examples(("Thanks for waiting. " * 12, {"channel": "social_public"})),
+        ),
+        Rule(
+            "channels.link",
+            Severity.warning,
+            "Links are not sent on this channel under this guide (customers are told we never send them, to "
+            "protect them from phishing). Give directions instead.",
+            CONVENTIONS,
+            fires=examples(("Track it at https://track.example.com/AB12 today.", SMS)),
+            passes=examples(("Track it at https://track.example.com/AB12 today.", {"channel": "chat"})),
+        ),
+        Rule(
+            "channels.html",
+            Severity.suggestion,
+            "This channel shows plain text: bold, lists, tables and links in the markup will not come through. "
+            "Write it as plain text.",
+            CONVENTIONS,
+            fires=examples(("<p>Your refund is <b>on its way</b>.</p>", {"channel": "chat", "format": "html"})),
+            passes=examples(
+                ("<p>Hi Dana,</p><p>Your refund is on its way.</p><p>Kind regards,<br>Sam</p>", {"format": "html"})
+            ),
+        ),
+        Rule(
+            "channels.greeting",
+            Severity.suggestion,
+            "Replies on this channel open with a greeting, e.g. “Hi Dana,”.",
+            CONVENTIONS,
+            fires=examples("Your refund of £40 is on its way.\n\nKind regards,\nSam"),
+            passes=examples(SIGNED.format("Your refund of £40 is on its way.")),
+        ),
+        Rule(
+            "channels.sign_off",
+            Severity.suggestion,
+            "Replies on this channel close with a sign-off and your name, e.g. “Kind regards, Sam”.",
+            CONVENTIONS,
+            fires=examples("Hi Dana,\n\nYour refund of £40 is on its way."),
+            passes=examples(SIGNED.format("Your refund of £40 is on its way.")),
+        ),
+        Rule(
+            "channels.emoji",
+            Severity.suggestion,  # where the guide discourages emoji; a warning where it does not allow them
+            "Emoji are best left out on this channel under this guide: say it in words.",
+            CONVENTIONS,
+            ("",),
+            fires=examples(("Your parcel is on its way 🎉", SMS)),
+            passes=examples(
+                ("Your parcel is on its way 🎉", {"channel": "chat"}), ("Your parcel is on its way ©", SMS)
+            ),
+        ),
+        Rule(
+            "channels.attachment",
+            Severity.warning,
+            "The reply mentions an attachment, but nothing is attached. Attach the file, or reword.",
+            CONVENTIONS,
+            fires=examples((SIGNED.format("I've attached the returns label."), {"attachments": []})),
+            passes=examples(
+                (SIGNED.format("I've attached the returns label."), {"attachments": ["returns-label.pdf"]}),
+                SIGNED.format("I've attached the returns label."),
+            ),
+        ),
+    ],
+)
 
 # 3GPP TS 23.038: the GSM 7-bit default alphabet, and its extension table (two septets each).
 GSM7_BASIC = frozenset(
@@ -111,6 +207,7 @@ def _any_of(patterns: list[str], frame: str) -> re.Pattern[str]:
 class ChannelsCheck(Check):
     name = "channels"
     Options = ChannelsOptions
+    rules = RULES
 
     def run(self, draft: Draft, context: Context, options: ChannelsOptions) -> Outcome:
         rules = options.rules(context.channel)
@@ -129,32 +226,30 @@ class ChannelsCheck(Check):
             findings.extend(_link_findings(draft, context))
         if not rules.html and draft.format == "html":
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "channels.html",
-                    Severity.suggestion,
-                    f"{_label(context.channel)} shows plain text: bold, lists, tables and links in the markup "
+                    message=f"{_label(context.channel)} shows plain text: bold, lists, tables and links in the markup "
                     "will not come through. Write it as plain text.",
                 )
             )
         typed = bool(draft.own_text.strip())  # nothing typed yet: nothing to greet or sign off
         if rules.greeting and typed and not _has_greeting(draft, options):
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "channels.greeting",
-                    Severity.suggestion,
-                    f"{_label(context.channel)} replies open with a greeting, e.g. “Hi Dana,”.",
+                    message=f"{_label(context.channel)} replies open with a greeting, e.g. “Hi Dana,”.",
                     suggestions=[f"Hi {context.customer.name.split()[0]}," if context.customer.name else "Hello,"],
                 )
             )
         if rules.sign_off and typed and not _has_sign_off(draft, options):
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "channels.sign_off",
-                    Severity.suggestion,
-                    f"{_label(context.channel)} replies close with a sign-off and your name, e.g. “Kind regards, Sam”.",
+                    message=f"{_label(context.channel)} replies close with a sign-off and your name, "
+                    "e.g. “Kind regards, Sam”.",
                     suggestions=[f"Kind regards,\n{context.agent.name}" if context.agent.name else "Kind regards,"],
                 )
             )
@@ -216,15 +311,15 @@ def _sms_findings(draft: Draft, sms: dict, rules: ChannelRules) -> list[Finding]
         )
         allows = "allows" if over_max else "prefers"
         findings.append(
-            _finding(
+            RULES.finding(
                 draft,
                 "channels.sms_length",
-                Severity.warning if over_max else Severity.suggestion,
-                f"This SMS is {len(text)} characters: {sms['segments']} segments in {sms['encoding']}{why}; "
+                severity=Severity.warning if over_max else Severity.suggestion,
+                message=f"This SMS is {len(text)} characters: {sms['segments']} segments in {sms['encoding']}{why}; "
                 f"the guide {allows} {limit}. Each segment is billed, and long texts can arrive in pieces: "
                 "cut it down or move the detail to email.",
-                criteria=CONCISE,
-                details=sms | {"limit": limit},
+                **sms,
+                limit=limit,
             )
         )
     if foreign:
@@ -234,21 +329,17 @@ def _sms_findings(draft: Draft, sms: dict, rules: ChannelRules) -> list[Finding]
             first = foreign[0]
             chars = "".join(dict.fromkeys(text[i] for i in foreign))
             findings.append(
-                _finding(
+                RULES.finding(
                     draft,
                     "channels.sms_encoding",
-                    Severity.suggestion,
-                    f"{chars} {'is' if len(chars) == 1 else 'are'} not in the SMS alphabet, so this text goes as "
-                    f"UCS-2 in {sms['segments']} segments; with plain quotes and dashes it would take "
+                    (offset + first, offset + first + 1),
+                    message=f"{chars} {'is' if len(chars) == 1 else 'are'} not in the SMS alphabet, so this text "
+                    f"goes as UCS-2 in {sms['segments']} segments; with plain quotes and dashes it would take "
                     f"{plain['segments']}.",
-                    span=(offset + first, offset + first + 1),
                     suggestions=[GSM7_TWINS[text[first]]],
-                    criteria=CONCISE,
-                    details={
-                        "characters": list(chars),
-                        "segments_now": sms["segments"],
-                        "segments_plain": plain["segments"],
-                    },
+                    characters=list(chars),
+                    segments_now=sms["segments"],
+                    segments_plain=plain["segments"],
                 )
             )
     return findings
@@ -279,14 +370,14 @@ def _x_weight(text: str) -> int:
 def _length_finding(draft: Draft, context: Context, rules: ChannelRules, length: int) -> Finding:
     limit = rules.max_chars or 0
     counted = " as X counts them (a link is 23)" if rules.counting == "x" else ""
-    return _finding(
+    return RULES.finding(
         draft,
         "channels.length",
-        Severity.warning,
-        f"This {_label(context.channel, lower=True)} reply is {length} characters{counted}; the limit is {limit}. "
-        f"Cut {length - limit} or more, or move the conversation to a private channel.",
-        criteria=CONCISE,
-        details={"length": length, "max_chars": limit, "counting": rules.counting},
+        message=f"This {_label(context.channel, lower=True)} reply is {length} characters{counted}; "
+        f"the limit is {limit}. Cut {length - limit} or more, or move the conversation to a private channel.",
+        length=length,
+        max_chars=limit,
+        counting=rules.counting,
     )
 
 
@@ -295,14 +386,13 @@ def _length_finding(draft: Draft, context: Context, rules: ChannelRules, length:
 
 def _link_findings(draft: Draft, context: Context) -> list[Finding]:
     return [
-        _finding(
+        RULES.finding(
             draft,
             "channels.link",
-            Severity.warning,
-            f"Links are not sent on {_label(context.channel, lower=True)} under this guide (customers are told "
+            match.span(),
+            message=f"Links are not sent on {_label(context.channel, lower=True)} under this guide (customers are told "
             "we never send them, to protect them from phishing). Give directions instead, e.g. "
             "“open the app and choose Orders”.",
-            span=match.span(),
         )
         for match in LINK.finditer(draft.own_text)
     ]
@@ -327,13 +417,12 @@ def _emoji_findings(draft: Draft, context: Context, policy: EmojiPolicy) -> list
     severity = Severity.warning if policy == "not_allowed" else Severity.suggestion
     verb = "are not used" if policy == "not_allowed" else "are best left out"
     return [
-        _finding(
+        RULES.finding(
             draft,
             "channels.emoji",
-            severity,
-            f"Emoji {verb} on {_label(context.channel, lower=True)} under this guide: say it in words.",
-            span=match.span(),
-            suggestions=[""],
+            match.span(),
+            severity=severity,
+            message=f"Emoji {verb} on {_label(context.channel, lower=True)} under this guide: say it in words.",
         )
         for match in EMOJI.finditer(draft.own_text)
     ]
@@ -343,16 +432,7 @@ def _attachment_findings(draft: Draft, options: ChannelsOptions) -> list[Finding
     match = options.attachment.search(draft.own_text)
     if match is None:
         return []
-    return [
-        _finding(
-            draft,
-            "channels.attachment",
-            Severity.warning,
-            "The reply mentions an attachment, but nothing is attached. Attach the file, or reword.",
-            span=match.span(),
-            details={"attachments": 0},
-        )
-    ]
+    return [RULES.finding(draft, "channels.attachment", match.span(), attachments=0)]
 
 
 _LABELS = {
@@ -369,27 +449,3 @@ _LABELS = {
 def _label(channel: Channel, lower: bool = False) -> str:
     label = _LABELS[channel]
     return label if not lower or label.isupper() else label[0].lower() + label[1:]
-
-
-def _finding(
-    draft: Draft,
-    rule: str,
-    severity: Severity,
-    message: str,
-    *,
-    span: Span | None = None,
-    suggestions: list[str] | None = None,
-    criteria: list[str] | None = None,
-    details: dict | None = None,
-) -> Finding:
-    return make_finding(
-        draft,
-        check="channels",
-        rule=rule,
-        severity=severity,
-        message=message,
-        span=span,
-        suggestions=suggestions or [],
-        criteria=criteria or CONVENTIONS,
-        details=details,
-    )

@@ -16,12 +16,31 @@ from ..languagetool_client import (
 )
 from ..model import Author, Channel, Context, Finding, Severity
 from ..resources import Resources
+from ..rules import Rule, RuleSet, examples
 from ..text import Draft
-from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
+from .base import Check, NotApplicable, Outcome, Unavailable
 
 # English variants the bundled server (language-en) checks.
 LANGUAGES = {"en-GB", "en-US", "en-AU", "en-CA", "en-NZ", "en-ZA"}
-CRITERIA = ["DEAL.P12", "RELATE.K8"]  # written format, style and tone; clear, polite language
+CRITERIA = ("DEAL.P12", "RELATE.K8")  # written format, style and tone; clear, polite language
+RULES = RuleSet(
+    "grammar",
+    [
+        Rule(
+            "grammar.*",  # grammar.<LanguageTool rule id>, with LanguageTool's own message
+            Severity.warning,  # errors; style and compounding matches are suggestions (_severity)
+            "LanguageTool found a grammar, spelling or punctuation problem.",
+            CRITERIA,
+            fires=examples(
+                "Hello Dana, their is a problem with you're account. We has fixed it now. Kind regards, Sam",
+                "Hi Dana,\n\nI have recieved your letter.\n\nKind regards,\nSam",
+            ),
+            passes=examples(
+                "Hello Dana, there is a problem with your account. We have fixed it now. Kind regards, Sam"
+            ),
+        ),
+    ],
+)
 _SERIOUS_TYPES = {"misspelling", "grammar", "duplication"}
 _SERIOUS_CATEGORIES = {"TYPOS", "GRAMMAR", "CONFUSED_WORDS"}
 
@@ -86,6 +105,7 @@ class GrammarCheck(Check):
     name = "grammar"
     waits_on_io = True
     Options = GrammarOptions
+    rules = RULES
 
     def __init__(self, client: LanguageToolClient) -> None:
         self.client = client
@@ -233,14 +253,13 @@ def _severity(match: LtMatch, excerpt: str, overrides: dict[str, Severity]) -> S
 
 
 def _finding(draft: Draft, match: LtMatch, span: tuple[int, int], overrides: dict[str, Severity]) -> Finding:
-    return make_finding(
+    return RULES.finding(
         draft,
-        check="grammar",
-        rule=f"grammar.{match.rule_id}",
+        f"grammar.{match.rule_id}",
+        span,
         severity=_severity(match, draft.text[span[0] : span[1]], overrides),
         message=match.message,
-        span=span,
         suggestions=match.replacements,
-        criteria=CRITERIA,
-        details={"category": match.category, "issue_type": match.issue_type},
+        category=match.category,
+        issue_type=match.issue_type,
     )

@@ -20,12 +20,11 @@ from textstat.backend.utils import _get_cmudict
 
 from ..guide import Section
 from ..model import Channel, Context, Finding, Severity
+from ..rules import Rule, RuleSet, examples
 from ..text import Draft, Sentence
 from . import phrases as P
-from .base import Check, Outcome, make_finding
+from .base import Check, Outcome
 
-# Adapt written language to the customer (DEAL.P3, DEAL.P13); be clear (RELATE.K8).
-CRITERIA = ["DEAL.P3", "DEAL.P13", "RELATE.K8"]
 MIN_WORDS_FOR_WHOLE_TEXT = 30  # below this, whole-text scores swing on a single word
 MIN_WORDS_FOR_SENTENCE_GRADE = 8
 # Over the target by more grades than this: a warning; less: a suggestion. On real
@@ -37,6 +36,58 @@ HARD_TEXT_WARNING_MARGIN = 4.0
 # mostly read well; the right ones were run-ons, which grammar finds); above twice the
 # limit no good reply of that half reached it.
 LONG_SENTENCE_WARNING_FACTOR = 2.0
+
+
+# Adapt written language to the customer (DEAL.P3, DEAL.P13); be clear (RELATE.K8).
+CRITERIA = ("DEAL.P3", "DEAL.P13", "RELATE.K8")
+DENSE = (
+    "Hi Dana,\n\nFollowing comprehensive investigation of the authentication infrastructure, "
+    "our engineering organisation has determined that intermittent synchronisation irregularities "
+    "necessitated precautionary invalidation of outstanding authorisation credentials, consequently "
+    "requiring individual reconfiguration of multifactor verification preferences. "
+    "Administrative intervention remains unnecessary notwithstanding considerable operational complexity.\n\n"
+    "Kind regards,\nSam"
+)
+PLAIN = (
+    "Hi Dana,\n\nThanks for your message. Your parcel left our warehouse today. "
+    "It should reach you on Friday. You do not need to do anything. "
+    "If it does not arrive, reply to this email and we will send a new one.\n\nKind regards,\nSam"
+)
+COURIER = (
+    "We have now arranged for a courier to collect the faulty kettle from your home "
+    "on Thursday morning between nine and twelve."
+)
+RULES = RuleSet(
+    "readability",
+    [
+        Rule(
+            "readability.hard_text",
+            Severity.suggestion,  # a warning when far over the target (HARD_TEXT_WARNING_MARGIN)
+            "This reply is harder to read than this reader needs. Shorter sentences and everyday words help.",
+            CRITERIA,
+            fires=examples(DENSE),
+            passes=examples(PLAIN),
+        ),
+        Rule(
+            "readability.long_sentence",
+            Severity.suggestion,  # a warning past LONG_SENTENCE_WARNING_FACTOR times the limit
+            "This sentence is longer than this reader needs. Split it where the idea changes.",
+            CRITERIA,
+            fires=examples(DENSE, (COURIER, {"channel": "sms"})),
+            passes=examples(PLAIN, (COURIER, {"channel": "email"})),
+        ),
+        Rule(
+            "readability.hard_sentence",
+            Severity.suggestion,
+            "This sentence reads at a high school grade: try shorter, everyday words.",
+            CRITERIA,
+            fires=examples(
+                "Administrative intervention remains unnecessary notwithstanding considerable operational complexity."
+            ),
+            passes=examples(PLAIN),
+        ),
+    ],
+)
 
 
 AudienceKey = Literal["general", "technical", "reading_support"]
@@ -96,6 +147,7 @@ class ReadabilityCheck(Check):
     # one and does as well on replies (the tokenizer keeps "e.g." and "Mr." whole).
     spacy_pipes = frozenset({"sentencizer"})
     Options = ReadabilityOptions
+    rules = RULES
 
     def __init__(self) -> None:
         supply_cmudict()
@@ -177,7 +229,7 @@ def _whole_text_findings(draft: Draft, metrics: dict, target: ReadabilityTarget)
     details = {"flesch_kincaid_grade": grade, "flesch_reading_ease": ease}
     far_over = target.max_grade is not None and grade > target.max_grade + HARD_TEXT_WARNING_MARGIN
     severity = Severity.warning if far_over else Severity.suggestion
-    return [_finding(draft, (start, end), "readability.hard_text", severity, message, details)]
+    return [RULES.finding(draft, "readability.hard_text", (start, end), severity=severity, message=message, **details)]
 
 
 def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarget) -> list[Finding]:
@@ -185,14 +237,15 @@ def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarg
     limit = target.max_sentence_words
     if limit is not None and words > limit:
         return [
-            _finding(
+            RULES.finding(
                 draft,
-                (start, end),
                 "readability.long_sentence",
-                Severity.warning if words > LONG_SENTENCE_WARNING_FACTOR * limit else Severity.suggestion,
-                f"This sentence has {words} words; keep sentences under {limit} for this reader. "
+                (start, end),
+                severity=Severity.warning if words > LONG_SENTENCE_WARNING_FACTOR * limit else Severity.suggestion,
+                message=f"This sentence has {words} words; keep sentences under {limit} for this reader. "
                 "Split it where the idea changes.",
-                {"words": words, "max_sentence_words": limit},
+                words=words,
+                max_sentence_words=limit,
             )
         ]
     grade_limit = target.max_sentence_grade
@@ -200,28 +253,14 @@ def _sentence_findings(draft: Draft, sentence: Sentence, target: ReadabilityTarg
         grade = round(textstat.flesch_kincaid_grade(draft.own_without_protected(start, end)), 1)
         if grade > grade_limit:
             return [
-                _finding(
+                RULES.finding(
                     draft,
-                    (start, end),
                     "readability.hard_sentence",
-                    Severity.suggestion,
-                    f"This sentence reads at grade {grade:g} (target {grade_limit:g}): try shorter, everyday words.",
-                    {"flesch_kincaid_grade": grade, "max_sentence_grade": grade_limit},
+                    (start, end),
+                    message=f"This sentence reads at grade {grade:g} (target {grade_limit:g}): try shorter, "
+                    "everyday words.",
+                    flesch_kincaid_grade=grade,
+                    max_sentence_grade=grade_limit,
                 )
             ]
     return []
-
-
-def _finding(
-    draft: Draft, span: tuple[int, int], rule: str, severity: Severity, message: str, details: dict
-) -> Finding:
-    return make_finding(
-        draft,
-        check="readability",
-        rule=rule,
-        severity=severity,
-        message=message,
-        span=span,
-        criteria=CRITERIA,
-        details=details,
-    )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -22,14 +22,80 @@ from ..business_time import BusinessClock, HolidayCalendar, Minutes
 from ..guide import RegexPattern, Section
 from ..model import Author, Channel, Context, Finding, Message, Severity
 from ..promises import Promise, find_promises
+from ..rules import Rule, RuleSet, examples
 from ..text import Draft, prepare_draft
-from .base import Check, NotApplicable, Outcome, make_finding
+from .base import Check, NotApplicable, Outcome
 
 # Reply within the SLA, and keep the customer informed when you cannot (DEAL.P12, DEAL.K14,
 # DELIVER.P22); time dealings to the organisation's requirements (UTIL.P5).
-SLA_CRITERIA = ["DEAL.P12", "DEAL.K14", "DELIVER.P22", "UTIL.P5"]
-SOCIAL_CRITERIA = ["DEAL.P17"]  # social media and web portals: respond within the SLA
-PROMISE_CRITERIA = ["DELIVER.P14", "DELIVER.P22"]  # say so when a promise cannot be kept
+SLA_CRITERIA = ("DEAL.P12", "DEAL.K14", "DELIVER.P22", "UTIL.P5")
+SOCIAL_CRITERIA = ("DEAL.P17",)  # social media and web portals: respond within the SLA
+PROMISE_CRITERIA = ("DELIVER.P14", "DELIVER.P22", "DEAL.K14")  # say so when a promise cannot be kept
+REPLY = "Hi Dana,\n\nYour refund of £40 is on its way and should reach your account by Friday.\n\nKind regards,\nSam"
+SORRY = (
+    "Hi Dana,\n\nI'm sorry it has taken us so long to get back to you. Your refund of £40 is on its way "
+    "and should reach your account by Friday.\n\nKind regards,\nSam"
+)
+WEEK_OLD = {"now": "2026-11-27T10:00:00Z", "ticket": {"created_at": "2026-11-20T10:00:00Z"}}
+PROMISED = [
+    {"author": "customer", "text": "My boiler is still broken.", "at": "2026-11-16T09:00:00Z"},
+    {"author": "agent", "text": "Thanks, Dana. I'll call you back tomorrow.", "at": "2026-11-16T10:00:00Z"},
+    {"author": "customer", "text": "Nobody called me.", "at": "2026-11-18T09:00:00Z"},
+]
+RULES = RuleSet(
+    "sla",
+    [
+        Rule(
+            "sla.breached",
+            Severity.warning,  # the guide's breach_severity
+            "The reply target was due and has passed. Acknowledge the wait before anything else.",
+            SLA_CRITERIA,
+            fires=examples((REPLY, WEEK_OLD)),
+            passes=examples((SORRY, WEEK_OLD), (REPLY, {"now": "2026-11-20T11:00:00Z", "ticket": WEEK_OLD["ticket"]})),
+        ),
+        Rule(
+            "sla.at_risk",
+            Severity.suggestion,
+            "Little time is left before the reply target. If this reply will take longer, send a short holding "
+            "reply now.",
+            SLA_CRITERIA,
+            fires=examples(
+                (
+                    REPLY,
+                    {
+                        "now": "2026-11-23T12:30:00Z",
+                        "ticket": {"created_at": "2026-11-23T09:00:00Z", "priority": "urgent"},
+                    },
+                )
+            ),
+            passes=examples(
+                (
+                    REPLY,
+                    {
+                        "now": "2026-11-23T09:30:00Z",
+                        "ticket": {"created_at": "2026-11-23T09:00:00Z", "priority": "urgent"},
+                    },
+                )
+            ),
+        ),
+        Rule(
+            "sla.broken_promise",
+            Severity.warning,
+            "The customer was promised a time that has passed. Say so, apologise and give a new time.",
+            PROMISE_CRITERIA,
+            ("I'm sorry I didn't get back to you when I said I would.",),
+            fires=examples((REPLY, {"now": "2026-11-18T10:00:00Z", "thread": PROMISED})),
+            passes=examples(
+                (
+                    "Hi Dana,\n\nI'm sorry I didn't call you back yesterday as I promised. The engineer will visit "
+                    "on Thursday.",
+                    {"now": "2026-11-18T10:00:00Z", "thread": PROMISED},
+                ),
+                (REPLY, {"now": "2026-11-16T12:00:00Z", "thread": PROMISED[:2]}),
+            ),
+        ),
+    ],
+)
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -227,6 +293,7 @@ class Clock:
 class SlaCheck(Check):
     name = "sla"
     Options = SlaOptions
+    rules = RULES
 
     def run(self, draft: Draft, context: Context, options: SlaOptions) -> Outcome:
         now = _aware(context.now, options) if context.now else datetime.now(UTC)
@@ -330,8 +397,11 @@ def _paused_metrics(context: Context, options: SlaOptions, now: datetime) -> dic
 def _clock_findings(
     draft: Draft, context: Context, options: SlaOptions, clock: Clock, acknowledged: bool
 ) -> list[Finding]:
-    criteria = SLA_CRITERIA + (SOCIAL_CRITERIA if context.channel in _SOCIAL_OR_PORTAL else [])
-    details = {"due_at": clock.due_at.astimezone(options.clock.tz).isoformat(), "allowed": str(clock.allowance)}
+    also_cites = SOCIAL_CRITERIA if context.channel in _SOCIAL_OR_PORTAL else ()
+    details: dict[str, Any] = {
+        "due_at": clock.due_at.astimezone(options.clock.tz).isoformat(),
+        "allowed": str(clock.allowance),
+    }
     target = clock.which.replace("_", " ")
     due = clock.due_at.astimezone(options.clock.tz)
     if clock.state == "breached" and not acknowledged:
@@ -341,35 +411,34 @@ def _clock_findings(
             else ""
         )
         return [
-            make_finding(
+            RULES.finding(
                 draft,
-                check="sla",
-                rule="sla.breached",
+                "sla.breached",
                 severity=Severity(options.breach_severity),
                 message=(
                     f"The {target} target ({clock.allowance}) was due {_when(due, clock.now, options)}{late}. "
                     "Acknowledge the wait before anything else."
                 ),
                 suggestions=[options.delay_sentence],
-                criteria=criteria,
-                details=details | {"overdue_minutes": max(round(-clock.remaining.total_seconds() / 60, 1), 0.0)},
+                also_cites=also_cites,
+                **details,
+                overdue_minutes=max(round(-clock.remaining.total_seconds() / 60, 1), 0.0),
             )
         ]
     if clock.state == "at_risk":
         left = _say(clock.remaining, clock.allowance.business, options.business_day)
         return [
-            make_finding(
+            RULES.finding(
                 draft,
-                check="sla",
-                rule="sla.at_risk",
-                severity=Severity.suggestion,
+                "sla.at_risk",
                 message=(
                     f"{left[:1].upper()}{left[1:]} left before the {target} target "
                     f"(due {_when(due, clock.now, options)}). "
                     "If this reply will take longer, send a short holding reply now."
                 ),
-                criteria=criteria,
-                details=details | {"remaining_minutes": round(clock.remaining.total_seconds() / 60, 1)},
+                also_cites=also_cites,
+                **details,
+                remaining_minutes=round(clock.remaining.total_seconds() / 60, 1),
             )
         ]
     return []
@@ -427,16 +496,14 @@ def broken_promises(thread: list[Message], options: SlaOptions, now: datetime) -
 def _promise_finding(draft: Draft, promise: Promise, options: SlaOptions) -> Finding:
     tz = options.clock.tz
     made, due = promise.made_at.astimezone(tz), promise.due.astimezone(tz)
-    return make_finding(
+    return RULES.finding(
         draft,
-        check="sla",
-        rule="sla.broken_promise",
-        severity=Severity.warning,
+        "sla.broken_promise",
         message=(
             f"On {made:%a %d %b} the customer was told: “{promise.excerpt}”. That time "
             f"({due:%a %d %b %H:%M}) has passed. Say so, apologise and give a new time."
         ),
-        suggestions=["I'm sorry I didn't get back to you when I said I would."],
-        criteria=PROMISE_CRITERIA + ["DEAL.K14"],
-        details={"promise": promise.excerpt, "made_at": made.isoformat(), "due_at": due.isoformat()},
+        promise=promise.excerpt,
+        made_at=made.isoformat(),
+        due_at=due.isoformat(),
     )
