@@ -48,9 +48,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import certifi
-from cachetools import LRUCache
 
 from . import handoff, languagetool_server
+from .caching import Cache
 from .languagetool_pool import Server, ServerPool
 
 PARAGRAPH_JOINER = "\n\n"
@@ -280,7 +280,7 @@ class LanguageToolClient:
         self.retry_after = retry_after
         self.pool = ServerPool(self.urls, retry_after, self._probe)
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
-        self._cache: LRUCache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = LRUCache(cache_size)
+        self._cache: Cache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = Cache("languagetool.paragraphs", cache_size)
         self._lock = threading.Lock()
         self._long_draft = threading.Semaphore(1)
         self.stats = {"requests": 0, "paragraphs_sent": 0, "cache_hits": 0}
@@ -292,16 +292,13 @@ class LanguageToolClient:
     def check_paragraphs(self, paragraphs: list[str], options: CheckOptions) -> list[list[LtMatch]]:
         """Matches for each paragraph; only paragraphs not seen before reach the server.
         Takes at most `timeout` seconds in all, however long the draft."""
-        with self._lock:
-            cached = [self._cache.get((options, p)) for p in paragraphs]
+        cached = [self._cache.get((options, p)) for p in paragraphs]
         misses = list(dict.fromkeys(p for p, hit in zip(paragraphs, cached, strict=True) if hit is None))
         with self._lock:
             self.stats["cache_hits"] += len(paragraphs) - len(misses)
         fresh = self._check_fresh(misses, options) if misses else {}
-        with self._lock:
-            for paragraph, matches in fresh.items():
-                if self._cache.maxsize:  # 0 turns the cache off
-                    self._cache[(options, paragraph)] = matches
+        for paragraph, matches in fresh.items():
+            self._cache.put((options, paragraph), matches)  # a cache of size 0 keeps nothing
         return [list(hit if hit is not None else fresh[p]) for p, hit in zip(paragraphs, cached, strict=True)]
 
     def is_up(self, url: str) -> bool:

@@ -6,6 +6,7 @@ import asyncio
 
 from fastapi import APIRouter, Request, Response
 
+from ..caching import cache_stats
 from ..drafts import check_draft, validate_draft
 from ..model import Context, Report
 from ..services import Services
@@ -52,7 +53,8 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", response_model=Readiness, response_model_exclude_none=True, tags=["health"], responses=ANY_ROUTE)
 async def readyz(request: Request, services: ServicesDep) -> Readiness:
     """Each dependency's state, and each LanguageTool server's. Ready while spaCy is
-    loaded: without LanguageTool the service still answers, with grammar `unavailable`."""
+    loaded: without LanguageTool the service still answers, with grammar `unavailable`.
+    And this process's caches: how much a re-check is served from memory."""
     probe: PoolProbe = request.app.state.languagetool_probe
     store_state, store_detail = await _store_state(services)
     dependencies = {
@@ -60,7 +62,7 @@ async def readyz(request: Request, services: ServicesDep) -> Readiness:
         "languagetool": await probe.readiness(),
         "store": Dependency(status=store_state, detail=store_detail),
     }
-    return Readiness(ready=True, dependencies=dependencies)
+    return Readiness(ready=True, dependencies=dependencies, caches=cache_stats())
 
 
 STORE_PROBE_WAIT = 1.0  # seconds; a database that does not answer by then counts as down

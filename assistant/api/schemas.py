@@ -98,9 +98,20 @@ class Dependency(BaseModel):
     servers: list[LanguageToolServer] | None = Field(None, description="LanguageTool: each server of the pool.")
 
 
+class CacheFigures(BaseModel):
+    size: int = Field(description="Entries held now.")
+    maxsize: int = Field(description="Most it holds (0: off).")
+    hits: int
+    misses: int
+
+
 class Readiness(BaseModel):
     ready: bool
     dependencies: dict[str, Dependency]
+    caches: dict[str, CacheFigures] = Field(
+        default_factory=dict,
+        description="This process's caches by name (`languagetool.paragraphs`, `tone.sentences`…).",
+    )
 
 
 class FieldError(BaseModel):

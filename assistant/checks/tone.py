@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import Field
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from ..caching import memoised
 from ..guide import Section
 from ..model import Audience, Author, Channel, Context, Finding, Severity
 from ..promises import NUMBER_WORDS
@@ -326,8 +327,8 @@ class ToneCheck(Check):
 
     def __init__(self) -> None:
         analyzer = SentimentIntensityAnalyzer()  # the lexicon ships in the package: no download
-        self._sentence = functools.lru_cache(maxsize=8192)(functools.partial(analyse_sentence, analyzer=analyzer))
-        self._message = functools.lru_cache(maxsize=1024)(functools.partial(message_mood, analyzer=analyzer))
+        self._sentence = memoised("tone.sentences", 8192)(functools.partial(analyse_sentence, analyzer=analyzer))
+        self._message = memoised("tone.messages", 1024)(functools.partial(message_mood, analyzer=analyzer))
 
     def mood(self, context: Context, options: ToneOptions) -> Mood:
         texts = [m.text for m in context.thread if m.author == Author.customer][-options.customer_messages :]
