@@ -34,6 +34,7 @@ ROLES = {
     "/v1/keys": {"admin"},
     "/v1/keys/{key_id}": {"admin"},
     "GET /v1/sends/{send_id}": {"agent", "reviewer"},
+    "/v1/rules": {"agent", "reviewer"},
     "/v1/audit": {"reviewer"},
     "/v1/audit/{send_id}": {"reviewer"},
     "/v1/audit/aggregates": {"reviewer"},

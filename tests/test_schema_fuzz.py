@@ -48,6 +48,7 @@ OPERATIONS = [
     ("/v1/drafts", "POST"),
     ("/v1/templates", "GET"),
     ("/v1/templates/{template_id}", "GET"),
+    ("/v1/rules", "GET"),
     ("/v1/templates/suggest", "POST"),
     ("/v1/sends", "POST"),
     ("/v1/sends/{send_id}", "GET"),

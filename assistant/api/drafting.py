@@ -23,7 +23,7 @@ from .body import JsonBodyRoute
 from .deps import AdmissionDep, AgentDep, ServicesDep, scope
 from .problems import ProblemError
 from .responses import BODY_PROBLEMS, CHECK_PROBLEMS, READ_PROBLEMS, Responses, merged, problem_response
-from .schemas import ID_CHARS, MESSAGE_CHARS, NAME_CHARS, THREAD_MESSAGES, AgentIn, CustomerIn, MessageIn, TicketIn
+from .schemas import ID_CHARS, MESSAGE_CHARS, NAME_CHARS, THREAD_MESSAGES, ContextIn, MessageIn
 
 router = APIRouter(tags=["drafting"], route_class=JsonBodyRoute)
 VARIABLES = 50
@@ -65,7 +65,7 @@ class Organisation(BaseModel):
     name: Annotated[str, Field(max_length=NAME_CHARS)] | None = None
 
 
-class DraftRequest(Context):
+class DraftRequest(ContextIn):
     template: Annotated[str, Field(max_length=ID_CHARS, description="The template's id.")]
     variables: dict[Annotated[str, Field(max_length=VARIABLE_NAME_CHARS)], VariableValue] | None = Field(
         None,
@@ -74,15 +74,6 @@ class DraftRequest(Context):
         "times as ISO 8601 strings. Values are data: they are printed, never run as template code.",
     )
     organisation: Organisation = Field(default_factory=Organisation)
-    guide: Annotated[str, Field(max_length=ID_CHARS)] | None = None
-    customer: CustomerIn = Field(default_factory=CustomerIn)
-    ticket: TicketIn = Field(default_factory=TicketIn)
-    thread: list[MessageIn] = Field(default_factory=list, max_length=THREAD_MESSAGES)  # type: ignore[assignment]
-    agent: AgentIn = Field(default_factory=AgentIn)
-    attachments: list[Annotated[str, Field(max_length=255)]] | None = Field(None, max_length=50)
-
-    def context(self) -> Context:
-        return Context.model_validate(self.model_dump(include=set(Context.model_fields)))
 
 
 class DraftResponse(BaseModel):

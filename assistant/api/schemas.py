@@ -53,14 +53,10 @@ class AgentIn(Agent):
     team: Name | None = None
 
 
-class ReplyIn(Context):
-    """A reply and its context: what `/v1/check` checks and `/v1/sends` gates."""
+class ContextIn(Context):
+    """The Context as a request carries it: every string and list capped (the one place
+    the caps are written; /v1/check, /v1/sends and /v1/drafts all take it)."""
 
-    text: str = Field(
-        description="The draft, as plain text or HTML (see `format`): at most TACTFUL_MAX_TEXT_CHARS "
-        "characters (50,000 by default); longer drafts get 413."
-    )
-    format: Literal["text", "html"] = "text"
     guide: Identifier | None = Field(
         None,
         description="Style guide id: your organisation's own or a shared one; defaults to your "
@@ -76,6 +72,16 @@ class ReplyIn(Context):
 
     def context(self) -> Context:
         return Context.model_validate(self.model_dump(include=set(Context.model_fields)))
+
+
+class ReplyIn(ContextIn):
+    """A reply and its context: what `/v1/check` checks and `/v1/sends` gates."""
+
+    text: str = Field(
+        description="The draft, as plain text or HTML (see `format`): at most TACTFUL_MAX_TEXT_CHARS "
+        "characters (50,000 by default); longer drafts get 413."
+    )
+    format: Literal["text", "html"] = "text"
 
 
 class CheckRequest(ReplyIn):

@@ -50,9 +50,6 @@ class Library:
     def compiled_for(self, template: Template, html: bool) -> JinjaTemplate:
         return self.compiled[(template.id, html)]
 
-    def reload(self) -> Library:
-        return load_library(self.folder)
-
 
 @dataclass
 class Libraries:
