@@ -3,21 +3,8 @@
 import subprocess
 import sys
 
+from assistant.checks.readability import DENSE, PLAIN
 from assistant.settings import PROJECT_ROOT
-
-PLAIN = (
-    "Hi Dana,\n\nThanks for your message. Your parcel left our warehouse today. "
-    "It should reach you on Friday. You do not need to do anything. "
-    "If it does not arrive, reply to this email and we will send a new one.\n\nKind regards,\nSam"
-)
-DENSE = (
-    "Hi Dana,\n\nFollowing comprehensive investigation of the authentication infrastructure, "
-    "our engineering organisation has determined that intermittent synchronisation irregularities "
-    "necessitated precautionary invalidation of outstanding authorisation credentials, consequently "
-    "requiring individual reconfiguration of multifactor verification preferences. "
-    "Administrative intervention remains unnecessary notwithstanding considerable operational complexity.\n\n"
-    "Kind regards,\nSam"
-)
 
 
 def readability(report):

@@ -10,6 +10,8 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from ..guide import Guide
+from ..services import Services
+from ..store import Principal
 from ..tenancy import visible, visible_guides
 from .deps import AgentDep, ServicesDep
 from .problems import ProblemError
@@ -71,10 +73,7 @@ def get_guide(
     guide_id: Annotated[str, PathParam(max_length=ID_CHARS)], principal: AgentDep, services: ServicesDep
 ) -> GuideDetail:
     """One guide, resolved: its own fields and every check's section, style rules included."""
-    guide = services.pipeline.guides.get(guide_id)
-    if guide is None or not visible(guide, principal.organisation):
-        known = ", ".join(sorted(visible_guides(services.pipeline.guides, principal.organisation)))
-        raise ProblemError(404, f"No such guide; known guides: {known}.")
+    guide = visible_guide(services, principal, guide_id)
     sections = {
         name: section.model_dump(mode="json", by_alias=True) if isinstance(section, BaseModel) else section
         for name, section in guide.sections.items()
@@ -88,3 +87,12 @@ def get_guide(
         organisation=guide.organisation,
         sections=sections,
     )
+
+
+def visible_guide(services: Services, principal: Principal, guide_id: str) -> Guide:
+    """The guide, if the caller's organisation may use it; else 404 as for an unknown id."""
+    guide = services.pipeline.guides.get(guide_id)
+    if guide is None or not visible(guide, principal.organisation):
+        known = ", ".join(sorted(visible_guides(services.pipeline.guides, principal.organisation)))
+        raise ProblemError(404, f"No such guide; known guides: {known}.")
+    return guide

@@ -11,19 +11,14 @@ from pydantic import BaseModel, Field
 from ..checks import every_rule
 from ..model import Severity
 from ..rules import Rule, RuleSetting, setting_for
-from ..tenancy import visible, visible_guides
 from .deps import AgentOrReviewerDep, ServicesDep
-from .problems import ProblemError
-from .responses import READ_PROBLEMS, Responses, merged, problem_response
+from .guides import GUIDE_PROBLEMS, visible_guide
+from .responses import Responses, merged, problem_response
 from .schemas import ID_CHARS
 
 router = APIRouter(tags=["rules"])
 RULE_PROBLEMS: Responses = merged(
-    READ_PROBLEMS,
-    {
-        404: problem_response("No guide has this id; `detail` lists the known ones."),
-        422: problem_response("The guide id is too long; `errors` names the field."),
-    },
+    GUIDE_PROBLEMS, {422: problem_response("The guide id is too long; `errors` names the field.")}
 )
 
 
@@ -60,11 +55,5 @@ def list_rules(
     guide: Annotated[str | None, Query(max_length=ID_CHARS, description="A guide id: include its settings.")] = None,
 ) -> list[RuleInfo]:
     """Every rule of every check, in report order."""
-    settings = {}
-    if guide is not None:
-        found = services.pipeline.guides.get(guide)
-        if found is None or not visible(found, principal.organisation):
-            known = ", ".join(sorted(visible_guides(services.pipeline.guides, principal.organisation)))
-            raise ProblemError(404, f"No such guide; known guides: {known}.")
-        settings = found.rules
+    settings = visible_guide(services, principal, guide).rules if guide is not None else {}
     return [rule_info(rule, setting_for(settings, rule.id)) for rule in every_rule()]
