@@ -24,6 +24,7 @@ case "$command" in
     .venv/bin/ruff check .            # lint
     .venv/bin/ruff format --check .   # formatting
     .venv/bin/mypy                    # types (the package; settings in pyproject.toml)
+    .venv/bin/lint-imports            # imports run one way (contracts in pyproject.toml)
     .venv/bin/python -m pytest "$@"
     ;;
   *)

@@ -146,8 +146,8 @@ def _store_migrate(args: argparse.Namespace) -> int:
 
 
 def _store_purge(args: argparse.Namespace) -> int:
-    from .checks import load_guides
     from .gate import purge_expired
+    from .sections import load_guides
 
     settings = Settings()
     guides = load_guides(settings.guides_dir, settings.extra_guides)

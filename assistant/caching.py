@@ -45,6 +45,14 @@ class Cache(Generic[K, V]):
             with self._lock:
                 self._data[key] = value
 
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return bool(self.maxsize) and key in self._data
+
+    def pop(self, key: K, default: Any = None) -> V | Any:
+        with self._lock:
+            return self._data.pop(key, default)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -128,7 +128,7 @@ def _check(args: argparse.Namespace) -> int:
     fmt: Format = args.format or ("html" if args.file.lower().endswith((".html", ".htm")) else "text")
     only = [name.strip() for name in args.checks.split(",")] if args.checks else None
 
-    from .drafts import DraftRefused, check_draft
+    from .checking import DraftRefused, check_draft
     from .services import build_services
 
     settings = Settings()
@@ -225,8 +225,8 @@ def _summary(report: Report) -> str:
 def _guides(args: argparse.Namespace) -> int:
     """Load the guides (and the folder given) as the service would; print each problem
     as file:line: field: what is wrong. Exit 1 when any guide fails."""
-    from .checks import load_guides
     from .guide import GuideError
+    from .sections import load_guides
 
     settings = Settings()
     extra = [*settings.extra_guides, *([args.path] if args.path else [])]
@@ -272,9 +272,9 @@ def _draft(args: argparse.Namespace) -> int:
     organisation = (data.get("organisation") or {}).get("name")
     context = _context(args, {key: value for key, value in data.items() if key not in ("variables", "organisation")})
 
+    from .checking import DraftRefused
     from .drafting.compose import UnknownTemplate, draft_reply
     from .drafting.render import RenderError, VariableRefused
-    from .drafts import DraftRefused
     from .services import build_services
 
     settings = Settings()
@@ -282,7 +282,7 @@ def _draft(args: argparse.Namespace) -> int:
         print("Loading language models…", file=sys.stderr)
     services = build_services(settings)
     try:  # the same use case as POST /v1/drafts, from the library of the context's organisation (guide)
-        from .pipeline import UnknownGuide
+        from .guide import UnknownGuide
 
         try:
             library = services.templates.current(services.pipeline.guide_for(context).id)

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .drafts import check_draft
+from .checking import check_draft
 from .guide import Guide
 from .masking import masked, personal_spans
 from .model import CheckStatus, Context, Report, Severity, Verdict
 from .pipeline import Pipeline
 from .policy import GateOptions
-from .privacy.redaction import privacy_engine
+from .redaction import privacy_engine
 from .store import FindingRef, NewSend, Principal, Role, SendRecord, Store
 from .subjects import Subjects, region_of
 from .text import Format
@@ -128,7 +128,7 @@ class Gate:
 
     def _new_send(self, principal: Principal, request: SendRequest, report: Report, digest: str) -> NewSend:
         guide = self.pipeline.guides[report.guide.id]
-        options: GateOptions = guide.sections["gate"]
+        options = guide.section("gate", GateOptions)
         context = request.context
         unavailable = [name for name, run in report.checks.items() if run.status == CheckStatus.unavailable]
         allowed = report.verdict != Verdict.block and not (unavailable and options.on_unavailable == "block")
@@ -168,7 +168,7 @@ def purge_expired(store: Store, guides: Mapping[str, Guide], now: datetime | Non
     now = now or datetime.now(UTC)
     purged = {}
     for guide_id, guide in guides.items():
-        options: GateOptions = guide.sections["gate"]
+        options = guide.section("gate", GateOptions)
         if options.retention_days is not None:
             purged[guide_id] = store.sends.purge(guide_id, now - timedelta(days=options.retention_days))
     return purged

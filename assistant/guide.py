@@ -16,6 +16,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .rules import RuleSetting
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+S = TypeVar("S", bound="Section")
+
+
+class UnknownGuide(LookupError):
+    """A guide id that is not loaded (or not this organisation's to use)."""
 
 
 class GuideError(ValueError):
@@ -65,6 +70,14 @@ class Guide(BaseModel):
         description="rule id (grammar.THEIR_IS), or <check>.* for all of a check's -> severity or off",
     )
     sections: dict[str, Any] = Field(default_factory=dict, description="check name -> its validated Options")
+
+    def section(self, name: str, model: type[S]) -> S:
+        """The validated section `name` as its model: the typed way for any consumer to read
+        a section (the loader validated it with the model its owner registered)."""
+        value = self.sections[name]
+        if not isinstance(value, model):
+            raise TypeError(f"section {name!r} is a {type(value).__name__}, not a {model.__name__}")
+        return value
 
 
 _OWN_FIELDS = set(Guide.model_fields) - {"sections"}

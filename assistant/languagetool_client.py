@@ -49,7 +49,7 @@ from typing import Any
 
 import certifi
 
-from . import handoff, languagetool_server
+from . import handoff, languagetool_probe
 from .caching import Cache
 from .languagetool_pool import Server, ServerPool
 
@@ -303,14 +303,14 @@ class LanguageToolClient:
 
     def is_up(self, url: str) -> bool:
         """Asks the server now (for /readyz), rather than trusting the last check."""
-        return languagetool_server.is_up(url, timeout=min(2.0, self.timeout))
+        return languagetool_probe.is_up(url, timeout=min(2.0, self.timeout))
 
     def _probe(self, url: str) -> bool:
         """A down server is back once it has checked a short text (its rules loaded). The
         probe waits for the answer: one abandoned after a few seconds leaves the check
         running in a server still loading its rules, and probe after probe would pile
         up there until the server looks hung (seen under load: its supervisor killed it)."""
-        return languagetool_server.warm_up(url, timeout=max(PROBE_WAIT, self.timeout))
+        return languagetool_probe.warm_up(url, timeout=max(PROBE_WAIT, self.timeout))
 
     def _check_fresh(self, paragraphs: list[str], options: CheckOptions) -> dict[str, tuple[LtMatch, ...]]:
         deadline = time.monotonic() + self.timeout

@@ -36,14 +36,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .languagetool_probe import is_up, warm_up
+
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
-WARMUP_TEXT = "Hello Dana, their is a problem with you're account. We has fixed it now. Kind regards, Sam"
 SUPERVISOR_ARGS = ["-m", "assistant.cli", "languagetool", "supervise"]
 
 
@@ -81,14 +79,6 @@ def command(home: Path, port: int, heap: str, config: Path | None = None) -> lis
         "--config",
         str(config),
     ]
-
-
-def is_up(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/v2/languages", timeout=timeout) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 def pid_file(run_dir: Path, port: int) -> Path:
@@ -159,16 +149,6 @@ def _wait_until_up(process: subprocess.Popen, url: str, wait: float, log_path: P
             process.wait()
             raise ServerError(f"LanguageTool did not answer within {wait:.0f} s; see {log_path}.")
         time.sleep(0.25)
-
-
-def warm_up(url: str, language: str = "en-GB", timeout: float = 120.0) -> bool:
-    """Send one check so the rules load now rather than on an agent's first draft."""
-    data = urllib.parse.urlencode({"language": language, "text": WARMUP_TEXT}).encode()
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/v2/check", data=data, timeout=timeout) as response:
-            return "matches" in json.load(response)
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 # -- the supervisor -------------------------------------------------------------

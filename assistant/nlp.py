@@ -13,7 +13,8 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from .text import PROTECTED_PATTERNS, Sentence
+from .patterns import LINK
+from .text import Sentence
 
 
 class ModelMissing(RuntimeError):
@@ -92,7 +93,7 @@ def _after_links(text: str) -> set[int]:
 _SPACE = re.compile(r"\s+")
 
 
-_LINK = re.compile("|".join(pattern.pattern for pattern in PROTECTED_PATTERNS[:2]))
+_LINK = LINK
 
 
 class BoundedTokenizer:

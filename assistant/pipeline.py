@@ -11,14 +11,14 @@ import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
 
 from . import handoff
 from .checks import Check, NotApplicable, Outcome, Unavailable
-from .guide import Guide
+from .guide import Guide, UnknownGuide
 from .model import CheckRun, CheckStatus, Context, Finding, GuideRef, Report, finding_order, verdict_for
 from .nlp import disabled_for, split_sentences
 from .rules import apply_settings
@@ -28,10 +28,6 @@ log = logging.getLogger(__name__)
 Result = tuple[CheckRun, Outcome]
 # Longest the parse waits for I/O checks to send their requests (they take ~0.5 ms).
 HANDOFF_WAIT = 0.005
-
-
-class UnknownGuide(LookupError):
-    pass
 
 
 class UnknownCheck(LookupError):
@@ -87,7 +83,7 @@ class Pipeline:
         }
         for job in pending.values():  # see handoff.py: let them send before the parse takes the lock
             job.waiting.wait(HANDOFF_WAIT)
-        parse_failed = self._analyse(draft, chosen)
+        parsed, parse_failed = self._analyse(draft, chosen)
         results: dict[str, Result] = {}
         for check in chosen:
             if check.waits_on_io:
@@ -95,26 +91,28 @@ class Pipeline:
             if parse_failed and check.spacy_pipes:
                 results[check.name] = parse_failed, Outcome()
             else:
-                results[check.name] = _timed(check, draft, context, guide.sections[check.name])
+                results[check.name] = _timed(check, parsed, context, guide.sections[check.name])
         for name, job in pending.items():
             results[name] = self._collect(name, job)
-        return self._report(draft, guide, results, began)
+        return self._report(parsed, guide, results, began)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def _analyse(self, draft: Draft, chosen: list[Check]) -> CheckRun | None:
-        """One spaCy Doc of the whole text, running only the pipes the chosen checks read;
-        sentences are the agent's own. A failed parse fails only the checks that read it."""
+    def _analyse(self, draft: Draft, chosen: list[Check]) -> tuple[Draft, CheckRun | None]:
+        """The draft with one spaCy Doc of its whole text, running only the pipes the chosen
+        checks read, and its sentences (the agent's own): a new Draft, so the I/O checks
+        still reading the first one see it unchanged. A failed parse fails only the checks
+        that read it."""
         pipes = frozenset().union(*(check.spacy_pipes for check in chosen))
         try:
-            draft.doc = self.nlp(draft.text, disable=self._skippable(pipes))
-            sentences = split_sentences(draft.doc, draft.protected)
-            draft.sentences = [s for s in sentences if not draft.own_text[s.start : s.end].isspace()]
+            doc = self.nlp(draft.text, disable=self._skippable(pipes))
+            sentences = split_sentences(doc, draft.protected)
+            own = [s for s in sentences if not draft.own_text[s.start : s.end].isspace()]
         except Exception as exc:  # spaCy on hostile input: degrade, never a 500
             _log_failure("text analysis", exc)
-            return CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")
-        return None
+            return draft, CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")
+        return replace(draft, doc=doc, sentences=own), None
 
     def _skippable(self, pipes: frozenset[str]) -> list[str]:
         if pipes not in self._skip:  # a handful of combinations: cached for good

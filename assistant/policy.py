@@ -1,6 +1,6 @@
 """What an organisation decides about its records, beside its checks: the `gate` section
-of a style guide (what blocks a send, what is stored, for how long). Sections that no
-check owns are registered in SECTIONS, and the guide loader validates them like any other."""
+of a style guide (what blocks a send, what is stored, for how long). assistant/sections.py
+registers it with the guide loader."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import Field
 
 from .guide import Section
-from .qa.scorecard import Scorecard
 
 
 class GateOptions(Section):
@@ -28,8 +27,3 @@ class GateOptions(Section):
         ge=1,
         description="Days after which a record's text is purged (its findings stay); null keeps it for good.",
     )
-
-
-# The QA scorecard (assistant/qa/scorecard.py reads only the guide, the model and its own
-# data, so registering it here makes no cycle).
-SECTIONS: dict[str, type[Section]] = {"gate": GateOptions, "scorecard": Scorecard}

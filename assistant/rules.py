@@ -101,11 +101,13 @@ class RuleSet:
         severity: Severity | None = None,
         suggestions: Iterable[str] | None = None,
         also_cites: Iterable[str] = (),
+        cites: Iterable[str] | None = None,
         **details: Any,
     ) -> Finding:
         """A finding of a declared rule on `span` of draft.text (None: the whole draft),
         with the rule's severity, message and suggestions unless this one says better, and
-        its criteria (plus `also_cites`, where this case touches one more).
+        its criteria (plus `also_cites`, where this case touches one more; or `cites`, this
+        case's own list in its order, the rule's criteria among them).
 
         Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
         check, rule, span and excerpt, so a gate override can name the finding it overrides."""
@@ -123,7 +125,7 @@ class RuleSet:
             end=end,
             excerpt=excerpt,
             suggestions=list(rule.suggestions if suggestions is None else suggestions),
-            criteria=list(dict.fromkeys([*rule.criteria, *also_cites])),
+            criteria=_criteria(rule, also_cites, cites),
             details=details,
             source_start=source[0] if source else None,
             source_end=source[1] if source else None,
@@ -142,6 +144,13 @@ class RuleSet:
             raise RuleError(f"{where}: no message")
         if not rule.fires:
             raise RuleError(f"{where}: give at least one text that fires it")
+
+
+def _criteria(rule: Rule, also_cites: Iterable[str], cites: Iterable[str] | None) -> list[str]:
+    if cites is None:
+        return list(dict.fromkeys([*rule.criteria, *also_cites]))
+    listed = list(dict.fromkeys(cites))
+    return listed + [c for c in rule.criteria if c not in listed]
 
 
 def finding_id(check: str, rule: str, start: int | None, end: int | None, excerpt: str) -> str:

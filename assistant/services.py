@@ -11,8 +11,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from . import languagetool_server
-from .checks import build_checks, load_guides
+from . import languagetool_probe
+from .checks import build_checks
 from .drafting.library import LiveLibrary
 from .gate import Gate
 from .guide import Guide, GuideError
@@ -20,7 +20,9 @@ from .languagetool_client import LanguageToolClient
 from .model import Channel, Context
 from .nlp import load_nlp
 from .pipeline import Pipeline
+from .privacy.engine import PrivacyEngine
 from .resources import Resources
+from .sections import load_guides
 from .settings import PROJECT_ROOT, Settings
 from .store import Store
 from .subjects import Subjects
@@ -38,6 +40,7 @@ class Services:
     templates: LiveLibrary
     store: Store
     gate: Gate
+    privacy: PrivacyEngine  # the confidentiality check's: triage and redaction find what it finds
 
     def close(self) -> None:
         self.pipeline.close()
@@ -48,8 +51,8 @@ class Services:
         waits for them. Runs in the background; failures only mean a slower first check."""
         try:
             for url in self.languagetool.urls:
-                languagetool_server.warm_up(url)
-            self.pipeline.run(prepare_draft(languagetool_server.WARMUP_TEXT), Context(channel=Channel.email))
+                languagetool_probe.warm_up(url)
+            self.pipeline.run(prepare_draft(languagetool_probe.WARMUP_TEXT), Context(channel=Channel.email))
         except Exception as exc:  # e.g. the service stopped meanwhile: nothing to warm
             log.warning("warm-up stopped early: %s", type(exc).__name__)
             return
@@ -96,6 +99,7 @@ def build_services(settings: Settings | None = None) -> Services:
         templates=templates,
         store=store,
         gate=gate,
+        privacy=resources.privacy,
     )
 
 

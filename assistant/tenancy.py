@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .guide import Guide
+from .guide import Guide, UnknownGuide
 from .model import Context
-from .pipeline import UnknownGuide
 
 
 def visible(guide: Guide, organisation: str) -> bool:

@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from typing import Any, Literal
 
 from .model import Channel
+from .patterns import EMAIL, URL, WWW
 
 Format = Literal["text", "html"]
 Kind = Literal["own", "quoted", "signature"]
@@ -50,9 +51,9 @@ _OUTLOOK_NEXT = re.compile(r"^(Sent|Date): ")
 _QUOTED_LINE = re.compile(r"^\s*>")
 
 PROTECTED_PATTERNS = (
-    re.compile(r"\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]]"),
-    re.compile(r"\bwww\.[^\s<>\"]+[^\s<>\".,;:!?)\]]"),
-    re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    URL,
+    WWW,
+    EMAIL,
     re.compile(r"`[^`\n]+`"),
     re.compile(r"#\d[\w-]*"),  # order #48213
     re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b"),  # AB-12345
@@ -149,8 +150,8 @@ class Draft:
     # (href="mailto:...", title, alt), comments and CDATA
     hidden: list[Span] = field(default_factory=list)
     source_ends: list[int] | None = None
-    doc: Any = None  # the spaCy Doc of own_text, attached by the pipeline
-    sentences: list[Sentence] = field(default_factory=list)  # of own_text, from doc
+    doc: Any = None  # the spaCy Doc of `text` (quoted history included), in the pipeline's parsed copy
+    sentences: list[Sentence] = field(default_factory=list)  # the agent's own, from doc
     # A social reply posted in parts ("2/3"): (this part, parts). A later part goes on
     # with a reply already begun, so it needs no opening of its own.
     part: tuple[int, int] | None = None

@@ -9,12 +9,15 @@ compiled once at import. The HTTP route (api/triage.py) only validates and maps.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from .checks.sla import SlaOptions
 from .model import Channel
+from .privacy.engine import Detection
+from .privacy.entities import ENTITIES
 
 Kind = Literal["complaint", "request", "question", "none"]
 Urgency = Literal["high", "normal", "low"]
@@ -125,22 +128,10 @@ ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0
 HAPPY_EMOJI = re.compile("[\U0001f600-\U0001f60d\U0001f642\U0001f44d\u2764\U0001f64f\U0001f389]")
 SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
 
-PERSONAL_DATA: dict[str, re.Pattern[str]] = {
-    "email address": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    "phone number": re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d\s?){9,10}\b"),
-    "card number": re.compile(r"\b(?:\d[ -]?){12,18}\d\b"),
-    "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
-    "account or order number": re.compile(
-        r"\b(?:account|acct|order|booking|reference|ref|policy|customer)\s*(?:no\.?|number|#|:)?(?:\s*is)?\s*#?"
-        r"(?=[A-Z0-9-]*\d)[A-Z0-9-]{5,}\b",
-        re.IGNORECASE,
-    ),
-    "date of birth": re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|born on)\b", re.IGNORECASE),
-    "home address": re.compile(
-        r"\b\d{1,4}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Crescent|"
-        r"Gardens|Place|Court|Terrace|Grove)\b"
-    ),
-}
+# A customer's own name on their own post is no leak; everything else the confidentiality
+# check finds is (entities.py: one description of each kind, shared with the check).
+NOT_A_LEAK = frozenset({"PERSON"})
+Detect = Callable[[str], Sequence[Detection]]  # the privacy engine's, at the guide's threshold
 
 
 @dataclass(frozen=True)
@@ -167,11 +158,11 @@ class Triaged:
     criteria: list[str] = field(default_factory=list)
 
 
-def triage(messages: list[Incoming], sla: SlaOptions, now: datetime | None = None) -> list[Triaged]:
+def triage(messages: list[Incoming], sla: SlaOptions, detect: Detect, now: datetime | None = None) -> list[Triaged]:
     """Each message triaged, sorted by what to answer first: replies needed before none,
     then by urgency, due time, a negative mood first, and arrival order."""
     now = now or datetime.now(UTC)
-    results = [_one(index, message, sla, now) for index, message in enumerate(messages)]
+    results = [_one(index, message, sla, detect, now) for index, message in enumerate(messages)]
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(
         results,
@@ -185,12 +176,12 @@ def triage(messages: list[Incoming], sla: SlaOptions, now: datetime | None = Non
     )
 
 
-def _one(index: int, message: Incoming, sla: SlaOptions, now: datetime) -> Triaged:
+def _one(index: int, message: Incoming, sla: SlaOptions, detect: Detect, now: datetime) -> Triaged:
     text = message.text
     kind = classify(text)
     mood = mood_of(text)
     public = message.public if message.public is not None else message.channel in PUBLIC_CHANNELS
-    found = personal_data(text) if public else []
+    found = personal_data(text, detect) if public else []
     urgent = bool(URGENT.search(text)) or bool(found) or (public and kind == "complaint")
     needs_reply = kind != "none" or bool(found)
     urgency: Urgency = "high" if urgent and needs_reply else ("normal" if needs_reply else "low")
@@ -236,35 +227,13 @@ def mood_of(text: str) -> Mood:
     return "neutral"
 
 
-def personal_data(text: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for kind, pattern in PERSONAL_DATA.items():
-        for match in pattern.finditer(text):
-            if kind == "card number" and not _luhn(match.group()):
-                continue
-            found.append({"kind": kind, "start": match.start(), "end": match.end()})
-    found.sort(key=lambda item: (item["start"], item["end"]))
-    # A card number is also digits a phone pattern may see: keep the longest at each place.
-    kept: list[dict[str, Any]] = []
-    for item in found:
-        if kept and item["start"] < kept[-1]["end"]:
-            if item["end"] - item["start"] > kept[-1]["end"] - kept[-1]["start"]:
-                kept[-1] = item
-            continue
-        kept.append(item)
-    return kept
-
-
-def _luhn(candidate: str) -> bool:
-    digits = [int(ch) for ch in candidate if ch.isdigit()]
-    if not 13 <= len(digits) <= 19:
-        return False
-    total = 0
-    for position, digit in enumerate(reversed(digits)):
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
+def personal_data(text: str, detect: Detect) -> list[dict[str, Any]]:
+    """Personal data in a message, as the confidentiality check finds it, labelled for a list."""
+    return [
+        {"kind": ENTITIES[d.entity].label, "start": d.start, "end": d.end}
+        for d in sorted(detect(text), key=lambda d: (d.start, d.end))
+        if d.entity in ENTITIES and d.entity not in NOT_A_LEAK
+    ]
 
 
 def _aware(moment: datetime, sla: SlaOptions) -> datetime:

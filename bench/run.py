@@ -222,8 +222,8 @@ def languagetool_pass(languagetool_url: str, forms: list[dict[str, str]], timing
 
 @functools.cache
 def default_guide():
-    from assistant.checks import guide_sections
     from assistant.guide import load_guides
+    from assistant.sections import guide_sections
     from assistant.settings import Settings
 
     return load_guides(Settings().guides_dir, guide_sections())["default"]

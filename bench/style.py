@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.checks import guide_sections  # noqa: E402
 from assistant.checks.style import StyleCheck  # noqa: E402
 from assistant.guide import load_guides  # noqa: E402
 from assistant.model import Context  # noqa: E402
 from assistant.nlp import load_nlp, split_sentences  # noqa: E402
+from assistant.sections import guide_sections  # noqa: E402
 from assistant.text import prepare_draft  # noqa: E402
 
 PACKAGES = Path(__file__).resolve().parent.parent / "tests" / "data" / "vale-packages"

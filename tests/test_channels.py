@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.checks.channels import ChannelsCheck, ChannelsOptions, sms_segments, x_length
 from assistant.guide import GuideError, load_guides
 from assistant.model import Context
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 

@@ -516,7 +516,7 @@ def test_no_text_holds_an_entity_its_triggers_miss(services, before, sample, aft
     st.data(),
 )
 def test_masking_html_keeps_every_tag_in_place(pieces, data):
-    from assistant.privacy.redaction import _TAG, mask_source
+    from assistant.redaction import _TAG, mask_source
 
     source = "".join(pieces)
     cuts = sorted(set(data.draw(st.lists(st.integers(0, len(pieces)), max_size=6))))

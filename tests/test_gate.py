@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text as sql
 
 from assistant.api.app import create_app
-from assistant.checks import guide_sections
 from assistant.checks.grammar import GrammarCheck
 from assistant.gate import Gate
 from assistant.guide import load_guides
 from assistant.pipeline import Pipeline
 from assistant.resources import Resources
+from assistant.sections import guide_sections
 from assistant.services import Services
 from assistant.settings import PROJECT_ROOT
 from assistant.subjects import Subjects

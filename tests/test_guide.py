@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.guide import GuideError, load_guides
 from assistant.model import Audience, Channel, Context
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 
 

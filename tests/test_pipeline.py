@@ -8,11 +8,12 @@ import time
 import pytest
 from spacy.language import Language
 
-from assistant.checks import Check, Outcome, guide_sections, make_finding
+from assistant.checks import Check, Outcome, make_finding
 from assistant.guide import load_guides
 from assistant.model import Context, Severity, verdict_for
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline, UnknownCheck
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
@@ -54,6 +55,17 @@ class Sleeping(Check):
         return Outcome()
 
 
+class Sees(Check):
+    """A check that keeps the draft it was handed: the pipeline's parsed copy."""
+
+    name = "seen"
+    draft = None
+
+    def run(self, draft, context, options):
+        self.draft = draft
+        return Outcome()
+
+
 class ReadsEntities(Check):
     """A CPU check that declares NER, as confidentiality will."""
 
@@ -69,7 +81,8 @@ class ReadsParse(Check):
     spacy_pipes = frozenset({"parser", "tagger", "lemmatizer", "ner", "attribute_ruler", "tok2vec"})
 
     def run(self, draft, context, options):
-        return Outcome(metrics={"heads": [t.head.i for t in draft.doc]})
+        sentences = [draft.text[s.start : s.end] for s in draft.sentences]
+        return Outcome(metrics={"heads": [t.head.i for t in draft.doc], "sentences": sentences})
 
 
 def _guides(*checks):
@@ -160,7 +173,8 @@ def test_sentences_keep_line_breaks_with_the_parser_on(pipeline, full_nlp):
     draft = prepare_draft("Hi Dana\nThanks for waiting we fixed it\nKind regards\nSam")
     report = pipeline(ReadsParse(), nlp=full_nlp).run(draft, Context(channel="email"))
     assert report.checks["parse"].status == "ok", report.checks["parse"].detail
-    assert [draft.text[s.start : s.end] for s in draft.sentences] == [
+    assert draft.doc is None and draft.sentences == []  # the checks get a parsed copy: the caller's is unchanged
+    assert report.metrics["parse"]["sentences"] == [
         "Hi Dana",
         "Thanks for waiting we fixed it",
         "Kind regards",
@@ -169,9 +183,12 @@ def test_sentences_keep_line_breaks_with_the_parser_on(pipeline, full_nlp):
 
 
 def test_only_the_pipes_the_selected_checks_read_run(pipeline, full_nlp):
-    run = pipeline(ReadsEntities(), nlp=full_nlp).run
-    draft = prepare_draft("Dana Whitfield from Leeds called on Monday.")
-    run(draft, Context(channel="email"), only=["grammar"])
+    seen = Sees()
+    run = pipeline(ReadsEntities(), seen, nlp=full_nlp).run
+    run(
+        prepare_draft("Dana Whitfield from Leeds called on Monday."), Context(channel="email"), only=["grammar", "seen"]
+    )
+    draft = seen.draft
     assert not draft.doc.has_annotation("ENT_IOB")
     assert draft.sentences  # sentences always
     draft = prepare_draft("Dana Whitfield from Leeds called on Monday.")
@@ -180,8 +197,12 @@ def test_only_the_pipes_the_selected_checks_read_run(pipeline, full_nlp):
 
 
 def test_the_doc_covers_quoted_history_and_sentences_are_the_agents(pipeline):
-    draft = prepare_draft("Thanks Dana, it is fixed.\n\nOn Monday, Dana wrote:\n> Nothing works. Help me.")
-    pipeline().run(draft, Context(channel="email"))
+    seen = Sees()
+    pipeline(seen).run(
+        prepare_draft("Thanks Dana, it is fixed.\n\nOn Monday, Dana wrote:\n> Nothing works. Help me."),
+        Context(channel="email"),
+    )
+    draft = seen.draft
     assert draft.doc.text == draft.text
     assert [draft.text[s.start : s.end] for s in draft.sentences] == ["Thanks Dana, it is fixed."]
 
@@ -242,8 +263,10 @@ def test_a_check_that_overruns_is_abandoned_as_unavailable(pipeline):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_every_kind_of_line_break_ends_a_sentence(pipeline, newline):
-    draft = prepare_draft(newline.join(["Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"]))
-    pipeline().run(draft, Context(channel="email"), only=["readability"])
+    seen = Sees()
+    text = newline.join(["Hi Dana", "Thanks for waiting we fixed it", "Kind regards", "Sam"])
+    pipeline(seen).run(prepare_draft(text), Context(channel="email"), only=["readability", "seen"])
+    draft = seen.draft
     assert [draft.text[s.start : s.end] for s in draft.sentences] == [
         "Hi Dana",
         "Thanks for waiting we fixed it",

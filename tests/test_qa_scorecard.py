@@ -2,10 +2,10 @@
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.criteria import criteria
 from assistant.guide import GuideError, load_guides
 from assistant.qa.scorecard import default_scorecard
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 
 NAMED_IN_THE_ISSUE = {"accurate", "tone", "clear", "next_steps", "confidentiality", "sla", "house_style"}

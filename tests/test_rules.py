@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import bearer
 
-from assistant.checks import CHECKS, every_rule, load_guides
+from assistant.checks import CHECKS, every_rule
 from assistant.checks.structure import StructureCheck
 from assistant.checks.tone import ToneCheck
 from assistant.guide import GuideError
@@ -19,6 +19,7 @@ from assistant.model import Context, Severity
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
 from assistant.rules import Example, Rule, RuleError, RuleSet, examples
+from assistant.sections import load_guides
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.business_time import BusinessClock, HolidayCalendar
-from assistant.checks import guide_sections
 from assistant.checks.sla import SlaCheck, SlaOptions
 from assistant.guide import GuideError, load_guides
 from assistant.model import Context
 from assistant.promises import find_promises
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.checks.structure import GAVE_ACCOUNT, RULES, StructureCheck, StructureOptions
 from assistant.guide import load_guides
 from assistant.model import Context
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
 from assistant.rules import Example
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.checks.style import StyleCheck, StyleOptions
 from assistant.guide import GuideError, load_guides
 from assistant.model import Context
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.style.engine import BlockView
 from assistant.style.loading import RuleError, read_rule_file, validate_rule

@@ -10,7 +10,6 @@ from datetime import datetime
 
 import pytest
 
-from assistant.checks import guide_sections
 from assistant.checks.tone import ToneCheck, days_ahead
 from assistant.checks.tone_rules import NOW, RULES, UPSET
 from assistant.guide import load_guides
@@ -18,6 +17,7 @@ from assistant.model import Context
 from assistant.nlp import load_nlp
 from assistant.pipeline import Pipeline
 from assistant.rules import Example
+from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 

@@ -126,11 +126,32 @@ def test_kinds_and_moods(text, kind, mood):
         ("card 4539 1488 0343 6467 was charged twice", ["card number"]),  # passes Luhn
         ("ref 4539 1488 0343 6468", []),  # fails Luhn, and too many digits for a phone
         ("I live at 12 Acacia Avenue, SW1A 1AA", ["home address", "postcode"]),
-        ("my order number is AB-48213", ["account or order number"]),
+        ("my account number is AB-48213", ["account number"]),
+        # An order reference is no personal data: the confidentiality check never counted
+        # it, and triage now finds exactly what the check finds (one entity table).
+        ("my order number is AB-48213", []),
         ("DOB 01/02/1980", ["date of birth"]),
         ("call +44 20 7946 0958", ["phone number"]),
         ("Nothing personal here, just a question about prices", []),
     ],
 )
-def test_personal_data(text, kinds):
-    assert [item["kind"] for item in personal_data(text)] == kinds
+def test_personal_data(text, kinds, services):
+    assert [item["kind"] for item in personal_data(text, services.privacy.detect_text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme my card 4539 1488 0343 6467 was charged twice, ring 07700 900123",
+        "I live at 12 Acacia Avenue, SW1A 1AA and my DOB is 01/02/1980",
+        "Email me at dana.s@example.com, my account number is AB-48213",
+    ],
+)
+def test_triage_and_the_check_find_the_same_personal_data(client, text):
+    """One entity table for both doors: what triage lists in a public post is what the
+    confidentiality check flags in a public reply holding the same words."""
+    message = {"id": "m", "channel": "social_public", "text": text}
+    triaged = client.post("/v1/triage", json={"messages": [message]}).json()["messages"][0]["personal_data"]
+    report = client.post("/v1/check", json={"text": text, "channel": "social_public", "checks": ["confidentiality"]})
+    flagged = [(f["start"], f["end"]) for f in report.json()["findings"] if f["details"].get("entity")]
+    assert triaged and [(p["start"], p["end"]) for p in triaged] == flagged

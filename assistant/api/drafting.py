@@ -11,11 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from ..drafting.compose import Draft, UnknownTemplate, render_draft
+from ..checking import check_draft, validate_draft
+from ..drafting.compose import Composed, UnknownTemplate, render_draft
 from ..drafting.library import Library
 from ..drafting.render import RenderError, VariableRefused
 from ..drafting.templates import Template, VariableType
-from ..drafts import check_draft, validate_draft
 from ..model import Channel, Context, Report
 from ..services import Services
 from ..store import Principal
@@ -245,7 +245,7 @@ async def draft(
     )
 
 
-def _check(services: Services, drafted: Draft, context: Context) -> Report:
+def _check(services: Services, drafted: Composed, context: Context) -> Report:
     return check_draft(
         services.pipeline,
         drafted.rendered.text,

@@ -18,9 +18,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from ..drafts import NOT_UNICODE, DraftRefused, DraftTooLong
+from ..checking import NOT_UNICODE, DraftRefused, DraftTooLong
 from ..gate import IdempotencyMismatch
-from ..pipeline import UnknownCheck, UnknownGuide
+from ..guide import UnknownGuide
+from ..pipeline import UnknownCheck
 from ..store import OverrideRefused, SendConflict, StoreDown
 
 log = logging.getLogger(__name__)

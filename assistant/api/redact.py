@@ -1,4 +1,4 @@
-"""`POST /v1/redact`: a thin route over `assistant.privacy.redaction` (validate, call, map)."""
+"""`POST /v1/redact`: a thin route over `assistant.redaction` (validate, call, map)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from ..model import Context, Finding
-from ..privacy.recognizers import ENTITIES
-from ..privacy.redaction import Redaction, redact
+from ..privacy.entities import ENTITIES
+from ..redaction import Redaction, redact
 from ..services import Services
 from .body import JsonBodyRoute
 from .deps import AdmissionDep, AgentDep, ServicesDep, scope

@@ -7,7 +7,7 @@ import asyncio
 from fastapi import APIRouter, Request, Response
 
 from ..caching import cache_stats
-from ..drafts import check_draft, validate_draft
+from ..checking import check_draft, validate_draft
 from ..model import Context, Report
 from ..services import Services
 from .body import JsonBodyRoute

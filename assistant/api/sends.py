@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Path, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from ..drafts import validate_draft
+from ..checking import validate_draft
 from ..gate import SendRequest
 from ..model import Channel, GuideRef, Report, Verdict
 from ..store import SendRecord

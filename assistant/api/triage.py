@@ -7,7 +7,10 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from ..checks.confidentiality import ConfidentialityOptions
+from ..checks.sla import SlaOptions
 from ..model import Channel, Context, Flag, Timestamp
+from ..privacy.engine import Detection
 from ..triage import Incoming, Kind, Mood, Urgency, triage
 from .body import JsonBodyRoute
 from .deps import AgentDep, ServicesDep, scope
@@ -65,5 +68,10 @@ def triage_messages(body: TriageRequest, principal: AgentDep, services: Services
         scope(Context(channel=Channel.social_public, guide=body.guide), principal, services)
     )
     incoming = [Incoming(m.id, m.channel, m.text, m.at, m.public) for m in body.messages]
-    triaged = triage(incoming, guide.sections["sla"], body.now)
+    threshold = guide.section("confidentiality", ConfidentialityOptions).min_score
+
+    def detect(text: str) -> list[Detection]:
+        return [d for d in services.privacy.detect_text(text) if d.score >= threshold]
+
+    triaged = triage(incoming, guide.section("sla", SlaOptions), detect, body.now)
     return TriageResponse.model_validate({"messages": [vars(t) for t in triaged]})

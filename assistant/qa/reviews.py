@@ -43,7 +43,7 @@ def scorecard_for(guides: Mapping[str, Guide], guide_id: str) -> Scorecard:
     """The scorecard of the guide a send was checked with (the default one if that guide
     is gone)."""
     guide = guides.get(guide_id)
-    return guide.sections["scorecard"] if guide is not None else default_scorecard()
+    return guide.section("scorecard", Scorecard) if guide is not None else default_scorecard()
 
 
 def automatic(store: Store, guides: Mapping[str, Guide], organisation: str, sends: Iterable[Scoreable]) -> dict:

@@ -24,7 +24,6 @@ import yaml
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from assistant.checks import guide_sections  # noqa: E402
 from assistant.checks.structure import RULES as STRUCTURE_RULES  # noqa: E402
 from assistant.checks.structure import StructureCheck  # noqa: E402
 from assistant.checks.tone import ToneCheck  # noqa: E402
@@ -33,6 +32,7 @@ from assistant.guide import load_guides  # noqa: E402
 from assistant.model import Context  # noqa: E402
 from assistant.nlp import load_nlp  # noqa: E402
 from assistant.pipeline import Pipeline  # noqa: E402
+from assistant.sections import guide_sections  # noqa: E402
 from assistant.text import prepare_draft  # noqa: E402
 
 PAIRS = PROJECT / "bench" / "tone" / "pairs.yaml"

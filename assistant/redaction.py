@@ -9,11 +9,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..drafts import check_draft
-from ..model import Context, Finding
-from ..pipeline import Pipeline
-from ..text import Format
-from .engine import PrivacyEngine
+from .checking import check_draft
+from .model import Context, Finding
+from .pipeline import Pipeline
+from .privacy.engine import PrivacyEngine
+from .text import Format
 
 CHECK = "confidentiality"
 
