@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from assistant.style.vale_compat import compare_package
+from vale_compat import compare_package
 
 # Copies of the two public packages (with their licences) from the project's shared folder.
 PACKAGES = Path(__file__).parent / "data" / "vale-packages"
