@@ -49,6 +49,7 @@ class Rule:
     suggestions: tuple[str, ...] = ()
     fires: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
+    aliases: tuple[str, ...] = ()  # former ids a guide's `rules:` may still name (for one release)
 
     @property
     def check(self) -> str:
@@ -62,6 +63,9 @@ class Rule:
         return rule_id == self.id or (self.family and rule_id.startswith(self.id[:-1]))
 
 
+_FORMER_IDS: dict[str, tuple[str, ...]] = {}  # rule id -> its aliases, filled as RuleSets are declared
+
+
 class RuleSet:
     """One check's rules, validated when its module is imported."""
 
@@ -71,6 +75,8 @@ class RuleSet:
         for rule in rules:
             self._validate(rule)
             self._rules[rule.id] = rule
+            if rule.aliases:
+                _FORMER_IDS[rule.id] = rule.aliases
         self._families = [rule for rule in self._rules.values() if rule.family]
 
     def __iter__(self) -> Iterator[Rule]:
@@ -101,11 +107,13 @@ class RuleSet:
         severity: Severity | None = None,
         suggestions: Iterable[str] | None = None,
         also_cites: Iterable[str] = (),
+        cites: Iterable[str] | None = None,
         **details: Any,
     ) -> Finding:
         """A finding of a declared rule on `span` of draft.text (None: the whole draft),
         with the rule's severity, message and suggestions unless this one says better, and
-        its criteria (plus `also_cites`, where this case touches one more).
+        its criteria (plus `also_cites`, where this case touches one more; `cites` instead
+        of them, for a family's member that names its own, such as a guide's Vale rule).
 
         Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
         check, rule, span and excerpt, so a gate override can name the finding it overrides."""
@@ -123,7 +131,7 @@ class RuleSet:
             end=end,
             excerpt=excerpt,
             suggestions=list(rule.suggestions if suggestions is None else suggestions),
-            criteria=list(dict.fromkeys([*rule.criteria, *also_cites])),
+            criteria=list(dict.fromkeys([*(rule.criteria if cites is None else cites), *also_cites])),
             details=details,
             source_start=source[0] if source else None,
             source_end=source[1] if source else None,
@@ -150,9 +158,13 @@ def finding_id(check: str, rule: str, start: int | None, end: int | None, excerp
 
 
 def setting_for(settings: Mapping[str, RuleSetting], rule_id: str) -> RuleSetting | None:
-    """The guide's setting for a run-time rule id: its own, else its family's (`grammar.*`)."""
+    """The guide's setting for a run-time rule id: its own (or under a former id of the
+    rule), else its family's (`grammar.*`)."""
     if rule_id in settings:
         return settings[rule_id]
+    for alias in _FORMER_IDS.get(rule_id, ()):
+        if alias in settings:
+            return settings[alias]
     family = rule_id.split(".", 1)[0] + ".*"
     return settings.get(family)
 
