@@ -171,6 +171,17 @@ def test_existence_word_bounds_nonword_raw_and_exceptions():
     ]
 
 
+def test_a_variable_width_look_behind_loads_as_in_vale():
+    """Python's `re` refuses `(?<=\b(?:a|an) )`; Vale's engine (regexp2) takes it, and so
+    does the rule here (compiled by the `regex` module)."""
+    rule = {"extends": "existence", "nonword": True, "ignorecase": True, "tokens": [r"(?<=\b(?:a|an) )test"]}
+    assert run(rule, "An test, a test, the test") == [("test", "test"), ("test", "test")]
+    swap = {"extends": "substitution", "message": "'%s', not '%s'", "swap": {r"(?<=(?:is|are) )done": "finished"}}
+    assert run(swap, "It is done. They are done. Well done.") == [
+        ("done", "'finished', not 'done'"),
+        ("done", "'finished', not 'done'"),
+    ]
+
 def test_substitution_messages_and_actions():
     rule = {
         "extends": "substitution",

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
+
+import regex
 
 from .base import Block
 
@@ -15,8 +17,11 @@ NONWORD = r"(?:{})"
 
 
 def compile_pattern(pattern: str, ignorecase: bool) -> re.Pattern[str]:
-    """Compile a Go (RE2) pattern: global flags become compile flags (Python refuses
-    `(?m)` or `(?i)` anywhere but at the start; Vale's templates put them mid-pattern)."""
+    """Compile a Vale pattern: global flags become compile flags (Python refuses
+    `(?m)` or `(?i)` anywhere but at the start; Vale's templates put them mid-pattern).
+    What `re` refuses but Vale's engine (regexp2) accepts, chiefly a variable-width
+    look-behind such as `(?<=\b(?:a|an) )`, is compiled by the `regex` module: same
+    syntax and flags, used only then (`re` is the faster on everything else)."""
     flags = re.MULTILINE | (re.IGNORECASE if ignorecase else 0)
     for inline, flag in (("(?i)", re.IGNORECASE), ("(?m)", re.MULTILINE), ("(?s)", re.DOTALL)):
         if inline in pattern:
@@ -25,7 +30,10 @@ def compile_pattern(pattern: str, ignorecase: bool) -> re.Pattern[str]:
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from exc
+        try:
+            return cast("re.Pattern[str]", regex.compile(pattern, flags | regex.VERSION0))
+        except regex.error:
+            raise ValueError(f"not a valid regular expression ({exc})") from exc
 
 
 def check_patterns(field_name: str, patterns: Sequence[str]) -> None:
