@@ -182,6 +182,7 @@ def test_a_variable_width_look_behind_loads_as_in_vale():
         ("done", "'finished', not 'done'"),
     ]
 
+
 def test_substitution_messages_and_actions():
     rule = {
         "extends": "substitution",
