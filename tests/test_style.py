@@ -199,6 +199,24 @@ def test_substitution_messages_and_actions():
     ]
 
 
+def test_substitution_capitalize_follows_the_matched_case():
+    """Vale 3's `capitalize`: a capitalised match gets its replacement capitalised, in the
+    message and the suggestions; without it the message keeps the swap value as written."""
+    rule = {"extends": "substitution", "message": "Use '%s' instead of '%s'.", "ignorecase": True}
+    rule |= {"action": {"name": "replace"}, "swap": {"utilise": "use|employ"}}
+    capitalised = validate_rule({**rule, "capitalize": True}, "t.yml").run(
+        BlockView("Utilise it, utilise it."), Memory()
+    )
+    assert [(a.message, a.suggestions) for a in capitalised] == [
+        ("Use 'Use' or 'Employ' instead of 'Utilise'.", ("Use", "Employ")),
+        ("Use 'use' or 'employ' instead of 'utilise'.", ("use", "employ")),
+    ]
+    plain = validate_rule(rule, "t.yml").run(BlockView("Utilise it."), Memory())
+    assert [(a.message, a.suggestions) for a in plain] == [
+        ("Use 'use' or 'employ' instead of 'Utilise'.", ("Use", "Employ"))
+    ]
+
+
 def test_occurrence_repetition_consistency_conditional_capitalization_metric():
     assert run({"extends": "occurrence", "token": ",", "max": 2}, "a, b, c, d") == [(", b, c,", "%s")]
     assert run({"extends": "repetition", "tokens": [r"[^\s]+"], "alpha": True}, "the the end. End end") == [

@@ -64,6 +64,7 @@ class Substitution(Rule):
     exceptions: list[str] = Field(default_factory=list)
     ignorecase: bool = False
     nonword: bool = False
+    capitalize: bool = False  # Vale 3: a capitalised match gets capitalised replacements
     pos: str = Field("", alias="POS")
 
     _pattern: re.Pattern[str] = PrivateAttr()
@@ -139,10 +140,15 @@ class Substitution(Rule):
             if found is not None:
                 index, expected = found
                 observed = m.group(index).strip()
+                capitalise = self.capitalize and observed[:1].isupper()
+                if capitalise:
+                    expected = _cap_first(expected)
                 if _same_token(expected, observed, self.ignorecase) or excepted(own["_except"], observed):
                     continue
                 message = self.message
                 options = expected.split("|")
+                if capitalise:
+                    options = [_cap_first(o) for o in options]
                 if self.action is not None and self.action.name == "replace" and not self.action.params:
                     expected = _to_sentence(options, "or")
                     message = _convert_message(message)
@@ -157,6 +163,10 @@ class Substitution(Rule):
                     )
                 )
         return alerts
+
+
+def _cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _match_case(observed: str, suggestions: Sequence[str]) -> tuple[str, ...]:
