@@ -238,6 +238,28 @@ def test_occurrence_repetition_consistency_conditional_capitalization_metric():
     ]
 
 
+def test_sentence_case_as_vale_checks_it():
+    """Vale's `$sentence`: the first word must be right, and 80% of the words (the rule's
+    `threshold`); exceptions stay as written; after `:` (an indicator) a capital is right;
+    the second `%s` is the expected form."""
+    rule = {"extends": "capitalization", "match": "$sentence", "scope": "sentence"}
+    rule |= {"message": "'%s' should be '%s'.", "exceptions": ["JSON", "gRPC"]}
+    assert run(rule, "This is a Heading") == [
+        ("This is a Heading", "'This is a Heading' should be 'This is a heading'.")
+    ]
+    for right in (
+        "Accepting a JSON response",
+        "Using gRPC",
+        "Step one: Check the meter",
+        "A heading with one Capital here",
+    ):
+        assert run(rule, right) == [], right
+    assert run(rule, "accepting a JSON response") != []  # the first word is always checked
+    assert run({**rule, "threshold": 1.0}, "A heading with one Capital here") != []
+    assert run(rule, "ABC-12 Check the meter") != []  # 'Abc-12' would be the first word
+    assert run({**rule, "prefix": "^[A-Z]+-[0-9]+ "}, "ABC-12 Check the meter") == []  # a lead-in left alone
+
+
 def test_limit_caps_the_alerts_of_a_rule():
     from assistant.style.engine import Document, run_rules
 
