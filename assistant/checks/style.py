@@ -14,14 +14,16 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from ..guide import GuideError, Section
-from ..model import Channel, Context, Severity
+from ..model import Channel, Context, Finding, Severity
+from ..rules import Rule as DeclaredRule
+from ..rules import RuleSet, examples
 from ..style.engine import Document, Hit, run_rules
 from ..style.formats import format_alerts
 from ..style.loading import read_package, read_rules_folder
 from ..style.rules import AnyRule, Level, Rule, Substitution, Token
 from ..style.spelling import spelling_rule, variant_for
 from ..text import Draft
-from .base import Check, Outcome, make_finding
+from .base import Check, Outcome
 
 SEVERITY: dict[str, Severity] = {
     "error": Severity.blocker,
@@ -29,6 +31,70 @@ SEVERITY: dict[str, Severity] = {
     "suggestion": Severity.suggestion,
 }
 MASK = "*"  # what links and codes become: not words, not spaces (a space would join the words around them)
+CRITERIA = ("DEAL.P12",)  # written format, style and tone: what a guide's rule cites unless it names its own
+_PARAGRAPH = " ".join(["We have checked your account and the refund is on its way."] * 6)  # 72 words
+RULES = RuleSet(
+    "style",
+    [
+        DeclaredRule(
+            "style.Spelling",
+            Severity.warning,
+            "Use the spelling of the request's locale (British or American).",
+            ("DEAL.P12", "DEAL.K8"),
+            fires=examples("Hi Sam,\n\nI will organize a refund and apologize for the color mix-up.\n\nPriya"),
+            passes=examples("I apologise: we will organise the refund and the colour of the centre is grey."),
+            aliases=("style.style.Spelling",),
+        ),
+        DeclaredRule(
+            "style.Brands",
+            Severity.warning,
+            "Write a brand name (the guide's `brands`) as the brand does.",
+            ("DEAL.K8", "DEAL.P20"),
+            fires=examples("You can message us on Whatsapp or pay by Pay pal."),
+            passes=examples("You can message us on WhatsApp or pay by PayPal."),
+            aliases=("style.style.Brands",),
+        ),
+        DeclaredRule(
+            "style.Terms",
+            Severity.warning,
+            "Use the guide's preferred term (its `terms`).",
+            ("DEAL.P12", "DEAL.K8"),
+            fires=examples("Please E-mail us the meter reading."),
+            passes=examples("Please email us the meter reading."),
+            aliases=("style.style.Terms",),
+        ),
+        DeclaredRule(
+            "style.ParagraphLength",
+            Severity.suggestion,
+            "This paragraph is long for the channel (the guide's `paragraph_words`): split it.",
+            ("DEAL.K16", "DEAL.K23"),
+            fires=examples((_PARAGRAPH, {"channel": "chat"})),
+            passes=examples((_PARAGRAPH, {"channel": "email"})),
+            aliases=("style.style.ParagraphLength",),
+        ),
+        DeclaredRule(
+            "style.Formats",
+            Severity.suggestion,
+            "Write dates, numbers, times and money in the locale's form.",
+            ("DEAL.P12", "DEAL.K8"),
+            fires=examples(("We will call on 11/25/2026 at 10am.", {"locale": "en-GB"})),
+            passes=examples(("We will call on 25 November 2026 at 10am.", {"locale": "en-GB"})),
+            aliases=("style.style.Formats",),
+        ),
+        DeclaredRule(
+            "style.*",  # style.<package or guide>.<rule>: a guide's Vale-format rule, with its own level and message
+            Severity.warning,
+            "A house-style rule of the guide found something to change.",
+            CRITERIA,
+            fires=examples(
+                "We have looked into the account and we can see that the payment you made on Monday was taken "
+                "twice because of a fault in our payment system which has now been fixed by our technical team "
+                "so you will get it back."
+            ),
+            passes=examples("We have looked into your account. The payment was taken twice, and we will refund it."),
+        ),
+    ],
+)
 
 
 class StyleOptions(Section):
@@ -126,6 +192,7 @@ class StyleCheck(Check):
     name = "style"
     spacy_pipes = frozenset({"sentencizer"})  # reads draft.sentences and draft.paragraphs
     Options = StyleOptions
+    rules = RULES
 
     def run(self, draft: Draft, context: Context, options: StyleOptions) -> Outcome:
         rules = options.active(context.locale or "en-GB")
@@ -139,31 +206,26 @@ class StyleCheck(Check):
                 words = len(chunk.split())
                 if words > limit:
                     findings.append(
-                        make_finding(
+                        RULES.finding(
                             draft,
-                            check="style",
-                            rule="style.style.ParagraphLength",
-                            severity=Severity.suggestion,
+                            "style.ParagraphLength",
+                            (start, start + len(chunk)),
                             message=f"This paragraph has {words} words; on {context.channel.value} keep to {limit} or "
                             "fewer: split it.",
-                            span=(start, start + len(chunk)),
-                            criteria=["DEAL.K16", "DEAL.K23"],
-                            details={"words": words, "limit": limit},
+                            words=words,
+                            limit=limit,
                         )
                     )
         if options.formats and "style.Formats" not in options.disabled:
             for alert in format_alerts(doc.text, context.locale or "en-GB"):
                 findings.append(
-                    make_finding(
+                    RULES.finding(
                         draft,
-                        check="style",
-                        rule="style.style.Formats",
-                        severity=Severity.suggestion,
+                        "style.Formats",
+                        (alert.start, alert.end),
                         message=alert.message,
-                        span=(alert.start, alert.end),
                         suggestions=alert.suggestions,
-                        criteria=["DEAL.P12", "DEAL.K8"],
-                        details={"vale_rule": "style.Formats"},
+                        vale_rule="style.Formats",
                     )
                 )
         return Outcome(findings=_one_per_span(findings), metrics={"rules": len(rules)})
@@ -187,24 +249,29 @@ class StyleCheck(Check):
         )
 
     @staticmethod
-    def finding(draft: Draft, hit: Hit, options: StyleOptions) -> Any:
+    def finding(draft: Draft, hit: Hit, options: StyleOptions) -> Finding:
         rule = hit.rule
         level = options.levels.get(hit.name, rule.level)
         span = (hit.start, hit.end) if hit.end > hit.start else None
         details: dict[str, Any] = {"vale_rule": hit.name, "level": level}
         if rule.link:
             details["link"] = rule.link
-        return make_finding(
+        return RULES.finding(
             draft,
-            check="style",
-            rule=f"style.{hit.name}",
-            severity=SEVERITY[level],
+            rule_id(hit.name),
+            span,
             message=hit.alert.message,
-            span=span,
+            severity=SEVERITY[level],
             suggestions=hit.alert.suggestions,
-            criteria=rule.criteria or ["DEAL.P12"],
-            details=details,
+            cites=rule.criteria or None,
+            **details,
         )
+
+
+def rule_id(name: str) -> str:
+    """A finding's rule id for a Vale rule name: `style.<package>.<rule>`; the check's own
+    rules (named `style.Spelling`, ...) are not prefixed twice."""
+    return name if name.startswith("style.") else f"style.{name}"
 
 
 _RANK = {Severity.blocker: 0, Severity.warning: 1, Severity.suggestion: 2}
