@@ -225,6 +225,7 @@ def _summary(report: Report) -> str:
 def _guides(args: argparse.Namespace) -> int:
     """Load the guides (and the folder given) as the service would; print each problem
     as file:line: field: what is wrong. Exit 1 when any guide fails."""
+    from .checks.style import StyleOptions
     from .guide import GuideError
     from .sections import load_guides
 
@@ -237,7 +238,7 @@ def _guides(args: argparse.Namespace) -> int:
         return EXIT_BLOCK
     shown = [args.path.resolve().name] if args.path else sorted(guides)
     for guide_id in shown:
-        rules = guides[guide_id].sections["style"].rules
+        rules = guides[guide_id].section("style", StyleOptions).rules
         print(f"{guide_id}: ok ({len(rules)} style rules)")
     return EXIT_OK
 

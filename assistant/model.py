@@ -145,8 +145,8 @@ class Context(_Model):
 
 class Finding(BaseModel):
     """One thing a check wants the agent to see, anchored in the checked text, or about
-    the whole draft (an SLA breach, a missing greeting) with no span. Checks build
-    findings with `checks.base.make_finding`, never by hand."""
+    the whole draft (an SLA breach, a missing greeting) with no span. A check builds its
+    findings through its declared rules (`rules.RuleSet.finding`), never by hand."""
 
     id: str = Field(description="Stable: the same finding on the same text has the same id (overrides name it).")
     check: str

@@ -81,7 +81,8 @@ def test_the_installed_command_reads_standard_input(languagetool_url):
 
 
 def test_a_finding_about_the_whole_draft_is_shown_without_a_position():
-    from assistant.checks import make_finding
+    from findings import make_finding
+
     from assistant.cli import render
     from assistant.model import GuideRef, Report, Severity
     from assistant.text import prepare_draft

@@ -6,9 +6,10 @@ import threading
 import time
 
 import pytest
+from findings import make_finding
 from spacy.language import Language
 
-from assistant.checks import Check, Outcome, make_finding
+from assistant.checks import Check, Outcome
 from assistant.guide import load_guides
 from assistant.model import Context, Severity, verdict_for
 from assistant.nlp import load_nlp

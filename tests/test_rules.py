@@ -50,6 +50,11 @@ def test_every_rule_fires_on_its_examples_and_not_on_its_near_misses(client, rul
         assert finding["check"] == rule.check and set(rule.criteria) <= set(finding["criteria"])
 
 
+def test_every_check_of_the_service_declares_its_rules():
+    assert all(isinstance(getattr(check, "rules", None), RuleSet) for check in CHECKS), [c.name for c in CHECKS]
+    assert {rules.check for rules in (check.rules for check in CHECKS)} == {check.name for check in CHECKS}
+
+
 def test_every_check_declares_its_rules_and_each_has_a_near_miss():
     declared = {check.name for check in CHECKS if hasattr(check, "rules")}
     assert {"grammar", "readability", "tone", "structure", "sla", "channels"} <= declared

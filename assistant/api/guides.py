@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from ..checks.style import StyleOptions
 from ..guide import Guide
 from ..services import Services
 from ..store import Principal
@@ -49,7 +50,7 @@ class GuideDetail(BaseModel):
 
 
 def _summary(guide: Guide) -> GuideSummary:
-    style = guide.sections.get("style")
+    style = guide.section("style", StyleOptions) if "style" in guide.sections else None
     return GuideSummary(
         id=guide.id,
         version=guide.version,

