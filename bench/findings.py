@@ -72,7 +72,9 @@ def compare(before: Path, after: Path, renames: dict[str, str]) -> int:
             differ["missing"] += 1
             continue
         for finding in a["findings"]:
-            finding["rule"] = renames.get(finding["rule"], finding["rule"])
+            for old_prefix, new_prefix in renames.items():
+                if finding["rule"].startswith(old_prefix):
+                    finding["rule"] = new_prefix + finding["rule"][len(old_prefix) :]
         if a != b:
             differ[key.split(":")[0]] += 1
             if shown < 5:
@@ -87,7 +89,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--languagetool-url", default="http://127.0.0.1:8081")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
-    parser.add_argument("--rename", action="append", default=[], metavar="OLD=NEW", help="a rule id renamed on purpose")
+    parser.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="rule ids renamed on purpose: a prefix and its replacement, e.g. style.style.=style.",
+    )
     args = parser.parse_args()
     if args.compare:
         return compare(*args.compare, dict(r.split("=", 1) for r in args.rename))
