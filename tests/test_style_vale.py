@@ -16,10 +16,17 @@ PACKAGES = Path(__file__).parent / "data" / "vale-packages"
 KNOWN_EXTRA = {
     # 'fairly' on line 5 is a Weasel token: Vale prints it too, the feature lists line 3 only
     "write-good/Weasel": ["test.md:5:23:write-good.Weasel:'fairly' is a weasel word!"],
+    # The fixture's line 7 came with a later AMPM; in the stored rule `\d{1,2} ?[ap]m` has no
+    # word boundary (nonword: true), so Vale matches '5 am' of 'ampoules' too.
+    "Google/AMPM": ["test.md:7:18:Google.AMPM:Use 'AM' or 'PM' (preceded by a space)."],
+    # The fixture's line 33 is newer than the feature; WordList's `check: select` (in every
+    # stored version, errata-ai's own included) matches it in Vale too.
+    "Google/Terms": ["test.md:33:8:Google.WordList:Use 'select' instead of 'check'."],
 }
 # Scenarios whose fixture is not in the stored copy of the package (see its README).
 NOT_STORED = {
     "Microsoft": {"Accessibility", "Acronyms", "AMPM", "Auto", "Backend", "Contractions", "Dashes", "Foreign"},
+    "Google": {"Gender"},
 }
 # An alert that depends on Vale's version, not on the rule: the feature file (2019, Vale
 # 1.x) shows FirstPerson's `(?:^|\s)I\s` match trimmed in the message ('I'); current Vale
@@ -30,10 +37,23 @@ VALE_VERSION = {
         ["test.md:9:1:Microsoft.FirstPerson:Use first person sparingly ('I')."],
         ["test.md:9:1:Microsoft.FirstPerson:Use first person sparingly ('I ')."],
     ),
+    # Vale 2's $sentence (errata-ai/vale internal/check/variables.go, when the feature was
+    # written) counted an all-caps word and any word after an indicator (`:`) as right;
+    # Vale 3 compares each word with the sentence-case form (prose's strcase), as we do, so
+    # 'modern' after 'Test:' and 'JSON' (not an exception) leave 3 of 4 words right, < 0.8.
+    # The fixture's later version reads "Test: Modern" for that reason.
+    "Google/Headings": (
+        [],
+        [
+            "test.md:1:3:Google.Headings:'Test: modern documentation management' should use "
+            "sentence-style capitalization.",
+            "test.md:9:3:Google.Headings:'Accepting a JSON response' should use sentence-style capitalization.",
+        ],
+    ),
 }
 
 
-@pytest.mark.parametrize("package", ["write-good", "proselint", "Microsoft"])
+@pytest.mark.parametrize("package", ["write-good", "proselint", "Microsoft", "Google"])
 def test_package_reproduces_vale_alerts(package):
     results = compare_package(PACKAGES / package)
     assert {c.package.split("/")[1] for c in results if not c.stored} == NOT_STORED.get(package, set())
