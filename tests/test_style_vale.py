@@ -21,11 +21,13 @@ KNOWN_EXTRA = {
     "Google/AMPM": ["test.md:7:18:Google.AMPM:Use 'AM' or 'PM' (preceded by a space)."],
     # The fixture's line 33 is newer than the feature; WordList's `check: select` (in every
     # stored version, errata-ai's own included) matches it in Vale too.
+    # AMPM is `ignorecase: true`, so `\d{1,2} ?[ap]m` takes '11 PM' too, in Vale as here.
+    "Microsoft/AMPM": ["test.md:5:44:Microsoft.AMPM:Use 'AM' or 'PM' (preceded by a space)."],
     "Google/Terms": ["test.md:33:8:Google.WordList:Use 'select' instead of 'check'."],
 }
 # Scenarios whose fixture is not in the stored copy of the package (see its README).
 NOT_STORED = {
-    "Microsoft": {"Accessibility", "Acronyms", "AMPM", "Auto", "Backend", "Contractions", "Dashes", "Foreign"},
+    "Microsoft": {"Accessibility", "Backend", "Contractions", "Foreign"},
     "Google": {"Gender"},
 }
 # An alert that depends on Vale's version, not on the rule: the feature file (2019, Vale
@@ -36,6 +38,12 @@ VALE_VERSION = {
     "Microsoft/Terms": (
         ["test.md:9:1:Microsoft.FirstPerson:Use first person sparingly ('I')."],
         ["test.md:9:1:Microsoft.FirstPerson:Use first person sparingly ('I ')."],
+    ),
+    # The same: Vale 1's core.FormatMessage trimmed each substitution (strings.TrimSpace),
+    # so Dashes' match ' —' printed as '—'.
+    "Microsoft/Dashes": (
+        ["test.md:3:42:Microsoft.Dashes:Remove the spaces around '—'."],
+        ["test.md:3:42:Microsoft.Dashes:Remove the spaces around ' —'."],
     ),
     # Vale 2's $sentence (errata-ai/vale internal/check/variables.go, when the feature was
     # written) counted an all-caps word and any word after an indicator (`:`) as right;
