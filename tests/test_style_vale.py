@@ -61,7 +61,7 @@ VALE_VERSION = {
 }
 
 
-@pytest.mark.parametrize("package", ["write-good", "proselint", "Microsoft", "Google", "Joblint"])
+@pytest.mark.parametrize("package", ["write-good", "proselint", "Microsoft", "Google", "Joblint", "alex"])
 def test_package_reproduces_vale_alerts(package):
     results = compare_package(PACKAGES / package)
     assert {c.package.split("/")[1] for c in results if not c.stored} == NOT_STORED.get(package, set())
