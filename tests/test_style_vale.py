@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vale_compat import compare_package
+from vale_compat import compare_package, line_spacing
 
-# Copies of public packages (with their licences), in tests/data/vale-packages.
+from assistant.style.markup import markup_document
+
+# Copies of public packages in tests/data/vale-packages (licences: the README there).
 PACKAGES = Path(__file__).parent / "data" / "vale-packages"
 KNOWN_EXTRA = {
     # 'fairly' on line 5 is a Weasel token: Vale prints it too, the feature lists line 3 only
@@ -21,11 +23,12 @@ KNOWN_EXTRA = {
     "Google/AMPM": ["test.md:7:18:Google.AMPM:Use 'AM' or 'PM' (preceded by a space)."],
     # The fixture's line 33 is newer than the feature; WordList's `check: select` (in every
     # stored version, errata-ai's own included) matches it in Vale too.
+    "Google/Terms": ["test.md:33:8:Google.WordList:Use 'select' instead of 'check'."],
     # AMPM is `ignorecase: true`, so `\d{1,2} ?[ap]m` takes '11 PM' too, in Vale as here.
     "Microsoft/AMPM": ["test.md:5:44:Microsoft.AMPM:Use 'AM' or 'PM' (preceded by a space)."],
-    "Google/Terms": ["test.md:33:8:Google.WordList:Use 'select' instead of 'check'."],
 }
-# Scenarios whose fixture is not in the stored copy of the package (see its README).
+# Scenarios that do not run: no stored fixture, or no stored rule version that fits the
+# feature (the README says which and why).
 NOT_STORED = {
     "Microsoft": {"Accessibility", "Backend", "Contractions", "Foreign"},
     "Google": {"Gender"},
@@ -49,7 +52,7 @@ VALE_VERSION = {
     # written) counted an all-caps word and any word after an indicator (`:`) as right;
     # Vale 3 compares each word with the sentence-case form (prose's strcase), as we do, so
     # 'modern' after 'Test:' and 'JSON' (not an exception) leave 3 of 4 words right, < 0.8.
-    # The fixture's later version reads "Test: Modern" for that reason.
+    # (The fixture's later version reads "Test: Modern".)
     "Google/Headings": (
         [],
         [
@@ -75,3 +78,17 @@ def test_package_reproduces_vale_alerts(package):
         assert comparison.extra == KNOWN_EXTRA.get(comparison.package, []) + different, comparison.package
         if not missing:  # Vale's block must appear as one run, in order, in what we print
             assert "\n".join(comparison.expected) in "\n".join(comparison.produced), comparison.package
+
+
+def test_link_and_image_destinations_are_not_prose():
+    # Vale lints the rendered HTML: `[text](url)` is its text, an image's src is no text.
+    text = 'See ![An image](../my-image.png) and [the guide](https://example.org/a "Guide").\n'
+    doc = markup_document(text)
+    assert len(doc.text) == len(text)  # offsets kept
+    assert "An image" in doc.text and "the guide" in doc.text
+    assert "my-image" not in doc.text and "example.org" not in doc.text and "Guide" not in doc.text
+
+
+def test_messages_print_as_vale_line_output():
+    # Vale's --output=line collapses a run of spaces (the match 'y.  T' prints 'y. T')
+    assert line_spacing("'y.  T' should\nhave one space.") == "'y. T' should have one space."
