@@ -31,7 +31,6 @@ KNOWN_EXTRA = {
 # feature (the README says which and why).
 NOT_STORED = {
     "Microsoft": {"Accessibility", "Backend", "Contractions", "Foreign"},
-    "Google": {"Gender"},
 }
 # An alert that depends on Vale's version, not on the rule: the feature file (2019, Vale
 # 1.x) shows FirstPerson's `(?:^|\s)I\s` match trimmed in the message ('I'); current Vale
