@@ -73,8 +73,14 @@ def run_fixture(folder: Path, rules: dict) -> list[str]:
             hits = sorted(run_rules(chosen, doc), key=lambda h: (h.start, h.name))
             for hit in hits:
                 line, column = line_column(original, hit.start)
-                out.append(f"{path.name}:{line}:{column}:{hit.name}:{hit.alert.message}")
+                out.append(f"{path.name}:{line}:{column}:{hit.name}:{line_spacing(hit.alert.message)}")
     return sorted(out, key=_order)
+
+
+def line_spacing(message: str) -> str:
+    """Vale's `--output=line` printer (fixOutputSpacing): a newline becomes a space and a
+    run of spaces one space, so a match of 'y.  T' prints as 'y. T'."""
+    return re.sub(" +", " ", message.replace("\n", " "))
 
 
 def _order(alert: str) -> tuple[str, int, int]:

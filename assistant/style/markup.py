@@ -1,6 +1,7 @@
 """Markdown and reStructuredText files as a Document, the way Vale sees them: inline code
-is not prose (masked, offsets kept), heading markers are not text, and each block
-(heading or paragraph) is a unit of the `text` scope. Used to run Vale packages'
+is not prose (masked, offsets kept), nor is a link's or image's destination (Vale reads
+the rendered HTML, where `[text](url)` is only its text), heading markers are not text,
+and each block (heading or paragraph) is a unit of the `text` scope. Used to run Vale packages'
 own fixtures; replies are prepared by text.Draft instead."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import re
 from .engine import Document, Span, paragraphs, simple_sentences
 
 _CODE = re.compile(r"``[^`\n]+``|`[^`\n]+`")
+_DESTINATION = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")  # `](url "title")`
 _HEADING = re.compile(r"^(#{1,6} )(.*)$", re.MULTILINE)
 
 
 def markup_document(text: str) -> Document:
     chars = list(text)
-    for m in _CODE.finditer(text):
+    for m in (*_CODE.finditer(text), *_DESTINATION.finditer(text)):
         for i in range(m.start(), m.end()):
             chars[i] = "*"
     headings: list[Span] = []
