@@ -205,10 +205,9 @@ def refuse(*args, **kwargs):
     raise OSError("network disabled in this test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from assistant.checks.tone import ToneCheck
-check = ToneCheck()
-sentiment, upset, cues = check._message("I am absolutely disgusted with this service.")
-assert sentiment < -0.3 and upset > 0.5, (sentiment, upset)
+from assistant.mood import MoodModel
+mood = MoodModel().message("I am absolutely disgusted with this service.")
+assert mood.sentiment < -0.3 and mood.upset > 0.5, mood
 print("ok")
 """
     result = subprocess.run(
