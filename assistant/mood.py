@@ -203,6 +203,10 @@ MOOD_CUES: dict[str, re.Pattern[str]] = {
             r"at\s+my\s+wits[’']?\s+end",
             r"panic\w*",
             r"lost\s+my\s+job",
+            r"cancer",
+            r"chemo\w*",
+            r"terminal(?:ly)?\s+ill",
+            r"funeral",
         ),
     ),
     # asking for help: weighs little alone ("please help" is how many people ask)

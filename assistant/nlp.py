@@ -78,7 +78,8 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 def _after_links(text: str) -> set[int]:
-    """Where the next word starts after each link that white space follows."""
+    """Where the next word starts after each link that white space follows, past the
+    punctuation that closes it ("(https://...). If yes": the link ends before the ")")."""
     if "http" not in text and "www." not in text:
         return set()
     starts = set()
@@ -89,7 +90,7 @@ def _after_links(text: str) -> set[int]:
     return starts
 
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[)\]}\"'”’.,;:!?]*\s+")
 
 
 _LINK = re.compile("|".join(pattern.pattern for pattern in PROTECTED_PATTERNS[:2]))

@@ -84,7 +84,9 @@ def test_a_sentence_a_little_over_the_limit_is_a_suggestion(run):
     assert run(text)["readability.long_sentence"] == "suggestion"
 
 
-def test_a_reply_a_few_grades_over_target_suggests_and_a_dense_one_warns(run):
+def test_hard_text_only_suggests_however_far_over_target(run):
+    """A whole text's grade says where to look, not what is wrong (on the tuning half of
+    bench/real, right 3 times in 5 as a warning): a suggestion, a few grades over or many."""
     plainish = (
         "@jess_porter Thanks for reaching out. Subscriptions renew automatically on the anniversary of your "
         "purchase, and you can manage renewal preferences from your account settings at any time. "
@@ -98,7 +100,7 @@ def test_a_reply_a_few_grades_over_target_suggests_and_a_dense_one_warns(run):
         "corresponding administrative authorisation, subsequently evaluated by our specialised investigative "
         "department."
     )
-    assert run(dense)["readability.hard_text"] == "warning"
+    assert run(dense)["readability.hard_text"] == "suggestion"
 
 
 # -- curtness: the opening of a contact vs a turn in a running conversation ---------------------

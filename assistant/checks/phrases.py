@@ -295,8 +295,8 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         "tone.condescension",
-        r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|"
-        r"\bfyi\b",
+        # "for your information" talks down; "FYI" is the register's plain shorthand for "note".
+        r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information",
         (),
     ),
     Phrase("tone.condescension", r"i[’']?m\s+not\s+sure\s+what[’']?s\s+(?:so\s+)?(?:hard|difficult|confusing)", ()),

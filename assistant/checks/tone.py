@@ -231,8 +231,16 @@ class ToneCheck(Check):
         )
 
     def mood(self, context: Context, options: ToneOptions) -> Mood:
-        texts = [m.text for m in context.thread if m.author == Author.customer][-options.customer_messages :]
-        return self._moods.of_messages(texts)
+        """The mood of the customer messages this reply answers: the latest ones since an
+        agent last wrote. What came before an agent's turn had its answer there (with or
+        without the acknowledgement it needed): a conversation is not told at every turn."""
+        unanswered: list[str] = []
+        for message in context.thread:
+            if message.author == Author.agent:
+                unanswered.clear()
+            elif message.author == Author.customer:
+                unanswered.append(message.text)
+        return self._moods.of_messages(unanswered[-options.customer_messages :])
 
     def acknowledged_before(self, context: Context) -> bool:
         """One of the latest agent turns already apologised or acknowledged how the
