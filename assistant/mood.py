@@ -326,5 +326,5 @@ class MoodModel:
 
 @functools.cache
 def model() -> MoodModel:
-    """The one mood model of the process."""
+    """The model /v1/triage reads (its functions are pure): built on first use, once a process."""
     return MoodModel()

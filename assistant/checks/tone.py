@@ -29,8 +29,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from ..caching import memoised
 from ..guide import Section
 from ..model import Audience, Author, Channel, Context, Finding, Severity
-from ..mood import KEYWORD_INSTRUCTION, SAYS_UPSET, Mood, caps
-from ..mood import model as mood_model
+from ..mood import KEYWORD_INSTRUCTION, SAYS_UPSET, Mood, MoodModel, caps
 from ..promises import NUMBER_WORDS
 from ..text import Draft
 from . import phrases as P
@@ -225,7 +224,7 @@ class ToneCheck(Check):
     rules = RULES
 
     def __init__(self) -> None:
-        self._moods = mood_model()  # the one the triage reads too
+        self._moods = MoodModel()  # the model /v1/triage reads too; its own cache, as a check holds no global state
         self._sentence = memoised("tone.sentences", 8192)(
             functools.partial(analyse_sentence, analyzer=self._moods.analyzer)
         )
