@@ -79,7 +79,8 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 def _after_links(text: str) -> set[int]:
-    """Where the next word starts after each link that white space follows."""
+    """Where the next word starts after each link that white space follows, past the
+    punctuation that closes it ("(https://...). If yes": the link ends before the ")")."""
     if "http" not in text and "www." not in text:
         return set()
     starts = set()
@@ -90,7 +91,7 @@ def _after_links(text: str) -> set[int]:
     return starts
 
 
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[)\]}\"'”’.,;:!?]*\s+")
 
 
 _LINK = LINK

@@ -16,12 +16,14 @@ from typing import Any, Literal
 
 from .checks.sla import SlaOptions
 from .model import Channel
+from .mood import ANGRY_EMOJI
+from .mood import Label as Mood
+from .mood import model as mood_model
 from .privacy.engine import Detection
 from .privacy.entities import ENTITIES
 
 Kind = Literal["complaint", "request", "question", "none"]
 Urgency = Literal["high", "normal", "low"]
-Mood = Literal["negative", "neutral", "positive"]
 URGENCY_ORDER = {"high": 0, "normal": 1, "low": 2}
 PUBLIC_CHANNELS = {Channel.social_public}
 
@@ -106,27 +108,6 @@ URGENT = _words(
     r"medical",
     r"flight",
 )
-POSITIVE = _words(
-    r"thanks?",
-    r"thank you",
-    r"cheers",
-    r"love",
-    r"loved",
-    r"great",
-    r"brilliant",
-    r"amazing",
-    r"excellent",
-    r"fantastic",
-    r"perfect",
-    r"well done",
-    r"happy",
-    r"helpful",
-    r"superb",
-    r"spot on",
-)
-ANGRY_EMOJI = re.compile("[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f47f\U0001f612\U0001f644]")
-HAPPY_EMOJI = re.compile("[\U0001f600-\U0001f60d\U0001f642\U0001f44d\u2764\U0001f64f\U0001f389]")
-SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
 
 # A customer's own name on their own post is no leak; everything else the confidentiality
 # check finds is (entities.py: one description of each kind, shared with the check).
@@ -217,14 +198,8 @@ def classify(text: str) -> Kind:
 
 
 def mood_of(text: str) -> Mood:
-    negative = len(COMPLAINT.findall(text)) + len(ANGRY_EMOJI.findall(text)) + ("!!" in text)
-    negative += len(SHOUTING.findall(text)) >= 2
-    positive = len(POSITIVE.findall(text)) + len(HAPPY_EMOJI.findall(text))
-    if negative > positive:
-        return "negative"
-    if positive > negative:
-        return "positive"
-    return "neutral"
+    """The customer's mood, read by the one model the tone check reads it with."""
+    return mood_model().message(text).label()
 
 
 def personal_data(text: str, detect: Detect) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ def test_dense_reply_is_too_hard_for_a_general_customer(check):
     assert "readability.hard_text" in rules
     assert "readability.long_sentence" in rules
     hard = next(f for f in readability(report) if f["rule"] == "readability.hard_text")
-    assert hard["severity"] == "warning"
+    assert hard["severity"] == "suggestion"  # a grade says where to look; long_sentence says what
     assert "DEAL.P3" in hard["criteria"]
     for finding in readability(report):
         assert report["text"][finding["start"] : finding["end"]] == finding["excerpt"]

@@ -101,7 +101,7 @@ def test_a_guide_turns_a_rule_off_or_changes_its_severity_for_any_check(tmp_path
         pipeline.close()
     before = {f.rule: f.severity for f in default.findings}
     after = {f.rule: f.severity for f in acme.findings}
-    assert before["tone.curt"] == "warning" and "tone.curt" not in after
+    assert before["tone.curt"] == "suggestion" and "tone.curt" not in after
     assert before["structure.greeting_missing"] == "warning" and after["structure.greeting_missing"] == "suggestion"
     assert before["tone.exclamations"] == "suggestion" and after["tone.exclamations"] == "blocker"  # by family
     assert default.verdict == "warn" and acme.verdict == "block"
@@ -120,7 +120,7 @@ def test_get_rules_lists_every_rule_with_criteria_and_an_example(client):
     listed = {rule["id"]: rule for rule in response.json()}
     assert set(listed) == {rule.id for rule in every_rule()}
     curt = listed["tone.curt"]
-    assert curt["check"] == "tone" and curt["severity"] == "warning" and "DEAL.P11" in curt["criteria"]
+    assert curt["check"] == "tone" and curt["severity"] == "suggestion" and "DEAL.P11" in curt["criteria"]
     assert curt["example"] and curt["guide_setting"] is None
 
 

@@ -155,10 +155,30 @@ def test_mood_reads_only_the_latest_customer_messages(pipeline):
         {"author": "internal_note", "text": "Customer is furious, awful case."},
         {"author": "customer", "text": "Thanks, that's lovely."},
     ]
+    # the outburst had its answer in the agent's turn; this reply answers the thanks after it
     mood = tone(pipeline, "Glad to help!", thread=thread).metrics["tone"]["customer"]
-    assert mood["messages"] == 2 and mood["needs_empathy"]  # the earlier outburst still counts, a little less
-    calm = tone(pipeline, "Glad to help!", thread=thread[-1:]).metrics["tone"]["customer"]
-    assert calm["sentiment"] > 0 and not calm["needs_empathy"]
+    assert mood["messages"] == 1 and mood["sentiment"] > 0 and not mood["needs_empathy"]
+    assert mood["mood"] == "positive"
+    # with no agent turn between them, the earlier outburst still counts, a little less
+    both = [thread[0], thread[-1]]
+    upset = tone(pipeline, "Glad to help!", thread=both).metrics["tone"]["customer"]
+    assert upset["messages"] == 2 and upset["needs_empathy"]
+    report = tone(pipeline, "Glad to help!", thread=both)
+    assert "tone.empathy_missing" in {f.rule for f in report.findings}
+
+
+def test_an_upset_customer_answered_before_is_not_asked_for_empathy_again(pipeline):
+    """A turn in a running conversation answers the customer's messages since the agent
+    last wrote: an outburst answered in an earlier turn is not this turn's to acknowledge."""
+    thread = [
+        {"author": "customer", "text": "This update is a joke 🤬 It deleted my playlists. Sort it out!!"},
+        {"author": "agent", "text": "Let's take a look. Which version of the app do you have?"},
+        {"author": "customer", "text": "Version 10.15.3, on a laptop."},
+    ]
+    report = tone(pipeline, "Thank you. Do the songs show in the library?", thread=thread)
+    assert "tone.empathy_missing" not in {f.rule for f in report.findings}
+    opening = tone(pipeline, "Which version of the app do you have?", thread=thread[:1])
+    assert "tone.empathy_missing" in {f.rule for f in opening.findings}
 
 
 def test_distress_needs_empathy_even_without_negative_words(pipeline):
@@ -205,10 +225,9 @@ def refuse(*args, **kwargs):
     raise OSError("network disabled in this test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from assistant.checks.tone import ToneCheck
-check = ToneCheck()
-sentiment, upset, cues = check._message("I am absolutely disgusted with this service.")
-assert sentiment < -0.3 and upset > 0.5, (sentiment, upset)
+from assistant.mood import MoodModel
+mood = MoodModel().message("I am absolutely disgusted with this service.")
+assert mood.sentiment < -0.3 and mood.upset > 0.5, mood
 print("ok")
 """
     result = subprocess.run(

@@ -155,3 +155,39 @@ def test_triage_and_the_check_find_the_same_personal_data(client, text):
     report = client.post("/v1/check", json={"text": text, "channel": "social_public", "checks": ["confidentiality"]})
     flagged = [(f["start"], f["end"]) for f in report.json()["findings"] if f["details"].get("entity")]
     assert triaged and [(p["start"], p["end"]) for p in triaged] == flagged
+
+
+MOODS = [
+    "Where is my parcel?",
+    "Could you send me a new charger please",
+    "My kettle arrived broken. Not happy 😡",
+    "WORST SERVICE EVER. NOBODY HAS CALLED",
+    "Thank you so much, sorted now!",
+    "This is the third time I have asked. I am worried sick about the bill.",
+    "I'm not happy with the new app",
+]
+
+
+def test_triage_and_the_check_read_the_same_mood(client, check):
+    """One mood model: what /v1/triage says of a message is what /v1/check says of the
+    customer who wrote it (the reply's thread holding only that message)."""
+    messages = [{"id": str(i), "channel": "social_public", "text": text} for i, text in enumerate(MOODS)]
+    triaged = {
+        item["id"]: item["mood"] for item in client.post("/v1/triage", json={"messages": messages}).json()["messages"]
+    }
+    checked = {
+        str(i): check("Thanks for letting us know.", "social_public", thread=[{"author": "customer", "text": text}])[
+            "metrics"
+        ]["tone"]["customer"]["mood"]
+        for i, text in enumerate(MOODS)
+    }
+    assert triaged == checked
+    assert [triaged[str(i)] for i in range(len(MOODS))] == [
+        "neutral",
+        "neutral",
+        "negative",
+        "negative",
+        "positive",
+        "negative",
+        "negative",
+    ]

@@ -3,7 +3,7 @@ apology or a blaming phrase looks like in a customer-service reply.
 
 Declared as data and compiled once at import; the checks only match. Every pattern is
 case-insensitive and matched against the agent's own text (quoted history, signature,
-links and codes blanked), never against the customer's words, except the mood cues.
+links and codes blanked), never against the customer's words (the customer's mood: assistant/mood.py).
 """
 
 from __future__ import annotations
@@ -295,8 +295,8 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     Phrase(
         "tone.condescension",
-        r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information|"
-        r"\bfyi\b",
+        # "for your information" talks down; "FYI" is the register's plain shorthand for "note".
+        r"calm\s+down|with\s+(?:all\s+)?(?:due\s+)?respect|for\s+your\s+information",
         (),
     ),
     Phrase("tone.condescension", r"i[’']?m\s+not\s+sure\s+what[’']?s\s+(?:so\s+)?(?:hard|difficult|confusing)", ()),
@@ -428,19 +428,7 @@ SOFTENER = re.compile(
     _words(r"please", r"kindly", r"if", r"feel\s+free", r"when\s+you\s+can", r"thanks?", r"thank\s+you"), _L
 )
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
-# "Reply STOP to opt out", "text HELP": a keyword the customer types, not an order or a shout.
-KEYWORD_INSTRUCTION = re.compile(r"\b(?i:reply|text|send|type|enter|say)\s+[\"“‘']?(?P<keyword>[A-Z]{2,})\b")
-
-# -- shouting, exclamations --------------------------------------------------------
-CAPS_WORD = re.compile(r"\b[A-Z][A-Z’']*[A-Z]\b")
-EMPHASIS_WORDS = frozenset(
-    {"NOT", "NEVER", "MUST", "NOW", "ALWAYS", "ONLY", "DO", "DON'T", "DON’T", "NO", "STOP", "ALL", "ANY"}
-)
-ACRONYMS = frozenset(
-    "OK FAQ PDF VAT URL ID UK US USA EU GBP USD EUR SMS PIN ATM API IBAN BIC CEO TV PC HTML IT HR NHS HMRC DVLA BT "
-    "ISP DNS VPN WIFI SIM IMEI MOT ETA ASAP RMA SLA IP CSV USB GB MB TB AM PM BST GMT UTC PO CV NI DD DVD CD "
-    "SSO MFA OTP QR ISA AA RAC BBC ITV ID'S".split()
-)
+# -- exclamations (shouting and the mood cues: assistant/mood.py) ---------------------
 EXCLAMATION_RUN = re.compile(r"[!?]*![!?]+|\?+!")
 
 # -- promises and authority (PROBLEMS.P18, UTIL.P10) ---------------------------------
@@ -574,121 +562,6 @@ HANDOVER_REASON = re.compile(
     ),
     _L,
 )
-
-# -- the customer's mood (DEAL.P21) ----------------------------------------------
-MOOD_CUES: dict[str, re.Pattern[str]] = {
-    "complaint": re.compile(
-        _words(
-            r"complain\w*",
-            r"unacceptable",
-            r"disgust\w*",
-            r"appall\w*",
-            r"terrible",
-            r"awful",
-            r"worst",
-            r"ridiculous",
-            r"disgrace\w*",
-            r"outrage\w*",
-            r"useless",
-            r"furious",
-            r"angry",
-            r"fed\s+up",
-            r"sick\s+(?:and\s+tired\s+)?of",
-            r"not\s+good\s+enough",
-            r"rip[- ]?off",
-            r"scam",
-            r"shocking",
-            r"poor\s+service",
-            r"let\s+(?:me\s+)?down",
-            r"disappoint\w*",
-            r"upset",
-            r"annoyed",
-            r"frustrat\w*",
-            r"livid",
-            r"pathetic",
-            r"joke",
-            r"incompetent",
-            r"fuming",
-            r"shambles",
-            r"ombudsman",
-            r"solicitor",
-        ),
-        _L,
-    ),
-    "repeat_contact": re.compile(
-        _words(
-            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time",
-            r"the\s+(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:order|delivery|bill|call|email|engineer|"
-            r"attempt|visit)",
-            # times the customer got in touch, not times they tried something ("crashed many times")
-            r"(?:called|rang|phoned|emailed|e-mailed|written|wrote|messaged|contacted|asked|tweeted|told|"
-            r"chased|complained|reported)\s+(?:you\s+|us\s+|this\s+|it\s+)?"
-            r"(?:several|many|multiple|countless|numerous|three|four|five)\s+times",
-            r"keep\s+(?:calling|emailing|asking|chasing|being\s+told)",
-            r"(?:already|again\s+and\s+again)\s+(?:told|explained|sent|called|asked|written)",
-            r"(?:no\s+one|nobody)\s+(?:has\s+)?(?:replied|got\s+back|called|responded|cares)",
-            # the verb, not the bank: "I had to chase", "chasing this up"
-            r"(?:had|have|has|keep|kept|been|having)\s+(?:to\s+)?chas(?:e|ed|ing)",
-            r"chas(?:e|ed|ing)\s+(?:you|it|this|them|up)",
-            r"yet\s+again",
-        ),
-        _L,
-    ),
-    # weaker signs of a repeat contact or a wait: count less than the above
-    "still_waiting": re.compile(
-        _words(
-            r"still\s+(?:not|no|haven[’']?t|hasn[’']?t|waiting|nothing)",
-            r"once\s+again",
-            r"again",
-            r"(?:after|for)\s+(?:over\s+)?(?:\d+|two|three|four|five|six)\s+(?:days|weeks|months)",
-            r"for\s+(?:weeks|months)",
-        ),
-        _L,
-    ),
-    "urgency": re.compile(
-        _words(
-            r"urgent(?:ly)?",
-            r"asap",
-            r"immediately",
-            r"right\s+now",
-            r"emergency",
-            r"as\s+soon\s+as\s+possible",
-            r"straight\s+away",
-            r"deadline",
-            r"today",
-        ),
-        _L,
-    ),
-    "distress": re.compile(
-        _words(
-            r"vulnerable",
-            r"can[’']?t\s+afford",
-            r"struggling",
-            r"desperate",
-            r"in\s+tears",
-            r"crying",
-            r"anxious",
-            r"worried(?:\s+sick)?",
-            r"scared",
-            r"stressed",
-            r"bereave\w*",
-            r"passed\s+away",
-            r"died",
-            r"hospital",
-            r"(?:no|without)\s+(?:heating|heat|power|electricity|hot\s+water|water|gas)",
-            r"elderly",
-            r"disabled",
-            r"my\s+baby",
-            r"newborn",
-            r"at\s+my\s+wits[’']?\s+end",
-            r"panic\w*",
-            r"lost\s+my\s+job",
-        ),
-        _L,
-    ),
-    # asking for help: weighs little alone ("please help" is how many people ask)
-    "plea": re.compile(_words(r"please\s+help", r"help\s*!", r"help\s+me"), _L),
-}
 
 
 def lower(text: str) -> str:

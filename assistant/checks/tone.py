@@ -29,6 +29,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from ..caching import memoised
 from ..guide import Section
 from ..model import Audience, Author, Channel, Context, Finding, Severity
+from ..mood import KEYWORD_INSTRUCTION, SAYS_UPSET, Mood, MoodModel, caps
 from ..promises import NUMBER_WORDS
 from ..text import Draft
 from . import phrases as P
@@ -133,40 +134,6 @@ DONE = re.compile(
 )
 
 
-def _caps(text: str, emphasis: bool = True) -> tuple[tuple[int, int, bool], ...]:
-    """Runs of three or more capitalised words (not acronyms), and single words in capitals:
-    only the usual emphasis words (NOT, NEVER) when `emphasis`, else any that is no acronym."""
-    found: list[tuple[int, int, bool]] = []
-    run: list[re.Match[str]] = []
-
-    def close() -> None:
-        letters = sum(len(m.group()) for m in run)
-        if len(run) >= 3 and letters >= 9 and not _initialisms(text, run):
-            found.append((run[0].start(), run[-1].end(), True))
-        else:
-            found.extend((m.start(), m.end(), False) for m in run if m.group() in P.EMPHASIS_WORDS or not emphasis)
-        run.clear()
-
-    keywords = {m.start("keyword") for m in P.KEYWORD_INSTRUCTION.finditer(text)}
-    for match in P.CAPS_WORD.finditer(text):
-        if match.group() in P.ACRONYMS or match.start() in keywords:
-            close()
-            continue
-        if run and re.search(r"[a-z]|[.!?:;\n]", text[run[-1].end() : match.start()]):
-            close()
-        run.append(match)
-    close()
-    return tuple(found)
-
-
-def _initialisms(text: str, run: list[re.Match[str]]) -> bool:
-    """A list of short initialisms ("OS, CPU, RAM, GPU"), each apart by a comma or slash:
-    names of things, not raised voices."""
-    return all(len(m.group()) <= 4 for m in run) and all(
-        re.search(r"[,/]", text[a.end() : b.start()]) for a, b in zip(run, run[1:], strict=False)
-    )
-
-
 def _has_reason(text: str, refusal: re.Match[str] | None) -> bool:
     """A reason in the sentence: after the refusal, or before it ("..., so we can't")."""
     if refusal is None:
@@ -208,9 +175,9 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
         demand=bool(P.DEMAND.match(low))
         and not P.SOFTENER.search(low)
         and not P.LIST_ITEM.match(low)
-        and not P.KEYWORD_INSTRUCTION.match(text.lstrip()),
+        and not KEYWORD_INSTRUCTION.match(text.lstrip()),
         phrases=phrases,
-        caps=_caps(text),
+        caps=caps(text),
         exclamations=text.count("!"),
         exclamation_runs=tuple(m.span() for m in P.EXCLAMATION_RUN.finditer(low)),
         absolute=tuple(m.span() for m in P.ABSOLUTE.finditer(low)),
@@ -231,42 +198,6 @@ def analyse_sentence(text: str, analyzer: SentimentIntensityAnalyzer) -> Feature
     )
 
 
-# -- the customer's mood -----------------------------------------------------------
-MOOD_WEIGHTS = {
-    "complaint": 0.35,
-    "repeat_contact": 0.45,
-    "still_waiting": 0.2,
-    "urgency": 0.1,
-    "distress": 0.5,
-    "shouting": 0.35,
-    "plea": 0.1,  # "please help", "HELP!": asking for help, not upset by itself
-    "exclaiming": 0.15,  # "!!", "?!": excited or exasperated
-}
-# Cues by which customers say in their own words that they are upset. Without one the
-# mood is inferred from negative wording and weak cues (a problem described, "again",
-# "!!"), and a missing acknowledgement is only a suggestion: on the tuning half of
-# bench/real, 8 of 9 such warnings with a cue were right, 0 of 2 without.
-SAYS_UPSET = frozenset({"complaint", "repeat_contact", "distress", "shouting"})
-_MESSAGE_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
-
-
-@dataclass(frozen=True)
-class Mood:
-    messages: int
-    sentiment: float  # VADER compound, -1..1, of the latest customer messages
-    upset: float  # 0..1
-    cues: tuple[str, ...]
-
-    def as_metrics(self, threshold: float) -> dict[str, Any]:
-        return {
-            "messages": self.messages,
-            "sentiment": round(self.sentiment, 3),
-            "upset": round(self.upset, 3),
-            "needs_empathy": self.messages > 0 and self.upset >= threshold,
-            "cues": list(self.cues),
-        }
-
-
 def running_conversation(draft: Draft, context: Context) -> bool:
     """The reply is a turn in a conversation already under way, not the opening of a
     contact: an agent has answered in this thread before, or it goes on with a reply
@@ -285,39 +216,6 @@ def later_part(draft: Draft) -> bool:
 _CONTINUES = re.compile(r"\s*(?:additionally|also|in\s+addition|furthermore|moreover)\b", re.IGNORECASE)
 
 
-def shouts(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    if len(letters) >= 12 and upper / len(letters) >= 0.6:
-        return True
-    # a run of capitals, two capitalised words of four letters or more, or one that names the
-    # grievance ("doubled AGAIN"); one alone otherwise ("HELP!", "ALL my photos", a brand in
-    # capitals) is emphasis, not a raised voice
-    caps = _caps(text, emphasis=False)
-    words = [text[start:end].lower() for start, end, is_run in caps if not is_run and end - start >= 4]
-    return any(is_run for _, _, is_run in caps) or len(words) >= 2 or any(map(_grievance, words))
-
-
-def _grievance(word: str) -> bool:
-    """A word that is itself a sign of upset ("AGAIN", "WORST"): in capitals, it is shouted."""
-    return any(pattern.fullmatch(word) for name, pattern in P.MOOD_CUES.items() if name != "plea")
-
-
-def message_mood(text: str, analyzer: SentimentIntensityAnalyzer) -> tuple[float, float, tuple[str, ...]]:
-    """(sentiment, upset, cues) of one customer message."""
-    sentences = [s for s in _MESSAGE_SENTENCES.findall(text) if any(c.isalpha() for c in s)]
-    scores = [analyzer.polarity_scores(s)["compound"] for s in sentences]
-    sentiment = (min(scores) + sum(scores) / len(scores)) / 2 if scores else 0.0
-    low = P.lower(text)
-    cues = [name for name, pattern in P.MOOD_CUES.items() if pattern.search(low)]
-    if shouts(text):
-        cues.append("shouting")
-    if "!!" in text or "?!" in text:
-        cues.append("exclaiming")
-    upset = max(0.0, -sentiment) * 0.6 + sum(MOOD_WEIGHTS[c] for c in cues)
-    return sentiment, min(1.0, upset), tuple(cues)
-
-
 # -- the check ---------------------------------------------------------------------
 class ToneCheck(Check):
     name = "tone"
@@ -326,20 +224,22 @@ class ToneCheck(Check):
     rules = RULES
 
     def __init__(self) -> None:
-        analyzer = SentimentIntensityAnalyzer()  # the lexicon ships in the package: no download
-        self._sentence = memoised("tone.sentences", 8192)(functools.partial(analyse_sentence, analyzer=analyzer))
-        self._message = memoised("tone.messages", 1024)(functools.partial(message_mood, analyzer=analyzer))
+        self._moods = MoodModel()  # the model /v1/triage reads too; its own cache, as a check holds no global state
+        self._sentence = memoised("tone.sentences", 8192)(
+            functools.partial(analyse_sentence, analyzer=self._moods.analyzer)
+        )
 
     def mood(self, context: Context, options: ToneOptions) -> Mood:
-        texts = [m.text for m in context.thread if m.author == Author.customer][-options.customer_messages :]
-        if not texts:
-            return Mood(0, 0.0, 0.0, ())
-        # The latest message counts fully, each earlier one a little less.
-        weighted = [(0.8**age, self._message(text)) for age, text in enumerate(reversed(texts))]
-        sentiment = min(w * s for w, (s, _, _) in weighted)
-        upset = max(w * u for w, (_, u, _) in weighted)
-        cues = tuple(sorted({c for _, (_, _, cs) in weighted for c in cs}))
-        return Mood(len(texts), sentiment, upset, cues)
+        """The mood of the customer messages this reply answers: the latest ones since an
+        agent last wrote. What came before an agent's turn had its answer there (with or
+        without the acknowledgement it needed): a conversation is not told at every turn."""
+        unanswered: list[str] = []
+        for message in context.thread:
+            if message.author == Author.agent:
+                unanswered.clear()
+            elif message.author == Author.customer:
+                unanswered.append(message.text)
+        return self._moods.of_messages(unanswered[-options.customer_messages :])
 
     def acknowledged_before(self, context: Context) -> bool:
         """One of the latest agent turns already apologised or acknowledged how the
