@@ -49,17 +49,14 @@ class GuideDetail(BaseModel):
     sections: dict[str, Any] = Field(description="Each check's section, resolved; `style.rules` holds every rule.")
 
 
+def _own_fields(guide: Guide) -> dict[str, Any]:
+    """What a guide says of itself, beside its sections."""
+    return guide.model_dump(include={"id", "version", "name", "locale", "extends", "organisation"})
+
+
 def _summary(guide: Guide) -> GuideSummary:
     style = guide.section("style", StyleOptions) if "style" in guide.sections else None
-    return GuideSummary(
-        id=guide.id,
-        version=guide.version,
-        name=guide.name,
-        locale=guide.locale,
-        extends=guide.extends,
-        organisation=guide.organisation,
-        style_rules=len(style.rules) if style is not None else 0,
-    )
+    return GuideSummary(**_own_fields(guide), style_rules=len(style.rules) if style is not None else 0)
 
 
 @router.get("/v1/guides", response_model=list[GuideSummary], responses=READ_PROBLEMS)
@@ -79,15 +76,7 @@ def get_guide(
         name: section.model_dump(mode="json", by_alias=True) if isinstance(section, BaseModel) else section
         for name, section in guide.sections.items()
     }
-    return GuideDetail(
-        id=guide.id,
-        version=guide.version,
-        name=guide.name,
-        locale=guide.locale,
-        extends=guide.extends,
-        organisation=guide.organisation,
-        sections=sections,
-    )
+    return GuideDetail(**_own_fields(guide), sections=sections)
 
 
 def visible_guide(services: Services, principal: Principal, guide_id: str) -> Guide:
