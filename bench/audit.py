@@ -14,6 +14,11 @@ Wall time includes starting the workers (loading spaCy and Presidio, ~10-20 s ea
     .venv/bin/python bench/audit.py --languagetool-url http://127.0.0.1:8081
     .venv/bin/python bench/audit.py --rows 1000 --workers 2
     .venv/bin/python bench/audit.py --rows 1000 --dask
+    .venv/bin/python bench/audit.py --export bench/real/replies.jsonl --dask --workers 1
+
+Beside the rate: the CPU time per reply of the workers (the local pool's children, or
+the Dask workers) and of the LanguageTool server (the process listening on its port),
+which is what sizing a cluster needs (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -23,11 +28,16 @@ import contextlib
 import csv
 import json
 import os
+import resource
+import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,12 +76,34 @@ def scheduler(dask: bool, workers: int) -> Iterator[str | None]:
         yield cluster.scheduler_address
 
 
+def worker_cpu(address: str | None) -> float:
+    """CPU seconds used so far by the audit's workers: the Dask cluster's, or this
+    process's children that have ended (the local pool's, once it shut down)."""
+    if address is None:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        return sum(client.run(lambda: sum(psutil.Process().cpu_times()[:2])).values())
+
+
+def languagetool_cpu(url: str) -> float:
+    """CPU seconds used so far by the LanguageTool server listening on `url`'s port (nan if not found)."""
+    port = urllib.parse.urlsplit(url).port
+    for connection in psutil.net_connections("tcp"):
+        if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port and connection.pid:
+            return sum(psutil.Process(connection.pid).cpu_times()[:2])
+    return float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--languagetool-url", default="http://127.0.0.1:8081")
     parser.add_argument("--dask", action="store_true", help="on a Dask LocalCluster's workers")
+    parser.add_argument("--export", type=Path, help="audit this export instead of the corpus (--rows: not used)")
     args = parser.parse_args()
     os.environ |= {
         "TACTFUL_LANGUAGETOOL_URL": args.languagetool_url,
@@ -89,12 +121,17 @@ def main() -> int:
         print(f"No LanguageTool at {args.languagetool_url}: start one (tactful languagetool start).", file=sys.stderr)
         return 2
     lines = [
-        "| Runner | Workers | Replies | Wall time | Replies/s | Load average (1 min) before / after |",
-        "|---|---|---:|---:|---:|---|",
+        "| Runner | Workers | Replies | Wall time | Replies/s | CPU ms per reply: workers / LanguageTool "
+        "| Load average (1 min) before / after |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     with tempfile.TemporaryDirectory() as folder:
-        export = Path(folder) / "history.csv"
-        write_export(export, args.rows)
+        if args.export:
+            export = Path(folder) / args.export.name
+            shutil.copy(args.export, export)
+        else:
+            export = Path(folder) / "history.csv"
+            write_export(export, args.rows)
         for workers in args.workers:
             url = f"sqlite:///{Path(folder) / f'store-{workers}.db'}"
             os.environ["TACTFUL_STORE_URL"] = url
@@ -107,15 +144,19 @@ def main() -> int:
             with scheduler(args.dask, workers) as address:
                 plan = AuditPlan(export, "bench", spec, workers, scheduler=address)
                 load_before = os.getloadavg()[0]
+                cpu_before = worker_cpu(address), languagetool_cpu(args.languagetool_url)
                 began = time.perf_counter()  # after the cluster starts; its workers load spaCy on their first task
                 outcome = run_audit(plan, settings, progress=True)
                 took = time.perf_counter() - began
-            if outcome.checked != args.rows:
-                print(f"only {outcome.checked} of {args.rows} rows were checked", file=sys.stderr)
+                cpu = worker_cpu(address) - cpu_before[0], languagetool_cpu(args.languagetool_url) - cpu_before[1]
+            if outcome.checked + len(outcome.bad) != outcome.rows or not outcome.checked:
+                print(f"only {outcome.checked} of {outcome.rows} rows were checked", file=sys.stderr)
                 return 1
+            replies = outcome.checked
             runner = "dask" if args.dask else "local"
             lines.append(
-                f"| {runner} | {workers} | {args.rows} | {took:.0f} s | {args.rows / took:.1f} | "
+                f"| {runner} | {workers} | {replies} | {took:.0f} s | {replies / took:.1f} | "
+                f"{1000 * cpu[0] / replies:.1f} / {1000 * cpu[1] / replies:.1f} | "
                 f"{load_before:.1f} / {os.getloadavg()[0]:.1f} |"
             )
     print("\n".join(lines))
