@@ -104,7 +104,7 @@ _built: tuple[tuple[Settings, ResultsSpec], AuditWorker] | None = None
 
 
 def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[HistoryRow]) -> PartitionResult:
-    worker = _worker_for(settings, spec)
+    worker = worker_for(settings, spec)
     result = PartitionResult()
     for row in rows:
         bad = worker.check(run, row)
@@ -115,9 +115,10 @@ def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[
     return result
 
 
-def _worker_for(settings: Settings, spec: ResultsSpec) -> AuditWorker:
+def worker_for(settings: Settings, spec: ResultsSpec) -> AuditWorker:
     """This process's AuditWorker, built by the first task (spaCy, Presidio, LanguageTool
-    client, store: ~10-20 s) and kept for every later one with the same settings."""
+    client, store: ~10-20 s) and kept for every later one with the same settings.
+    `client.run(worker_for, settings, spec)` builds it on every worker ahead of a run."""
     global _built
     with _lock:
         if _built is None or _built[0] != (settings, spec):
