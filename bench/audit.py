@@ -98,11 +98,11 @@ def start_workers(address: str | None, settings: object, spec: object) -> float:
         return float("nan")
     from distributed import Client
 
-    from assistant.qa.cluster import worker_for
+    from assistant.qa.cluster import start_worker
 
     before = worker_cpu(address)
     with Client(address, set_as_default=False) as client:
-        workers = len(client.run(worker_for, settings, spec))
+        workers = len(client.run(start_worker, settings, spec))
     return (worker_cpu(address) - before) / workers
 
 

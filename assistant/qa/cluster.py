@@ -104,7 +104,7 @@ _built: tuple[tuple[Settings, ResultsSpec], AuditWorker] | None = None
 
 
 def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[HistoryRow]) -> PartitionResult:
-    worker = worker_for(settings, spec)
+    worker = _worker_for(settings, spec)
     result = PartitionResult()
     for row in rows:
         bad = worker.check(run, row)
@@ -115,10 +115,15 @@ def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[
     return result
 
 
-def worker_for(settings: Settings, spec: ResultsSpec) -> AuditWorker:
+def start_worker(settings: Settings, spec: ResultsSpec) -> None:
+    """Build this process's AuditWorker now: `client.run(start_worker, settings, spec)`
+    starts every worker of a cluster ahead of a run."""
+    _worker_for(settings, spec)
+
+
+def _worker_for(settings: Settings, spec: ResultsSpec) -> AuditWorker:
     """This process's AuditWorker, built by the first task (spaCy, Presidio, LanguageTool
-    client, store: ~10-20 s) and kept for every later one with the same settings.
-    `client.run(worker_for, settings, spec)` builds it on every worker ahead of a run."""
+    client, store: ~10-20 s) and kept for every later one with the same settings."""
     global _built
     with _lock:
         if _built is None or _built[0] != (settings, spec):
