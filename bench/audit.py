@@ -106,6 +106,16 @@ def start_workers(address: str | None, settings: object, spec: object) -> float:
     return (worker_cpu(address) - before) / workers
 
 
+def worker_rss_mb(address: str | None) -> float:
+    """The largest resident memory of a Dask worker (nan for local workers, gone by now)."""
+    if address is None:
+        return float("nan")
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        return max(client.run(lambda: psutil.Process().memory_info().rss / 2**20).values())
+
+
 def languagetool_cpu(url: str) -> float:
     """CPU seconds used so far by the LanguageTool server listening on `url`'s port (nan if not found)."""
     port = urllib.parse.urlsplit(url).port
@@ -140,8 +150,8 @@ def main() -> int:
         return 2
     lines = [
         "| Runner | Workers | Replies | Wall time | Replies/s | CPU ms per reply: workers / LanguageTool "
-        "| Worker start, CPU s | Load average (1 min) before / after |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| Worker start, CPU s | Worker RSS after, MB | Load average (1 min) before / after |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     with tempfile.TemporaryDirectory() as folder:
         if args.export:
@@ -168,6 +178,7 @@ def main() -> int:
                 outcome = run_audit(plan, settings, progress=True)
                 took = time.perf_counter() - began
                 cpu = worker_cpu(address) - cpu_before[0], languagetool_cpu(args.languagetool_url) - cpu_before[1]
+                rss = worker_rss_mb(address)
             if outcome.checked + len(outcome.bad) != outcome.rows or not outcome.checked:
                 print(f"only {outcome.checked} of {outcome.rows} rows were checked", file=sys.stderr)
                 return 1
@@ -175,7 +186,7 @@ def main() -> int:
             runner = "dask" if args.dask else "local"
             lines.append(
                 f"| {runner} | {workers} | {replies} | {took:.0f} s | {replies / took:.1f} | "
-                f"{1000 * cpu[0] / replies:.1f} / {1000 * cpu[1] / replies:.1f} | {start:.1f} | "
+                f"{1000 * cpu[0] / replies:.1f} / {1000 * cpu[1] / replies:.1f} | {start:.1f} | {rss:.0f} | "
                 f"{load_before:.1f} / {os.getloadavg()[0]:.1f} |"
             )
     print("\n".join(lines))
