@@ -1,7 +1,8 @@
 """`tactful audit --scheduler`: the bulk audit on a real Dask cluster (a LocalCluster of two
 worker processes on loopback), the real LanguageTool, the store on SQLite and on
-PostgreSQL. The command is killed mid-run, then one of the cluster's workers is killed
-mid-partition; the run still ends with every row recorded exactly once."""
+PostgreSQL. The command is stopped by Ctrl-C and killed mid-run, then one of the
+cluster's workers is killed mid-partition; the run still ends with every row recorded
+exactly once."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from assistant.qa.cluster import PARTITION_ROWS, partition_size
 from assistant.settings import PROJECT_ROOT
 from assistant.store import Store
 
-ROWS = 40
+ROWS = 60
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +107,13 @@ def test_a_killed_run_and_a_killed_worker_leave_every_row_recorded_once(tmp_path
     store.close()
     bad_line = export(tmp_path / "export.csv")
 
+    code, stderr = audit(tmp_path, store_url, scheduler, languagetool_url, lambda run: run.send_signal(signal.SIGINT))
+    assert code == 130, stderr
+    assert "interrupted: run the same command again" in stderr
     code, _ = audit(tmp_path, store_url, scheduler, languagetool_url, lambda run: os.killpg(run.pid, signal.SIGKILL))
     assert code == -signal.SIGKILL
     first = recorded(store_url)
-    assert 3 <= first < ROWS
+    assert 6 <= first < ROWS
 
     pids = cluster.run(os.getpid)
     victim = next(iter(pids.values()))
@@ -136,3 +140,24 @@ def test_a_killed_run_and_a_killed_worker_leave_every_row_recorded_once(tmp_path
 @pytest.mark.parametrize(("todo", "workers", "size"), [(1, 2, 1), (40, 2, 5), (10_000, 2, PARTITION_ROWS)])
 def test_partitions_spread_rows_over_every_worker(todo, workers, size):
     assert partition_size(todo, workers) == size
+
+
+def test_no_scheduler_at_the_address_is_a_clear_error(tmp_path, languagetool_url):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store(url)
+    store.migrate()
+    store.keys.create_organisation("acme")
+    store.close()
+    export(tmp_path / "export.csv")
+    command = [sys.executable, "-m", "assistant.cli", "audit", str(tmp_path / "export.csv"), "--org", "acme",
+               "--scheduler", "tcp://127.0.0.1:8229", "--quiet"]  # fmt: skip
+    env = os.environ | {
+        "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
+        "TACTFUL_STORE_URL": url,
+        "TACTFUL_STORE_SECRET": "test-secret",
+        "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s",
+    }
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "tactful: --scheduler tcp://127.0.0.1:8229: Timed out trying to connect" in done.stderr
+    assert "Traceback" not in done.stderr
