@@ -110,7 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--org", required=True, help="the organisation the replies belong to")
     audit.add_argument("--guide", help="style guide for every reply (default: TACTFUL_DEFAULT_GUIDE)")
     audit.add_argument("--channel", choices=[c.value for c in Channel], default="email", help="when a row has none")
-    audit.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
+    audit.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="local processes (default: one per core)"
+    )
+    audit.add_argument(
+        "--scheduler",
+        help="a Dask distributed scheduler's address (tcp://host:8786): run on its workers instead (docs/usage.md)",
+    )
     audit.add_argument("--report", type=Path, help="the HTML report (default: FILE with .audit.html)")
     audit.add_argument(
         "--run", dest="run_name", default="", help="name of the run, for resuming (default: from FILE's path)"
@@ -436,12 +442,18 @@ def _audit(args: argparse.Namespace) -> int:
     finally:
         store.close()
     spec = StoreSpec(settings.store_url, args.org)
-    plan = AuditPlan(args.file, args.org, spec, args.workers, args.guide, Channel(args.channel), args.run_name)
+    plan = AuditPlan(
+        args.file, args.org, spec, args.workers, args.guide, Channel(args.channel), args.run_name, args.scheduler
+    )
     say = lambda bad: print(f"{args.file}:{bad.line}: skipped: {bad.reason}", file=sys.stderr)  # noqa: E731
     try:
         outcome = run_audit(plan, settings, progress=not args.quiet, on_bad=say)
     except RowError as exc:
         raise BadInput(str(exc)) from None
+    except OSError as exc:  # no scheduler there, or no worker joined it in time (TimeoutError)
+        if not args.scheduler:
+            raise
+        raise BadInput(f"--scheduler {args.scheduler}: {exc}") from None
     results = spec.open()
     summary = summarise(results.rows(plan.run_id), outcome.bad, outcome.rows, scorecard)
     results.close()
@@ -456,6 +468,9 @@ def _audit(args: argparse.Namespace) -> int:
     if outcome.interrupted:
         print("interrupted: run the same command again to check the rest", file=sys.stderr)
         return 130
+    if outcome.failed:
+        print(f"{outcome.failed} rows failed on the cluster: run the same command again to check them", file=sys.stderr)
+        return 1
     return EXIT_OK
 
 

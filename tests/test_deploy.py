@@ -17,7 +17,7 @@ import yaml
 
 from assistant.api.app import create_app
 from assistant.cli import _parser
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, Settings
 
 CHART = PROJECT_ROOT / "deploy" / "helm" / "tactful"
 HELM = PROJECT_ROOT / ".tools" / "bin" / "helm"
@@ -50,8 +50,8 @@ def test_the_chart_lints():
 def test_every_rendered_manifest_is_valid_kubernetes(manifests):
     kinds = sorted(doc["kind"] for doc in manifests)
     assert kinds == sorted(
-        ["Deployment", "Deployment", "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget", "PodDisruptionBudget"]
-        + ["Service", "Service"]
+        ["Deployment", "StatefulSet", "HorizontalPodAutoscaler", "Job", "PodDisruptionBudget", "PodDisruptionBudget"]
+        + ["Service", "Service", "Service"]
     )
     for doc in manifests:
         kubernetes_validate.validate(doc, KUBERNETES, strict=True)
@@ -66,11 +66,23 @@ def test_the_probes_and_commands_point_at_what_tactful_has(manifests):
     env = {e["name"]: e for e in container["env"]}
     assert env["TACTFUL_STORE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "tactful-store"
     assert env["TACTFUL_LANGUAGETOOL_URL"]["value"] == "http://acme-languagetool:8081"
+    languagetool = next(d for d in manifests if d["kind"] == "StatefulSet")
+    headless = next(d for d in manifests if d["kind"] == "Service" and d["spec"].get("clusterIP") == "None")
+    assert languagetool["spec"]["serviceName"] == headless["metadata"]["name"] == "acme-languagetool-pods"
+    pods = [f"http://acme-languagetool-{i}.acme-languagetool-pods.default.svc:8081" for i in range(2)]
+    assert Settings(languagetool_urls=env["TACTFUL_LANGUAGETOOL_URLS"]["value"]).languagetool_servers == pods
     assert container["securityContext"]["runAsNonRoot"] is True
     job = next(d for d in manifests if d["kind"] == "Job")
     command = job["spec"]["template"]["spec"]["containers"][0]["command"]
     assert command[1:] == ["store", "migrate"] and _parser().parse_args(command[1:])  # a real command
     assert _parser().parse_args(container["command"][1:]).port == 8000
+
+
+def test_a_values_list_of_languagetool_servers_is_the_pool():
+    rendered = helm("template", "acme", str(CHART), "--set-json", 'languagetool.urls=["http://a:8081","http://b:8081"]')
+    tactful = next(d for d in yaml.safe_load_all(rendered) if d and d["kind"] == "Deployment")
+    env = {e["name"]: e for e in tactful["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["TACTFUL_LANGUAGETOOL_URLS"]["value"] == "http://a:8081,http://b:8081"
 
 
 def test_the_compose_file_follows_the_compose_specification():

@@ -1,7 +1,9 @@
 """A bulk audit of history: every reply of a helpdesk export checked by the same pipeline
 as `/v1/check`, scored on the guide's scorecard and recorded, by worker processes that
 share one LanguageTool server (a process per core: spaCy, Presidio and the CPU checks
-hold the interpreter lock, LanguageTool does not).
+hold the interpreter lock, LanguageTool does not). The workers are local processes, or
+those of a Dask distributed cluster (`AuditPlan.scheduler`, assistant/qa/cluster.py);
+either way each builds one `AuditWorker` and checks rows with it.
 
 Each worker records its own rows (committed one by one), so a run stopped by Ctrl-C or a
 kill loses at most the rows in flight; run it again and it skips every row already
@@ -43,6 +45,7 @@ class AuditPlan:
     guide: str | None = None
     default_channel: Channel = Channel.email
     run: str = ""  # names the run for resuming; by default from the file's path and the organisation
+    scheduler: str | None = None  # a Dask scheduler's address (tcp://host:8786); None: local processes
 
     @property
     def run_id(self) -> str:
@@ -56,6 +59,16 @@ class AuditOutcome:
     checked: int = 0  # checked and recorded by this run
     bad: list[BadRow] = field(default_factory=list)
     interrupted: bool = False
+    failed: int = 0  # rows of partitions the cluster gave up on (after retries): a new run checks them
+
+    def tally(self, result: BadRow | None, on_bad: Callable[[BadRow], None] | None) -> None:
+        """Count one row a worker finished: checked and recorded, or refused (`result`)."""
+        if result is None:
+            self.checked += 1
+        else:
+            self.bad.append(result)
+            if on_bad:
+                on_bad(result)
 
 
 def run_id(path: Path, organisation: str) -> str:
@@ -76,31 +89,47 @@ def run_audit(
     for row in read_history(plan.path, plan.default_channel):
         outcome.rows += 1
         if isinstance(row, BadRow):
-            outcome.bad.append(row)
-            if on_bad:
-                on_bad(row)
+            outcome.tally(row, on_bad)
         elif row.line in finished:
             outcome.resumed += 1
         else:
             todo += 1
     if todo == 0:
         return outcome
+    bar = tqdm(total=todo, unit="reply", desc="audit", disable=not progress, file=sys.stderr, smoothing=0.1)
+
+    def done(result: BadRow | None) -> None:
+        outcome.tally(result, on_bad)
+        bar.update(1)
+
+    try:
+        if plan.scheduler:
+            from .cluster import audit_on_cluster
+
+            outcome.failed = audit_on_cluster(plan, settings, _pending_rows(plan, finished), todo, done)
+        else:
+            _audit_locally(plan, settings, _pending_rows(plan, finished), todo, done)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    finally:
+        bar.close()
+    return outcome
+
+
+def _audit_locally(
+    plan: AuditPlan, settings: Settings, rows: Iterator[HistoryRow], todo: int, done: Callable[[BadRow | None], None]
+) -> None:
     executor = ProcessPoolExecutor(
         max_workers=min(plan.workers, todo),
         mp_context=multiprocessing.get_context("spawn"),  # nothing forked from a threaded parent
         initializer=_start_worker,
         initargs=(settings, plan.results),
     )
-    bar = tqdm(total=todo, unit="reply", desc="audit", disable=not progress, file=sys.stderr, smoothing=0.1)
     try:
-        _feed(executor, _pending_rows(plan, finished), plan, outcome, bar, on_bad)
-    except KeyboardInterrupt:
-        outcome.interrupted = True
+        _feed(executor, rows, plan, done)
     finally:
-        bar.close()
         # Rows already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
         executor.shutdown(wait=True, cancel_futures=True)
-    return outcome
 
 
 def _pending_rows(plan: AuditPlan, finished: set[int]) -> Iterator[HistoryRow]:
@@ -119,12 +148,7 @@ def _pending_rows(plan: AuditPlan, finished: set[int]) -> Iterator[HistoryRow]:
 
 
 def _feed(
-    executor: ProcessPoolExecutor,
-    rows: Iterator[HistoryRow],
-    plan: AuditPlan,
-    outcome: AuditOutcome,
-    bar: tqdm,
-    on_bad: Callable[[BadRow], None] | None,
+    executor: ProcessPoolExecutor, rows: Iterator[HistoryRow], plan: AuditPlan, done: Callable[[BadRow | None], None]
 ) -> None:
     """Keep a bounded number of rows in flight, so a kill loses few and memory stays flat."""
     pending: set[Future[BadRow | None]] = set()
@@ -137,23 +161,26 @@ def _feed(
                 exhausted = True
             else:
                 pending.add(executor.submit(_check_row, plan.run_id, row))
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            bad = future.result()
-            if bad is None:
-                outcome.checked += 1
-            else:
-                outcome.bad.append(bad)
-                if on_bad:
-                    on_bad(bad)
-            bar.update(1)
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(future.result())
 
 
 # -- in each worker process --------------------------------------------------------
 @dataclass
-class _Worker:
+class AuditWorker:
+    """What a worker process holds for a whole run: the services (pipeline, LanguageTool
+    client, store) and the results it records into, built once."""
+
     services: Services
     results: AuditResults
+
+    @classmethod
+    def build(cls, settings: Settings, spec: ResultsSpec) -> AuditWorker:
+        from ..services import build_services
+
+        services = build_services(settings)
+        return cls(services, spec.open(services))
 
     def check(self, run: str, row: HistoryRow) -> BadRow | None:
         pipeline = self.services.pipeline
@@ -167,17 +194,18 @@ class _Worker:
         self.results.record(run, row, report, scores)
         return None
 
+    def close(self) -> None:
+        self.results.close()
+        self.services.close()
 
-_worker: _Worker | None = None  # one per worker process, built by its initializer
+
+_worker: AuditWorker | None = None  # one per local worker process, built by its initializer
 
 
 def _start_worker(settings: Settings, spec: ResultsSpec) -> None:
-    from ..services import build_services
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when to stop
-    services = build_services(settings)
     global _worker
-    _worker = _Worker(services, spec.open(services))
+    _worker = AuditWorker.build(settings, spec)
 
 
 def _check_row(run: str, row: HistoryRow) -> BadRow | None:
