@@ -11,45 +11,21 @@ recorded. A bad row is reported with its line number and skipped."""
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from ..checking import DraftRefused, check_draft
-from ..model import Channel
 from ..settings import Settings
+from .audit_worker import AuditPlan, AuditWorker
 from .history import BadRow, HistoryRow, read_history
-from .results import AuditResults, ResultsSpec
-from .scoring import score_report
-
-if TYPE_CHECKING:
-    from ..services import Services
+from .results import ResultsSpec
 
 IN_FLIGHT_PER_WORKER = 8  # rows queued per worker: enough to keep it busy, few lost to a kill
-
-
-@dataclass(frozen=True)
-class AuditPlan:
-    path: Path
-    organisation: str
-    results: ResultsSpec
-    workers: int
-    guide: str | None = None
-    default_channel: Channel = Channel.email
-    run: str = ""  # names the run for resuming; by default from the file's path and the organisation
-    scheduler: str | None = None  # a Dask scheduler's address (tcp://host:8786); None: local processes
-
-    @property
-    def run_id(self) -> str:
-        return self.run or run_id(self.path, self.organisation)
 
 
 @dataclass
@@ -69,10 +45,6 @@ class AuditOutcome:
             self.bad.append(result)
             if on_bad:
                 on_bad(result)
-
-
-def run_id(path: Path, organisation: str) -> str:
-    return hashlib.sha256(f"{organisation}\x1f{path.resolve()}".encode()).hexdigest()[:16]
 
 
 def run_audit(
@@ -166,39 +138,7 @@ def _feed(
             done(future.result())
 
 
-# -- in each worker process --------------------------------------------------------
-@dataclass
-class AuditWorker:
-    """What a worker process holds for a whole run: the services (pipeline, LanguageTool
-    client, store) and the results it records into, built once."""
-
-    services: Services
-    results: AuditResults
-
-    @classmethod
-    def build(cls, settings: Settings, spec: ResultsSpec) -> AuditWorker:
-        from ..services import build_services
-
-        services = build_services(settings)
-        return cls(services, spec.open(services))
-
-    def check(self, run: str, row: HistoryRow) -> BadRow | None:
-        pipeline = self.services.pipeline
-        try:
-            report = check_draft(
-                pipeline, row.text, row.context, fmt=row.format, max_chars=self.services.settings.max_text_chars
-            )
-        except DraftRefused as exc:
-            return BadRow(row.line, f"{exc.field}: {exc.reason}")
-        scores = score_report(report, pipeline.guides[report.guide.id].sections["scorecard"])
-        self.results.record(run, row, report, scores)
-        return None
-
-    def close(self) -> None:
-        self.results.close()
-        self.services.close()
-
-
+# -- in each local worker process ------------------------------------------------
 _worker: AuditWorker | None = None  # one per local worker process, built by its initializer
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .bulk import AuditPlan, AuditWorker
+from .audit_worker import AuditPlan, AuditWorker
 from .history import BadRow, HistoryRow
 from .results import ResultsSpec
 
