@@ -16,7 +16,15 @@ from conftest import TEST_PORT, wait_until_serving
 from assistant.settings import PROJECT_ROOT
 
 PORT = TEST_PORT + 5  # the suite's LanguageTool uses TEST_PORT to TEST_PORT + 2
-LOCUST = [sys.executable, "-m", "locust", "-f", str(PROJECT_ROOT / "bench" / "locustfile.py"), "--headless"]
+LOCUST = [
+    sys.executable,
+    "-m",
+    "locust",
+    "-f",
+    str(PROJECT_ROOT / "bench" / "locustfile.py"),
+    "--headless",
+    "--only-summary",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +55,7 @@ def served(languagetool_url: str, tmp_path_factory: pytest.TempPathFactory):
 
 
 def run_locust(host: str, key: str, prefix: Path, seconds: int) -> subprocess.CompletedProcess:
-    command = [*LOCUST, "-u", "2", "-r", "2", "-t", f"{seconds}s", "--host", host, "--csv", str(prefix), "--only-summary"]
+    command = [*LOCUST, "-u", "2", "-r", "2", "-t", f"{seconds}s", "--host", host, "--csv", str(prefix)]
     env = os.environ | {"TACTFUL_LOCUST_KEY": key}
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 90, cwd=prefix.parent)
 
