@@ -35,12 +35,10 @@ holds the contract test of the fields read here.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import http.client
 import json
 import re
-import socket
 import ssl
 import threading
 import time
@@ -70,10 +68,6 @@ REQUEST_UNITS = 8_000
 # queue between them, and one long draft at a time per process talks to the server,
 # so that long drafts cannot take all of its check threads (maxCheckThreads).
 LONG_DRAFT_REQUEST_UNITS = 2_000
-# A connection to LanguageTool idle longer than this is closed rather than reused:
-# below any server's idle time-out (Java's HTTP server: 30 s, nginx: 75 s), so that a
-# kept connection reset by the server means the server went away.
-KEEP_IDLE = 4.0
 PROBE_WAIT = 60.0  # seconds a down server's probe waits for its answer: a cold start takes 15-40 s
 
 # LanguageTool's text-level rules that look beyond one paragraph (found by listing the
@@ -289,7 +283,6 @@ class LanguageToolClient:
         self._cache: Cache[tuple[CheckOptions, str], tuple[LtMatch, ...]] = Cache("languagetool.paragraphs", cache_size)
         self._lock = threading.Lock()
         self._long_draft = threading.Semaphore(1)
-        self._connections = _Connections()
         self.stats = {"requests": 0, "paragraphs_sent": 0, "cache_hits": 0}
 
     @property
@@ -401,34 +394,27 @@ class LanguageToolClient:
         return LanguageToolDown(error)
 
     def _post(self, server: Server, params: dict[str, str], timeout: float) -> _Answer:
-        """One request over this thread's connection to `server`, kept alive while
-        requests follow each other closely (KEEP_IDLE), else a new one. A kept
-        connection the server resets counts as the server not answering, exactly as a
-        new one would: servers close idle connections only after longer than
-        KEEP_IDLE, so a reset means it went away (a restart), and a retry on a new
-        connection could reach its successor still loading its rules. The standard
-        library's client, not requests: a third of the CPU per call, CPU the parse
-        running beside it wants; `timeout` bounds each blocking step. It connects
-        directly: HTTP(S)_PROXY is not read; the hosted API over HTTPS is verified
-        against certifi's CA bundle."""
-        connection = self._connections.take(server) or _connect(server, timeout)
+        """A new connection per request, closed by us after the answer. Kept-alive
+        connections to LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle
+        vs delayed ACK: 48 ms vs 7 ms for the same check), and `Connection: close`
+        makes it reset some connections. The standard library's client, not requests:
+        a third of the CPU per call (0.3 against 1.1 ms, measured), CPU the parse running
+        beside it wants; `timeout` bounds each blocking step, as in requests. It connects
+        directly: HTTP(S)_PROXY is not read (requests honoured it); the hosted API over
+        HTTPS is verified against certifi's CA bundle."""
+        if server.https:
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                server.host, server.port, timeout=timeout, context=_tls_context()
+            )
+        else:
+            connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
         try:
-            connection.timeout = timeout
-            if connection.sock is not None:
-                connection.sock.settimeout(timeout)
             connection.request("POST", server.path, urllib.parse.urlencode(params), _FORM)
             handoff.sent()
-            _quick_ack(connection)
             response = connection.getresponse()
-            answer = _Answer(response.status, response.reason, response.read())
-        except BaseException:
-            connection.close()  # in an unknown state
-            raise
-        if response.will_close:
+            return _Answer(response.status, response.reason, response.read())
+        finally:
             connection.close()
-        else:
-            self._connections.keep(server, connection)
-        return answer
 
     def form(self, text: str, options: CheckOptions) -> dict[str, str]:
         """The fields of one /v2/check request for `text` (bench/run.py sends the same)."""
@@ -488,47 +474,6 @@ class _Answer:
 
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": "application/json"}
-
-
-class _Connections(threading.local):
-    """Each thread's connection to each server, kept between requests: a connection
-    serves one request at a time, and the threads that send are few and long-lived
-    (the pipeline's I/O workers), so at most threads x servers sockets are open."""
-
-    def __init__(self) -> None:
-        self.idle: dict[Server, tuple[http.client.HTTPConnection, float]] = {}
-
-    def take(self, server: Server) -> http.client.HTTPConnection | None:
-        """The connection kept for `server`, if it has been idle less than KEEP_IDLE."""
-        kept = self.idle.pop(server, None)
-        if kept is None:
-            return None
-        connection, since = kept
-        if time.monotonic() - since < KEEP_IDLE:
-            return connection
-        connection.close()
-        return None
-
-    def keep(self, server: Server, connection: http.client.HTTPConnection) -> None:
-        self.idle[server] = (connection, time.monotonic())
-
-
-def _connect(server: Server, timeout: float) -> http.client.HTTPConnection:
-    if server.https:
-        return http.client.HTTPSConnection(server.host, server.port, timeout=timeout, context=_tls_context())
-    return http.client.HTTPConnection(server.host, server.port, timeout=timeout)
-
-
-def _quick_ack(connection: http.client.HTTPConnection) -> None:
-    """Acknowledge the answer at once (Linux). Java's built-in HTTP server (LanguageTool's)
-    writes an answer's headers and body apart; with Nagle's algorithm on, it holds the
-    body until the headers are acknowledged, which a kept-alive connection does late
-    (delayed ACK): 48 ms against 5 ms for the same check, measured. The bundled server
-    runs with Nagle off (languagetool_server.command); this covers servers started
-    otherwise (deploy/)."""
-    if connection.sock is not None and hasattr(socket, "TCP_QUICKACK"):
-        with contextlib.suppress(OSError):
-            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
 
 @functools.cache

@@ -67,14 +67,12 @@ def command(home: Path, port: int, heap: str, config: Path | None = None) -> lis
         raise ServerError("Java is not installed; LanguageTool needs Java 17 or newer (scripts/setup.sh installs it).")
     config = config or home / "server.properties"
     # ExitOnOutOfMemoryError: a server whose heap ran out is broken in unknown ways;
-    # ending it lets the supervisor start a clean one. httpserver.nodelay: Nagle off, else
-    # an answer on a kept-alive connection waits ~40 ms (languagetool_client._quick_ack).
+    # ending it lets the supervisor start a clean one.
     return [
         java,
         f"-Xmx{heap}",
         "-Xss4m",
         "-XX:+ExitOnOutOfMemoryError",
-        "-Dsun.net.httpserver.nodelay=true",
         "-cp",
         f"{jars}/*",
         MAIN_CLASS,
