@@ -29,7 +29,7 @@ from .masking import masked, personal_spans
 from .model import CheckStatus, Context, Report, Severity, Verdict
 from .pipeline import Pipeline
 from .policy import GateOptions
-from .redaction import privacy_engine
+from .privacy.engine import PrivacyEngine
 from .store import FindingRef, NewSend, Principal, Role, SendRecord, Store
 from .subjects import Subjects, region_of
 from .text import Format
@@ -59,8 +59,11 @@ class GateAnswer:
 
 
 class Gate:
-    def __init__(self, pipeline: Pipeline, store: Store, subjects: Subjects, *, max_chars: int) -> None:
+    def __init__(
+        self, pipeline: Pipeline, store: Store, subjects: Subjects, privacy: PrivacyEngine, *, max_chars: int
+    ) -> None:
         self.pipeline, self.store, self.subjects, self.max_chars = pipeline, store, subjects, max_chars
+        self.privacy = privacy  # the confidentiality check's engine: a record is masked as the check found
 
     def send(self, principal: Principal, request: SendRequest) -> GateAnswer:
         digest = request.digest()
@@ -134,8 +137,7 @@ class Gate:
         allowed = report.verdict != Verdict.block and not (unavailable and options.on_unavailable == "block")
         stored = report
         if options.store_text == "masked":
-            engine = privacy_engine(self.pipeline)
-            stored = masked(report, personal_spans(report, context.customer, engine.masked))
+            stored = masked(report, personal_spans(report, context.customer, self.privacy.masked))
         sla = report.metrics.get("sla") or {}
         return NewSend(
             organisation=principal.organisation,

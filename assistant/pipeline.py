@@ -4,6 +4,7 @@ status; a failing check (or a failing parse) never fails the request. Then the v
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -11,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.language import Language
@@ -112,7 +113,9 @@ class Pipeline:
         except Exception as exc:  # spaCy on hostile input: degrade, never a 500
             _log_failure("text analysis", exc)
             return draft, CheckRun(status=CheckStatus.error, detail="Text analysis failed (see the service log).")
-        return replace(draft, doc=doc, sentences=own), None
+        parsed = copy.copy(draft)  # keeps what the I/O checks already worked out (paragraphs...)
+        parsed.doc, parsed.sentences = doc, own
+        return parsed, None
 
     def _skippable(self, pipes: frozenset[str]) -> list[str]:
         if pipes not in self._skip:  # a handful of combinations: cached for good

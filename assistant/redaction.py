@@ -34,6 +34,7 @@ class Redaction:
 
 def redact(
     pipeline: Pipeline,
+    engine: PrivacyEngine,
     text: str,
     context: Context,
     *,
@@ -45,7 +46,6 @@ def redact(
     """Mask the personal-data findings on `text`: those of `entities` (types) and/or with
     `finding_ids`; with neither, all of them. Raises DraftRefused as a check would."""
     report = check_draft(pipeline, text, context, fmt=fmt, only=[CHECK], max_chars=max_chars)
-    engine = privacy_engine(pipeline)
     chosen: list[Finding] = []
     remaining: list[Finding] = []
     for finding in report.findings:
@@ -96,10 +96,3 @@ def mask_source(source: str, spans: list[tuple[int, int, str]]) -> str:
 
 def _masked(engine: PrivacyEngine, text: str, finding: Finding) -> str:
     return engine.masked(str(finding.details["entity"]), text[finding.start : finding.end])
-
-
-def privacy_engine(pipeline: Pipeline) -> PrivacyEngine:
-    for check in pipeline.checks:
-        if check.name == CHECK:
-            return check.engine  # type: ignore[attr-defined]
-    raise LookupError("the confidentiality check is not registered")

@@ -90,7 +90,7 @@ def build_services(settings: Settings | None = None) -> Services:
     # Compiled and indexed once (LibraryError if lint fails); rebuilt when a file changes.
     templates = LiveLibrary(settings.templates_dir, settings.templates_reload_seconds)
     store = Store(settings.store_url, settings.key_cache_seconds)  # migrated by the Keeper or the caller
-    gate = Gate(pipeline, store, Subjects(store_secret(settings)), max_chars=settings.max_text_chars)
+    gate = Gate(pipeline, store, Subjects(store_secret(settings)), resources.privacy, max_chars=settings.max_text_chars)
     return Services(
         settings=settings,
         languagetool=resources.languagetool,

@@ -172,7 +172,9 @@ def gated_client(services: Services, keys: dict[str, str], tmp_path_factory) -> 
     )
     checks = [GrammarCheck.build(dead) if c.name == "grammar" else c for c in services.pipeline.checks]
     pipeline = Pipeline(checks, services.nlp, guides, io_timeout=1.0)
-    gate = Gate(pipeline, services.store, Subjects(b"test-secret"), max_chars=services.settings.max_text_chars)
+    gate = Gate(
+        pipeline, services.store, Subjects(b"test-secret"), services.privacy, max_chars=services.settings.max_text_chars
+    )
     app = create_app(services=dataclasses.replace(services, pipeline=pipeline, gate=gate))
     with TestClient(app, raise_server_exceptions=False, headers=bearer(keys["agent"])) as test_client:
         yield test_client
@@ -210,7 +212,9 @@ def test_a_database_that_goes_down_gets_a_clear_503_and_the_gate_recovers(servic
         from conftest import make_keys
 
         agent = make_keys(store, "acme")["agent"]
-        gate = Gate(services.pipeline, store, Subjects(b"s"), max_chars=services.settings.max_text_chars)
+        gate = Gate(
+            services.pipeline, store, Subjects(b"s"), services.privacy, max_chars=services.settings.max_text_chars
+        )
         app = create_app(services=dataclasses.replace(services, store=store, gate=gate))
         with TestClient(app, raise_server_exceptions=False, headers=bearer(agent)) as api:
             assert api.post("/v1/sends", json={"text": CLEAN_REPLY, "channel": "email"}).status_code == 201

@@ -91,6 +91,7 @@ async def redact_draft(
 def _redact(services: Services, body: RedactRequest, context: Context) -> Redaction:
     return redact(
         services.pipeline,
+        services.privacy,
         body.text,
         context,
         fmt=body.format,

@@ -13,8 +13,8 @@ from ..model import Channel, Context, Flag, Timestamp
 from ..privacy.engine import Detection
 from ..triage import Incoming, Kind, Mood, Urgency, triage
 from .body import JsonBodyRoute
-from .deps import AgentDep, ServicesDep, scope
-from .responses import BODY_PROBLEMS
+from .deps import AdmissionDep, AgentDep, ServicesDep, scope
+from .responses import CHECK_PROBLEMS
 from .schemas import MESSAGE_CHARS, Identifier
 
 router = APIRouter(tags=["triage"], route_class=JsonBodyRoute)
@@ -59,11 +59,15 @@ class TriageResponse(BaseModel):
     messages: list[TriagedMessage] = Field(description="Sorted by what to answer first.")
 
 
-@router.post("/v1/triage", response_model=TriageResponse, responses=BODY_PROBLEMS)
-def triage_messages(body: TriageRequest, principal: AgentDep, services: ServicesDep) -> TriageResponse:
+@router.post("/v1/triage", response_model=TriageResponse, responses=CHECK_PROBLEMS)
+async def triage_messages(
+    body: TriageRequest, principal: AgentDep, services: ServicesDep, admission: AdmissionDep
+) -> TriageResponse:
     """Which incoming social and portal messages need a reply, how urgently, the mood, the
     SLA due time and personal data posted in public; sorted by what to answer first.
-    At most 200 messages of 10,000 characters each (422 beyond)."""
+    At most 200 messages of 10,000 characters each (422 beyond). Public messages are read
+    for personal data as the confidentiality check reads a draft, so a batch waits for a
+    check slot like a draft does (503 with Retry-After when too many are ahead)."""
     guide = services.pipeline.guide_for(
         scope(Context(channel=Channel.social_public, guide=body.guide), principal, services)
     )
@@ -73,5 +77,6 @@ def triage_messages(body: TriageRequest, principal: AgentDep, services: Services
     def detect(text: str) -> list[Detection]:
         return [d for d in services.privacy.detect_text(text) if d.score >= threshold]
 
-    triaged = triage(incoming, guide.section("sla", SlaOptions), detect, body.now)
+    work = sum(len(m.text) for m in incoming)
+    triaged = await admission.run(triage, incoming, guide.section("sla", SlaOptions), detect, body.now, work=work)
     return TriageResponse.model_validate({"messages": [vars(t) for t in triaged]})
