@@ -17,10 +17,13 @@ request. In one run it prints a markdown table on stdout (progress on stderr):
 5. Throughput: `tactful serve --workers 2` loaded by 4 client threads for a few passes
    over the corpus (bounded in time), against the cache-less LanguageTool.
 
-The passes of (1) and (2) alternate so that drift (LanguageTool's JIT still speeding
-up, a busy machine) affects both alike.
+Before measuring, each LanguageTool server is warmed up with real replies (not the
+corpus) until its JIT compiler is quiet, as a server in production long is: a server
+just started spends more CPU compiling its code than checking for its first ~500
+checks, on the cores the service needs too. The passes of (1) and (2) alternate so
+that drift (a busy machine) affects both alike.
 
-Run it from the project root (takes 2-4 minutes on 2 cores):
+Run it from the project root (takes 3-5 minutes on 2 cores):
 
     .venv/bin/python bench/run.py
     .venv/bin/python bench/run.py --languagetool-url http://127.0.0.1:8081 --repeat 3
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import socket
@@ -51,6 +55,9 @@ import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "bench" / "corpus" / "replies.jsonl"
+# Texts that warm LanguageTool's JIT up: real replies, none of them in the corpus, so a
+# server with its sentence cache on has seen none of the measured sentences.
+WARMUP_TEXTS = PROJECT / "bench" / "real" / "replies.jsonl"
 RUN_DIR = PROJECT / "var" / "bench"
 TACTFUL = PROJECT / ".venv" / "bin" / "tactful"
 LOOPBACK = {"127.0.0.1", "localhost"}
@@ -178,6 +185,7 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
     server still speeding up (Java JIT) or a busy machine affects both alike."""
     forms = [languagetool_form(item) for item in items]
     cold, alone = Timings(), Timings()
+    args.jit_cold = warm_languagetool(cold_url)
     with serving(cold_url, TACTFUL_LANGUAGETOOL_CACHE_SIZE="0", TACTFUL_PRIVACY_CACHE_SIZE="0") as base:
         log(f"warm-up: {args.warmup} texts through the service and directly to LanguageTool")
         for item in items[: args.warmup]:
@@ -192,12 +200,13 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
     return cold, alone
 
 
-def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Timings:
+def measure_recheck(languagetool_url: str, items: list[dict], args) -> Timings:
     """Phase 4, with both caches on as in production: check a text, then time the
     check of the same text with one word changed (another word each pass). Pass 0 is
     not timed: a LanguageTool server this run just started is still compiling (Java
     JIT) through its first pass, which a server in production is long past."""
-    timings = Timings()
+    timings, repeat = Timings(), args.repeat
+    args.jit_recheck = warm_languagetool(languagetool_url)
     with serving(languagetool_url) as base:
         for round_no in range(repeat + 1):
             log(f"re-check after a one-word edit: pass {round_no}/{repeat}" + (" (warm-up)" if not round_no else ""))
@@ -205,6 +214,71 @@ def measure_recheck(languagetool_url: str, items: list[dict], repeat: int) -> Ti
                 requests.post(f"{base}/v1/check", json=request_body(item), headers=AUTH, timeout=60).raise_for_status()
                 timed_post(base, request_body(item, one_word_edit(item, round_no)), timings if round_no else Timings())
     return timings
+
+
+# -- LanguageTool's JIT: warm it up as a server in production is ---------------
+# Warmed up: over a round, the JIT compiler threads took under this share of the server's
+# CPU, or under this many ms a check.
+JIT_QUIET_SHARE, JIT_QUIET_MS = 0.10, 1.5
+JIT_ROUND = 64  # texts a round
+JIT_MAX_ROUNDS = 25
+
+
+def java_pid(url: str) -> int | None:
+    """The pid of the LanguageTool server (org.languagetool.server.HTTPServer) on this
+    loopback port, if it runs on this machine."""
+    port = str(urllib.parse.urlsplit(url).port or 8081)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if "org.languagetool.server.HTTPServer" in args and port in args[args.index("--port") + 1 :][:1]:
+            return int(entry.name)
+    return None
+
+
+def jvm_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of the JVM's JIT compiler threads ("C1/C2 CompilerThre") and of
+    all its threads."""
+    compiler = total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        total += seconds
+        compiler += seconds if "CompilerThre" in name else 0.0
+    return compiler, total
+
+
+def warm_languagetool(url: str) -> str:
+    """Check real replies on the server until its JIT compiler is quiet: a server just
+    started spends more CPU compiling than checking for its first ~500 checks, on the
+    cores the service needs too, which a server in production is long past (a busy
+    2-core machine: compiler 94, 40, 15, 6, 1 ms a check over rounds of 64, checking
+    ~25 ms). Returns what was done, for the table."""
+    pid = java_pid(url)
+    forms = [languagetool_form({**reply, "format": "text"}) for reply in load_corpus(WARMUP_TEXTS)]
+    rounds = [forms[i : i + JIT_ROUND] for i in range(0, len(forms), JIT_ROUND)]
+    if pid is None:
+        languagetool_pass(url, rounds[0], Timings())
+        return f"one round of {JIT_ROUND} texts (server's JIT not visible from here)"
+    for number, texts in enumerate(itertools.islice(itertools.cycle(rounds), JIT_MAX_ROUNDS), 1):
+        compiled, worked = jvm_cpu(pid)
+        languagetool_pass(url, texts, Timings())
+        compiler, total = (after - before for after, before in zip(jvm_cpu(pid), (compiled, worked), strict=True))
+        share, per_check = compiler / total if total else 0.0, compiler * 1000 / len(texts)
+        said = f"its JIT compiler took {per_check:.1f} ms a check, {share:.0%} of its CPU"
+        log(f"LanguageTool warm-up round {number}: {said}")
+        if share < JIT_QUIET_SHARE or per_check < JIT_QUIET_MS:
+            return f"{number} rounds of {JIT_ROUND} real replies, until {said}"
+    return f"{JIT_MAX_ROUNDS} rounds of {JIT_ROUND} real replies; {said} in the last"
 
 
 # -- phase 2: LanguageTool alone -------------------------------------------------
@@ -404,7 +478,8 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
     lines += [f"| {name} | {value} | {sample} |" for name, value, sample in rows]
     lines += [
         "",
-        f"Warm-up: {args.warmup} texts through the service and to LanguageTool, and a few requests "
+        f"Warm-up: LanguageTool without cache: {args.jit_cold}; LanguageTool with its cache: {args.jit_recheck}; "
+        f"then {args.warmup} texts through the service and to LanguageTool, and a few requests "
         "to each served instance. "
         f"Grammar not `ok`: {cold.grammar_not_ok} cold, {recheck.grammar_not_ok} re-check. "
         f"{os.cpu_count()} CPUs; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
@@ -450,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     cold_url, cold_server = start_cold_languagetool()
     try:
         cold, alone = measure_cold(cold_url, items, args)
-        recheck = measure_recheck(args.languagetool_url, items, args.repeat)
+        recheck = measure_recheck(args.languagetool_url, items, args)
         load = measure_throughput(cold_url, items, args)
     finally:
         if cold_server.poll() is None:
