@@ -12,8 +12,9 @@ every check, each reply with its thread, channel and its company's locale. Most 
 these replies are fine as written, so a warning on one is usually a false alarm.
 
 The replies are split by a fixed rule into a tuning half and a held-out half (the first
-byte of the blake2b hash of the reply's `source` id, even or odd): rules are tuned by
-reading the tuning half only, and both halves are reported.
+byte of the blake2b hash of the reply's `source` id, even or odd), both reported; see
+README.md for which half was read when. --judged counts the warnings a reviewer judged
+right or wrong (judged.yaml).
 """
 
 from __future__ import annotations
