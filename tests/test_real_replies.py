@@ -6,10 +6,14 @@ are written here in the spirit of the real replies, not taken from the benchmark
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 
 from assistant.checks.grammar import GrammarCheck, GrammarOptions
 from assistant.model import Context
+from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
 NOW = "2026-05-06T10:00:00+01:00"
@@ -393,3 +397,16 @@ def test_a_bare_value_answering_a_question_for_another_detail_is_that_detail(run
     assert run("Can I have a phone number?", "chat", gave_phone)["structure.repeat_request"] == "warning"
     volunteered = [customer("My order is 4412, call me on 07700 900123 please")]
     assert run("Can I have a phone number?", "chat", volunteered)["structure.repeat_request"] == "warning"
+
+
+def test_every_judged_warning_names_a_reply_of_the_benchmark_and_its_words():
+    here = PROJECT_ROOT / "bench" / "real"
+    replies = {}
+    for line in (here / "replies.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        replies[row["source"]] = row["text"]
+    judged = yaml.safe_load((here / "judged.yaml").read_text(encoding="utf-8"))["judged"]
+    assert len({(j["source"], j["rule"], j["excerpt"]) for j in judged}) == len(judged)  # none judged twice
+    for entry in judged:
+        assert entry["excerpt"] in replies[entry["source"]], entry
+        assert isinstance(entry["right"], bool) and entry["why"].strip(), entry
