@@ -6,10 +6,14 @@ are written here in the spirit of the real replies, not taken from the benchmark
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 
 from assistant.checks.grammar import GrammarCheck, GrammarOptions
 from assistant.model import Context
+from assistant.settings import PROJECT_ROOT
 from assistant.text import prepare_draft
 
 NOW = "2026-05-06T10:00:00+01:00"
@@ -301,3 +305,108 @@ def test_punctuation_closing_a_link_ends_the_sentence_before_the_next(run):
         "team sees how many of you it affects, or else share a few more details and we'll be happy to help."
     )
     assert run(text).get("readability.long_sentence") in (None, "suggestion")  # 37 words after the link, not 47
+
+
+# -- second pass (2026-12-06): the held-out half's false alarms, by mechanism ------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "@acmehelp is there a way to unlock my disabled tablet without wiping my files?",  # a device, not a person
+        "@acmehelp comments are disabled on my new uploads even when I turn them on. Thanks",
+        "@acmehelp got an odd email trying to scam me out of my login, where do I forward it?",  # a scam reported
+        "@acmehelp surprised you never sent an alert like “this is the fourth time your card was used today, "
+        "was it you?” anyway, time change is killing me",  # the quoted words are not the customer's
+    ],
+)
+def test_a_device_disabled_a_scam_reported_or_words_quoted_are_no_upset(run, message):
+    reply = "@kmorrow Here's how to do it: https://help.example.com/a/123 Let us know if that works!"
+    assert "tone.empathy_missing" not in run(reply, thread=[customer(message)])
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "@acmehelp my disabled son can't get into his account and I can't fix it",
+        "@acmehelp I lost the photos of my recently deceased father when the phone reset",
+        "@acmehelp what a scam company, still charging me after I cancelled",
+        "@acmehelp this is the fourth time I have asked and nobody has answered",
+    ],
+)
+def test_a_disabled_person_a_bereavement_or_the_company_called_a_scam_still_need_acknowledging(run, message):
+    reply = "@kmorrow Here's how to do it: https://help.example.com/a/123 Let us know if that works!"
+    assert run(reply, thread=[customer(message)])["tone.empathy_missing"] == "warning"
+
+
+def test_naming_the_customers_concerns_acknowledges_them(run):
+    thread = [customer("@acmehelp disgusting to see these listings allowed on your site")]
+    reply = "@kmorrow Thanks for reaching out and letting us know of your concerns. Here's what we do: https://e.com/a"
+    assert "tone.empathy_missing" not in run(reply, thread=thread)
+    assert (
+        run("@kmorrow Thanks for reaching out. Here's what we do: https://e.com/a", thread=thread)[
+            "tone.empathy_missing"
+        ]
+        == "warning"
+    )
+
+
+def test_a_list_of_initialisms_missing_a_comma_is_still_no_shouting(run):
+    reply = "@kmorrow Sorry about this! Could you share your system details (OS, CPU, RAM GPU)?"
+    assert "tone.shouting" not in run(reply, thread=[customer("@acmehelp it crashes on export")])
+    assert "tone.shouting" in run("@kmorrow STOP THIS, NOW PLEASE READ THE GUIDE.")
+
+
+def test_an_abbreviated_closing_before_the_sign_off_is_a_convention_a_slip_there_is_not(run):
+    assert run("@kmorrow Let us know how it goes. Take care. Thx, ^KM").get("grammar.MORFOLOGIK_RULE_EN_US") == (
+        "suggestion"
+    )
+    assert run("@kmorrow Let us know how it goes. Thnaks, ^KM")["grammar.MORFOLOGIK_RULE_EN_US"] == "warning"
+    assert (
+        run("@kmorrow Let us know how it goes, we recieve them daily. ^KM")["grammar.MORFOLOGIK_RULE_EN_US"]
+        == "warning"
+    )
+
+
+def test_a_compound_the_thread_hyphenates_written_as_one_word_is_the_same_term(run):
+    thread = [customer("@acmehelp the multi-cam view freezes on playback")]
+    reply = "@kmorrow Sorry about that! Please file multicam bugs here: https://example.com/bugs ^KM"
+    assert run(reply, thread=thread).get("grammar.MORFOLOGIK_RULE_EN_US") == "suggestion"
+    assert run(reply)["grammar.MORFOLOGIK_RULE_EN_US"] == "warning"  # no thread: an unknown word
+
+
+def test_how_to_write_a_compound_or_a_plural_modifier_suggests(run):
+    findings = run(
+        "@kmorrow You can enable live streaming once verified, and our returns policy is here: https://e.com"
+    )
+    assert findings.get("grammar.EN_COMPOUNDS_LIVE_STREAMING") in (None, "suggestion")
+    assert findings.get("grammar.POSSESSIVE_APOSTROPHE") in (None, "suggestion")
+    assert run("Do you have anymore questions?", "chat")["grammar.ANYMORE_ADVERB"] == "warning"
+    assert run("@kmorrow Please checkout the article for the steps. ^KM")["grammar.NOUN_VERB_CONFUSION"] == "warning"
+
+
+def test_a_bare_value_answering_a_question_for_another_detail_is_that_detail(run):
+    asked_ids = [
+        agent("Can I have your account ID and order ID?"),
+        customer("LTKOYPMLPU"),
+        customer("0913902565"),
+        agent("Thanks, one moment."),
+    ]
+    assert "structure.repeat_request" not in run("Can I have a phone number?", "chat", asked_ids)
+    gave_phone = [agent("Can I have a phone number?"), customer("0913902565"), agent("Thanks.")]
+    assert run("Can I have a phone number?", "chat", gave_phone)["structure.repeat_request"] == "warning"
+    volunteered = [customer("My order is 4412, call me on 07700 900123 please")]
+    assert run("Can I have a phone number?", "chat", volunteered)["structure.repeat_request"] == "warning"
+
+
+def test_every_judged_warning_names_a_reply_of_the_benchmark_and_its_words():
+    here = PROJECT_ROOT / "bench" / "real"
+    replies = {}
+    for line in (here / "replies.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        replies[row["source"]] = row["text"]
+    judged = yaml.safe_load((here / "judged.yaml").read_text(encoding="utf-8"))["judged"]
+    assert len({(j["source"], j["rule"], j["excerpt"]) for j in judged}) == len(judged)  # none judged twice
+    for entry in judged:
+        assert entry["excerpt"] in replies[entry["source"]], entry
+        assert isinstance(entry["right"], bool) and entry["why"].strip(), entry

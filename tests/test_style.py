@@ -96,11 +96,20 @@ def test_american_spelling_under_en_gb_gets_the_british_form(pipeline):
 
 
 def test_british_spelling_under_en_us_gets_the_american_form(pipeline):
-    findings = style(pipeline, "We will organise the refund and cancelled the order.", locale="en-US")
+    findings = style(pipeline, "We will organise the refund and cancelled the jewellery order.", locale="en-US")
     assert {(f.excerpt, tuple(f.suggestions)) for f in findings if f.rule == "style.Spelling"} == {
         ("organise", ("organize",)),
-        ("cancelled", ("canceled",)),
+        ("jewellery", ("jewelry",)),
     }
+
+
+def test_a_doubled_l_american_dictionaries_also_list_passes_under_en_us_not_its_single_l_under_en_gb(pipeline):
+    # "canceled or cancelled" (Merriam-Webster): an American reply may double the l; a
+    # British one is still told "canceled" is American
+    text = "We cancelled the order and labelled the parcel; the travelling engineer was not needed."
+    assert not [f for f in style(pipeline, text, locale="en-US") if f.rule == "style.Spelling"]
+    british = style(pipeline, "We canceled the order.", locale="en-GB")
+    assert [(f.excerpt, f.suggestions) for f in british if f.rule == "style.Spelling"] == [("canceled", ["cancelled"])]
 
 
 def test_british_text_under_en_gb_is_quiet(pipeline):

@@ -138,6 +138,9 @@ EMPATHY_CUES: dict[str, re.Pattern[str]] = {
             r"thanks\s+for\s+(?:your\s+)?(?:patience|bearing|understanding|raising|letting|flagging|telling)",
             r"(?:thanks|thank\s+you)\s+for\s+(?:sharing|voicing|bringing|reporting|raising)\s+"
             r"(?:your\s+|these\s+|this\s+|the\s+)?(?:concerns?|frustration|feedback|to\s+our\s+attention)",
+            # naming what the customer feels: "thanks for letting us know of your concerns"
+            r"(?:letting\s+us\s+know|telling\s+us|sharing)\s+(?:about\s+|of\s+)?(?:your|these|this|the)\s+"
+            r"(?:concerns?|frustration|disappointment)",
             r"(?:we|i)\s+want\s+(?:your|you\s+to|to\s+make\s+(?:sure|this|it))",
             r"(?:a|the)\s+(?:frustrating|difficult|stressful|worrying)\s+(?:time|experience|situation|wait)",
             r"let\s+you\s+down",

@@ -58,6 +58,15 @@ _DOUBLED = {  # British: American
     "skilful": "skillful",
     "wilful": "willful",
 }
+# British forms American dictionaries list beside their own (Merriam-Webster: "canceled or
+# cancelled", "traveled or travelled", "labeled or labelled"): the doubled -l- of these
+# verbs is American too, so an American reply is not told to change it (on bench/real,
+# "cancelling" and "cancelled" in two US companies' replies were 0 of 2 worth changing).
+# A British reply is still told "canceled" is American.
+_AMERICAN_TOO = frozenset(
+    "cancelled cancelling travelled travelling traveller travellers labelled labelling modelled modelling "
+    "fuelled fuelling signalled signalling totalled totalling levelled".split()
+)
 _WORDS = {
     "defence": "defense",
     "offence": "offense",
@@ -115,7 +124,11 @@ def spelling_rule(variant: str) -> Substitution:
         swap = {american: british for british, american in pairs.items() if american not in pairs}
         message = "Use British spelling: '%s' instead of '%s'."
     else:
-        swap = {british: american for british, american in pairs.items() if british not in pairs.values()}
+        swap = {
+            british: american
+            for british, american in pairs.items()
+            if british not in pairs.values() and british not in _AMERICAN_TOO
+        }
         message = "Use American spelling: '%s' instead of '%s'."
     return Substitution(
         extends="substitution",

@@ -12,8 +12,9 @@ every check, each reply with its thread, channel and its company's locale. Most 
 these replies are fine as written, so a warning on one is usually a false alarm.
 
 The replies are split by a fixed rule into a tuning half and a held-out half (the first
-byte of the blake2b hash of the reply's `source` id, even or odd): rules are tuned by
-reading the tuning half only, and both halves are reported.
+byte of the blake2b hash of the reply's `source` id, even or odd), both reported; see
+README.md for which half was read when. --judged counts the warnings a reviewer judged
+right or wrong (judged.yaml).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from assistant.text import prepare_draft  # noqa: E402
 HERE = Path(__file__).resolve().parent
 REPLIES = HERE / "replies.jsonl"
 SLIPS = HERE / "slips.yaml"
+JUDGED = HERE / "judged.yaml"
 HALVES = ("tuning", "held-out")
 SAVED_FIELDS = {"rule", "severity", "excerpt", "start", "end", "details"}
 
@@ -180,6 +182,33 @@ def blockers(rows: list[dict]) -> str:
     return "\n".join(found) or "none"
 
 
+def judged_table(rows: list[dict], judged: list[dict]) -> str:
+    """Per rule: its warnings and blockers a reviewer judged right or wrong (judged.yaml),
+    and those nobody has read yet, per half."""
+    verdict = {(j["source"], j["rule"], j["excerpt"]): j["right"] for j in judged}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        for finding in row["findings"]:
+            if finding["severity"] == "suggestion":
+                continue
+            said = verdict.get((row["source"], finding["rule"], finding["excerpt"]))
+            mark = "unread" if said is None else ("right" if said else "wrong")
+            counts[finding["rule"]][f"{row['half']} {mark}"] += 1
+    lines = [
+        "| rule | " + " | ".join(f"{h}: right / wrong / unread" for h in HALVES) + " |",
+        "|---|" + "---:|" * len(HALVES),
+    ]
+    for rule in sorted(counts, key=lambda r: (-sum(counts[r].values()), r)):
+        cells = [" / ".join(str(counts[rule][f"{h} {m}"]) for m in ("right", "wrong", "unread")) for h in HALVES]
+        lines.append(f"| `{rule}` | " + " | ".join(cells) + " |")
+    total = Counter()
+    for rule_counts in counts.values():
+        total.update(rule_counts)
+    cells = [" / ".join(str(total[f"{h} {m}"]) for m in ("right", "wrong", "unread")) for h in HALVES]
+    lines.append("| **all** | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 # -- the real slips --------------------------------------------------------------------
 
 
@@ -241,6 +270,7 @@ def main() -> None:
     parser.add_argument("--languagetool-url", default="http://127.0.0.1:8081")
     parser.add_argument("--examples", type=int, default=2, help="examples a rule (warnings and blockers)")
     parser.add_argument("--examples-half", choices=HALVES, default="tuning", help="where examples come from")
+    parser.add_argument("--judged", action="store_true", help="count the warnings judged right or wrong")
     parser.add_argument("--save", type=Path, help="write every reply's findings here (JSON lines)")
     args = parser.parse_args()
     process = ensure_languagetool(args.languagetool_url)
@@ -278,6 +308,9 @@ def main() -> None:
     print(rule_table(rows) + "\n")
     print(f"Examples ({args.examples_half} half)\n\n" + examples(rows, args.examples, args.examples_half) + "\n")
     print("Blockers\n\n" + blockers(rows) + "\n")
+    if args.judged:
+        judged = yaml.safe_load(JUDGED.read_text(encoding="utf-8"))["judged"]
+        print("Warnings and blockers as judged (judged.yaml)\n\n" + judged_table(rows, judged) + "\n")
     if slips:
         print(slip_table(slips))
 
