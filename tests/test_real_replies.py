@@ -410,3 +410,13 @@ def test_every_judged_warning_names_a_reply_of_the_benchmark_and_its_words():
     for entry in judged:
         assert entry["excerpt"] in replies[entry["source"]], entry
         assert isinstance(entry["right"], bool) and entry["why"].strip(), entry
+
+
+def test_a_lower_case_i_suggests_in_a_chat_turn_and_warns_in_an_email(run):
+    """The default guide's chat register: a turn typed as people chat shows the slip, as a
+    suggestion; an e-mail or a public post still warns."""
+    text = "Thanks for waiting, i have checked the order and it is on its way."
+    assert run(text, channel="chat").get("grammar.I_LOWERCASE") == "suggestion"
+    assert run(text, channel="social_private").get("grammar.I_LOWERCASE") == "suggestion"
+    assert run(text, channel="email").get("grammar.I_LOWERCASE") == "warning"
+    assert run(text, channel="social_public").get("grammar.I_LOWERCASE") == "warning"
