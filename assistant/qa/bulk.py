@@ -103,7 +103,7 @@ def _audit_locally(
     try:
         _feed(executor, rows, plan, batch_size(todo, plan.workers), done)
     finally:
-        # Rows already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
+        # Batches already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
         executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -45,7 +45,7 @@ class Imports:
         its sends were new. Every send must be the organisation's and have a key."""
         if any(item.send.organisation != organisation or item.send.idempotency_key is None for item in batch):
             raise ValueError("an imported row needs an idempotency key and the organisation it is written for")
-        unique = list({item.send.idempotency_key: item for item in batch}.values())
+        unique = list({_key(item): item for item in batch}.values())
         try:
             return self._write(organisation, unique)
         except IntegrityError:  # a racing writer stored some of these rows first: now they are skipped
@@ -57,20 +57,33 @@ class Imports:
 
 
 def _add_batch(session: Session, organisation: str, batch: list[NewImport]) -> int:
-    sent = _stored_sends(session, organisation, [str(item.send.idempotency_key) for item in batch])
-    new = [(item, _send_row(item.send)) for item in batch if item.send.idempotency_key not in sent]
-    session.add_all(row for _, row in new)
+    sent = _stored_sends(session, organisation, [_key(item) for item in batch])
+    new = _add_sends(session, [item for item in batch if _key(item) not in sent])
+    _add_reviews(session, organisation, batch, sent | new)
+    return len(new)
+
+
+def _add_sends(session: Session, batch: list[NewImport]) -> dict[str, str]:
+    """Add the sends with their findings and subjects; key -> the new send's id."""
+    rows = [_send_row(item.send) for item in batch]
+    session.add_all(rows)
     session.flush()  # the sends first: the rows below refer to them
-    for item, row in new:
+    for item, row in zip(batch, rows, strict=True):
         session.add_all(_dependent_rows(row.id, item.send))
-        sent[str(item.send.idempotency_key)] = row.id
+    return {_key(item): row.id for item, row in zip(batch, rows, strict=True)}
+
+
+def _add_reviews(session: Session, organisation: str, batch: list[NewImport], sent: dict[str, str]) -> None:
+    """Add each row's automatic review, unless its send already has it."""
     scored = _scored(session, list(sent.values()))
     for item in batch:
-        send_id = sent[str(item.send.idempotency_key)]
+        send_id = sent[_key(item)]
         if (send_id, item.scorecard["digest"]) not in scored:
             session.add(_auto_row(organisation, send_id, item.scorecard, item.scores, item.total))
-    session.flush()
-    return len(new)
+
+
+def _key(item: NewImport) -> str:
+    return str(item.send.idempotency_key)
 
 
 def _stored_sends(session: Session, organisation: str, keys: list[str]) -> dict[str, str]:
