@@ -78,15 +78,15 @@ class Gate:
             return self._replay(record, digest)
         return GateAnswer(record, report, created=True)
 
-    def record_import(
+    def imported_send(
         self, organisation: str, request: SendRequest, report: Report, sent_at: datetime | None
-    ) -> tuple[SendRecord, bool]:
-        """A reply from a helpdesk's history, checked by a bulk audit: recorded as a send is
-        (stored as its guide says), with source `import` and the time it was sent. Its
-        idempotency key makes a row recorded twice one record."""
+    ) -> NewSend:
+        """A reply from a helpdesk's history, checked by a bulk audit, as the gate stores a
+        send (masked as its guide says), with source `import` and the time it was sent; the
+        audit writes it (`store.imports`), keyed by `request.idempotency_key`."""
         principal = Principal(organisation, Role.agent, key_id="import")
         new = self._new_send(principal, request, report, request.digest())
-        return self.store.sends.record(dataclasses.replace(new, source="import", created_at=sent_at))
+        return dataclasses.replace(new, source="import", created_at=sent_at)
 
     def override(
         self, principal: Principal, send_id: str, reason: str, finding_ids: Sequence[str], agent: dict[str, Any]

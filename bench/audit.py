@@ -4,8 +4,9 @@ processes, or (--dask) the workers of a Dask LocalCluster on loopback, started f
 worker count (one thread each), as `tactful audit --scheduler` uses a cluster.
 
 Each run starts from an empty store (SQLite, in a temporary folder) and checks every
-row: the same pipeline as `/v1/check`, the automatic scorecard, one committed imported
-send per row (masked as the gate stores it). Tactful's own caches
+row: the same pipeline as `/v1/check`, the automatic scorecard, an imported send per row
+(masked as the gate stores it) with its automatic review, written a batch per
+transaction. Tactful's own caches
 are off (TACTFUL_LANGUAGETOOL_CACHE_SIZE=0, TACTFUL_PRIVACY_CACHE_SIZE=0), since a real
 history does not repeat itself as this corpus does; LanguageTool's sentence cache is as
 the server at --languagetool-url has it (the bundled server.properties turns it on).

@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy
 from distributed import Client, LocalCluster
 
-from assistant.qa.cluster import PARTITION_ROWS, partition_size
+from assistant.qa.audit_worker import BATCH_ROWS, batch_size
 from assistant.settings import PROJECT_ROOT
 from assistant.store import Store
 
@@ -137,9 +137,9 @@ def test_a_killed_run_and_a_killed_worker_leave_every_row_recorded_once(tmp_path
     assert f"{ROWS} of {ROWS + 1} rows checked (0 now, {ROWS} earlier), 1 bad" in stderr
 
 
-@pytest.mark.parametrize(("todo", "workers", "size"), [(1, 2, 1), (40, 2, 5), (10_000, 2, PARTITION_ROWS)])
+@pytest.mark.parametrize(("todo", "workers", "size"), [(1, 2, 1), (40, 2, 5), (10_000, 2, BATCH_ROWS)])
 def test_partitions_spread_rows_over_every_worker(todo, workers, size):
-    assert partition_size(todo, workers) == size
+    assert batch_size(todo, workers) == size
 
 
 def test_no_scheduler_at_the_address_is_a_clear_error(tmp_path, languagetool_url):

@@ -1,5 +1,7 @@
 """`tactful audit` end to end: real worker processes, the real LanguageTool; stopped by
-Ctrl-C and by a kill, then run again, it ends with every row recorded exactly once."""
+Ctrl-C and by a kill, then run again, it ends with every row recorded exactly once. And
+one worker's batch: checked whole, then recorded in one transaction, counted only once
+committed."""
 
 import csv
 import json
@@ -10,6 +12,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+
+from assistant.model import Channel, Context
+from assistant.qa.audit_worker import AuditWorker
+from assistant.qa.history import BadRow, HistoryRow
+from assistant.qa.results import StoreSpec
 from assistant.settings import PROJECT_ROOT
 from assistant.store import Store
 
@@ -103,3 +113,34 @@ def test_an_interrupted_and_killed_audit_resumes_to_exactly_every_row(tmp_path, 
     assert "<svg id='verdicts'" in page and "<svg id='weeks'" in page
     assert f"<td>{bad_line}</td><td>channel: Input should be" in page  # the bad row, by line
     assert "<mark id='at-" in page  # the worst replies, findings marked in the text
+
+
+def history_rows(count: int, first: int = 2) -> list[HistoryRow]:
+    replies = [json.loads(line) for line in (PROJECT_ROOT / "bench/corpus/replies.jsonl").open()]
+    return [
+        HistoryRow(line, reply["text"], reply["format"], Context(channel=Channel(reply["channel"])), None, None)
+        for line, reply in zip(range(first, first + count), replies, strict=False)
+    ]
+
+
+def test_a_worker_records_its_batch_in_one_commit_once_every_row_is_checked(services, keys):  # keys: acme exists
+    worker = AuditWorker(services, StoreSpec(services.settings.store_url, "acme").open(services))
+    refused = HistoryRow(9, "Hello.", "text", Context(channel=Channel.email, guide="no-such-guide"), None, None)
+    commits: list[object] = []
+    count = commits.append  # one bound method, so that it can be removed
+    event.listen(services.store.db.engine, "commit", count)
+    try:
+        result = worker.check_batch("batch-run", [*history_rows(3), refused])
+    finally:
+        event.remove(services.store.db.engine, "commit", count)
+    assert len(commits) == 1
+    assert result.checked == 3 and [bad.line for bad in result.bad] == [9]
+    assert list(result.rows()) == [BadRow(9, result.bad[0].reason), None, None, None]
+    assert worker.results.finished("batch-run") == {2, 3, 4}
+
+
+def test_a_batch_the_store_refuses_counts_none_of_its_rows(services):
+    worker = AuditWorker(services, StoreSpec(services.settings.store_url, "no-such-org").open(services))
+    with pytest.raises(IntegrityError):  # the organisation does not exist: the whole batch is refused
+        worker.check_batch("refused-run", history_rows(3))
+    assert worker.results.finished("refused-run") == set()

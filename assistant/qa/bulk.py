@@ -5,9 +5,11 @@ hold the interpreter lock, LanguageTool does not). The workers are local process
 those of a Dask distributed cluster (`AuditPlan.scheduler`, assistant/qa/cluster.py);
 either way each builds one `AuditWorker` and checks rows with it.
 
-Each worker records its own rows (committed one by one), so a run stopped by Ctrl-C or a
-kill loses at most the rows in flight; run it again and it skips every row already
-recorded. A bad row is reported with its line number and skipped."""
+Each worker records its own rows, a batch per transaction (up to 32 rows: one local task,
+or one Dask partition), and a row counts as done only once its batch is committed. So a
+run stopped by Ctrl-C or a kill loses at most the batches in flight; run it again and it
+skips every row already recorded. A bad row is reported with its line number and
+skipped."""
 
 from __future__ import annotations
 
@@ -17,15 +19,16 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import islice
 
 from tqdm import tqdm
 
 from ..settings import Settings
-from .audit_worker import AuditPlan, AuditWorker
+from .audit_worker import AuditPlan, AuditWorker, BatchResult, batch_size
 from .history import BadRow, HistoryRow, read_history
 from .results import ResultsSpec
 
-IN_FLIGHT_PER_WORKER = 8  # rows queued per worker: enough to keep it busy, few lost to a kill
+BATCHES_PER_WORKER = 2  # in flight: one running, one waiting, so a worker never idles
 
 
 @dataclass
@@ -98,9 +101,9 @@ def _audit_locally(
         initargs=(settings, plan.results),
     )
     try:
-        _feed(executor, rows, plan, done)
+        _feed(executor, rows, plan, batch_size(todo, plan.workers), done)
     finally:
-        # Rows already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
+        # Batches already running finish and are recorded (workers ignore Ctrl-C); the rest wait for the next run.
         executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -120,22 +123,24 @@ def _pending_rows(plan: AuditPlan, finished: set[int]) -> Iterator[HistoryRow]:
 
 
 def _feed(
-    executor: ProcessPoolExecutor, rows: Iterator[HistoryRow], plan: AuditPlan, done: Callable[[BadRow | None], None]
+    executor: ProcessPoolExecutor,
+    rows: Iterator[HistoryRow],
+    plan: AuditPlan,
+    size: int,
+    done: Callable[[BadRow | None], None],
 ) -> None:
-    """Keep a bounded number of rows in flight, so a kill loses few and memory stays flat."""
-    pending: set[Future[BadRow | None]] = set()
-    limit = plan.workers * IN_FLIGHT_PER_WORKER
-    exhausted = False
-    while pending or not exhausted:
-        while not exhausted and len(pending) < limit:
-            row = next(rows, None)
-            if row is None:
-                exhausted = True
-            else:
-                pending.add(executor.submit(_check_row, plan.run_id, row))
+    """Keep a bounded number of batches in flight, so a kill loses few and memory stays flat."""
+    batches = iter(lambda: list(islice(rows, size)), [])
+    pending: set[Future[BatchResult]] = set()
+    while True:
+        for batch in islice(batches, plan.workers * BATCHES_PER_WORKER - len(pending)):
+            pending.add(executor.submit(_check_batch, plan.run_id, batch))
+        if not pending:
+            return
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
-            done(future.result())
+            for row in future.result().rows():
+                done(row)
 
 
 # -- in each local worker process ------------------------------------------------
@@ -148,6 +153,6 @@ def _start_worker(settings: Settings, spec: ResultsSpec) -> None:
     _worker = AuditWorker.build(settings, spec)
 
 
-def _check_row(run: str, row: HistoryRow) -> BadRow | None:
+def _check_batch(run: str, rows: list[HistoryRow]) -> BatchResult:
     assert _worker is not None, "the pool's initializer builds the worker"
-    return _worker.check(run, row)
+    return _worker.check_batch(run, rows)

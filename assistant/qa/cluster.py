@@ -1,12 +1,14 @@
 """A bulk audit on a Dask distributed cluster (`tactful audit --scheduler tcp://...`): the
-rows go out in partitions, each a task that checks and records its rows with the same
-`AuditWorker` as a local worker process, built once per Dask worker process.
+rows go out in partitions, each a task that checks its rows with the same `AuditWorker`
+as a local worker process (built once per Dask worker process) and records them as one
+batch, in one transaction.
 
 A partition whose task raises is retried (`RETRIES`); one whose worker dies is run again
-by the scheduler on another worker (its `allowed-failures`, 3 by default). Rows of a
-partition run twice are recorded once (the row's idempotency key). A partition the
-cluster gives up on is counted as failed and checked by the next run, which, as locally,
-skips every row already recorded.
+by the scheduler on another worker (its `allowed-failures`, 3 by default). A partition
+is recorded whole or not at all, and a row recorded by an earlier attempt is skipped
+(the row's idempotency key), so a partition run twice leaves each row once. A partition
+the cluster gives up on is counted as failed and checked by the next run, which, as
+locally, skips every row already recorded.
 
 The workers need this package, the guides and templates at the paths the settings name,
 and reach the store (PostgreSQL: a SQLite file only works when every worker shares its
@@ -17,11 +19,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .audit_worker import AuditPlan, AuditWorker
+from .audit_worker import AuditPlan, AuditWorker, BatchResult, batch_size
 from .history import BadRow, HistoryRow
 from .results import ResultsSpec
 
@@ -30,16 +31,9 @@ if TYPE_CHECKING:
 
     from ..settings import Settings
 
-PARTITION_ROWS = 32  # at most; a worker's killed partition is re-checked, so keep it small
 PARTITIONS_PER_WORKER = 2  # in flight: one running, one waiting, so a worker never idles
 RETRIES = 2  # for a partition whose task raised (e.g. the store briefly unreachable)
 WORKERS_TIMEOUT_S = 60  # to wait for a first worker before giving up
-
-
-@dataclass
-class PartitionResult:
-    bad: list[BadRow] = field(default_factory=list)
-    checked: int = 0
 
 
 def audit_on_cluster(
@@ -53,7 +47,7 @@ def audit_on_cluster(
     with Client(plan.scheduler, set_as_default=False) as client:
         client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
-        size = partition_size(todo, workers)
+        size = batch_size(todo, workers)
         partitions = iter(lambda: list(islice(rows, size)), [])
         sizes: dict[Future, int] = {}
         running = as_completed(loop=client.loop)
@@ -79,22 +73,14 @@ def audit_on_cluster(
     return failed
 
 
-def partition_size(todo: int, workers: int) -> int:
-    """Small enough that every worker gets several partitions (even progress, little
-    re-done after a kill), at most PARTITION_ROWS."""
-    return max(1, min(PARTITION_ROWS, todo // (workers * 4)))
-
-
 def _collect(future: Future, rows: int, done: Callable[[BadRow | None], None]) -> int:
     """Report a finished partition's rows; return how many failed (all of them, or none)."""
     try:
-        result: PartitionResult = future.result()
+        result: BatchResult = future.result()
     except Exception:  # KilledWorker, or the task's error after its retries: the next run checks them
         return rows
-    for bad in result.bad:
-        done(bad)
-    for _ in range(result.checked):
-        done(None)
+    for row in result.rows():
+        done(row)
     return 0
 
 
@@ -103,16 +89,8 @@ _lock = threading.Lock()  # a worker may run tasks on several threads
 _built: tuple[tuple[Settings, ResultsSpec], AuditWorker] | None = None
 
 
-def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[HistoryRow]) -> PartitionResult:
-    worker = _worker_for(settings, spec)
-    result = PartitionResult()
-    for row in rows:
-        bad = worker.check(run, row)
-        if bad is None:
-            result.checked += 1
-        else:
-            result.bad.append(bad)
-    return result
+def check_partition(settings: Settings, spec: ResultsSpec, run: str, rows: list[HistoryRow]) -> BatchResult:
+    return _worker_for(settings, spec).check_batch(run, rows)
 
 
 def start_worker(settings: Settings, spec: ResultsSpec) -> None:

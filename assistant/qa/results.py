@@ -2,19 +2,20 @@
 
 `AuditResults` is written by the worker processes (each opens its own from a picklable
 `ResultsSpec`, handing in its services) and read by the runner (which rows are finished,
-for resuming) and the HTML report. `StoreResults` records each row in the store as an
-imported send (source `import`, masked as the guide says, idempotency key
-`audit:<run>:<line>`), with its automatic scores, so QA works on it like any send."""
+for resuming) and the HTML report. `StoreResults` records rows in the store a batch per
+transaction, each as an imported send (source `import`, masked as the guide says,
+idempotency key `audit:<run>:<line>`) with its automatic scores, so QA works on it like
+any send."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model import Report
-from ..store import AuditFilter, Store
+from ..store import AuditFilter, NewImport, Store
 from .history import HistoryRow
 from .scoring import AutoScores
 
@@ -36,13 +37,23 @@ class AuditedRow:
     scores: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class CheckedRow:
+    """One row a worker checked and scored, waiting to be written with its batch."""
+
+    row: HistoryRow
+    report: Report
+    scores: AutoScores
+
+
 class AuditResults(Protocol):
     def finished(self, run: str) -> set[int]:
         """Lines of `run` already recorded (with their scores): a resumed run skips them."""
         ...
 
-    def record(self, run: str, row: HistoryRow, report: Report, scores: AutoScores) -> None:
-        """Keep one checked row, committed before it returns; a row recorded twice stays one."""
+    def record_many(self, run: str, rows: Sequence[CheckedRow]) -> None:
+        """Keep these checked rows, all or none, committed before it returns; a row
+        recorded twice stays one."""
         ...
 
     def rows(self, run: str) -> Iterator[AuditedRow]: ...
@@ -79,19 +90,18 @@ class StoreResults:
         prefix = row_key(run, 0)[:-1]
         return {int(key[len(prefix) :]) for key in self.store.audit.scored_keys(self.organisation, prefix)}
 
-    def record(self, run: str, row: HistoryRow, report: Report, scores: AutoScores) -> None:
+    def record_many(self, run: str, rows: Sequence[CheckedRow]) -> None:
+        self.store.imports.record_many(self.organisation, [self._new_import(run, checked) for checked in rows])
+
+    def _new_import(self, run: str, checked: CheckedRow) -> NewImport:
         from ..gate import SendRequest
 
         assert self.services is not None, "a worker records, with its services"
+        row, scores = checked.row, checked.scores
         request = SendRequest(row.text, row.format, row.context, idempotency_key=row_key(run, row.line))
-        record, _ = self.services.gate.record_import(self.organisation, request, report, row.sent_at)
-        self.store.reviews.save_auto(
-            self.organisation,
-            record.id,
-            scores.scorecard.model_dump(),
-            {key: item.score for key, item in scores.items.items()},
-            scores.total,
-        )
+        send = self.services.gate.imported_send(self.organisation, request, checked.report, row.sent_at)
+        items = {key: item.score for key, item in scores.items.items()}
+        return NewImport(send, scores.scorecard.model_dump(), items, scores.total)
 
     def rows(self, run: str) -> Iterator[AuditedRow]:
         where = AuditFilter(source="import", key_prefix=row_key(run, 0)[:-1])

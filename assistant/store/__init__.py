@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .audit import Audit, AuditFilter
 from .database import Database, State, StoreDown
+from .imports import Imports, NewImport
 from .keys import KeyInfo, Keys, Organisation, Principal, Role, UnknownOrganisation
 from .qa_sessions import QaSession, QaSessions
 from .reviews import Review, Reviews
@@ -20,8 +21,10 @@ __all__ = [
     "Reviews",
     "Database",
     "FindingRef",
+    "Imports",
     "KeyInfo",
     "Keys",
+    "NewImport",
     "NewSend",
     "Organisation",
     "Override",
@@ -46,6 +49,7 @@ class Store:
         self.keys = Keys(self.db, key_cache_seconds)
         self.sends = Sends(self.db)
         self.audit = Audit(self.db)
+        self.imports = Imports(self.db)
         self.reviews = Reviews(self.db)
         self.qa_sessions = QaSessions(self.db)
 

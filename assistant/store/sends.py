@@ -133,44 +133,12 @@ class Sends:
         """Store `new` and commit; (the record, True). With an idempotency key already
         used by the organisation (a retry racing the first attempt), the stored record
         and False: one key, one record."""
-        now = datetime.now(UTC)
-        created = new.created_at or now
-        row = SendRow(
-            id=new_send_id(created.timestamp()),
-            organisation_id=new.organisation,
-            source=new.source,
-            idempotency_key=new.idempotency_key,
-            request_hash=new.request_hash,
-            created_at=created,
-            channel=new.channel,
-            agent_id=new.agent_id,
-            agent_name=new.agent_name,
-            team=new.team,
-            ticket_id=new.ticket_id,
-            guide_id=new.guide_id,
-            guide_version=new.guide_version,
-            verdict=new.verdict,
-            allowed=new.allowed,
-            status="allowed" if new.allowed else "blocked",
-            sla_state=new.sla_state,
-            text=new.text,
-            text_stored=new.text_stored,
-            text_sha256=new.text_sha256,
-            report=new.report,
-            context=new.context,
-            blockers=new.blockers,
-            unavailable=new.unavailable,
-            sent_at=created if new.allowed else None,
-        )
+        row = _send_row(new)
         try:
             with self.db.transaction() as session:
                 session.add(row)
                 session.flush()  # the send row first: the rows below refer to it
-                session.add_all(_finding_rows(row.id, new))
-                session.add_all(
-                    SubjectRow(send_id=row.id, organisation_id=new.organisation, subject_hash=h)
-                    for h in sorted(set(new.subjects))
-                )
+                session.add_all(_dependent_rows(row.id, new))
                 session.flush()
                 record = _record(session, row)
         except IntegrityError:
@@ -314,6 +282,45 @@ class Sends:
             for row in rows:
                 _scrub(row, "purged")
             return len(rows)
+
+
+def _send_row(new: NewSend) -> SendRow:
+    created = new.created_at or datetime.now(UTC)
+    return SendRow(
+        id=new_send_id(created.timestamp()),
+        organisation_id=new.organisation,
+        source=new.source,
+        idempotency_key=new.idempotency_key,
+        request_hash=new.request_hash,
+        created_at=created,
+        channel=new.channel,
+        agent_id=new.agent_id,
+        agent_name=new.agent_name,
+        team=new.team,
+        ticket_id=new.ticket_id,
+        guide_id=new.guide_id,
+        guide_version=new.guide_version,
+        verdict=new.verdict,
+        allowed=new.allowed,
+        status="allowed" if new.allowed else "blocked",
+        sla_state=new.sla_state,
+        text=new.text,
+        text_stored=new.text_stored,
+        text_sha256=new.text_sha256,
+        report=new.report,
+        context=new.context,
+        blockers=new.blockers,
+        unavailable=new.unavailable,
+        sent_at=created if new.allowed else None,
+    )
+
+
+def _dependent_rows(send_id: str, new: NewSend) -> list[SendFindingRow | SubjectRow]:
+    """The rows that refer to a send: its findings and its customer's subject hashes."""
+    subjects = [
+        SubjectRow(send_id=send_id, organisation_id=new.organisation, subject_hash=h) for h in sorted(set(new.subjects))
+    ]
+    return [*_finding_rows(send_id, new), *subjects]
 
 
 def _finding_rows(send_id: str, new: NewSend) -> list[SendFindingRow]:
