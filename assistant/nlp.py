@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import threading
 from collections.abc import Sequence
 
 import spacy
@@ -13,6 +14,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
+from .caching import Cache
 from .patterns import LINK
 from .text import Sentence
 
@@ -178,3 +180,37 @@ def load_nlp(model: str, pipes: set[str]) -> Language:
     nlp.add_pipe("line_breaks", first=True)
     nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     return nlp
+
+
+class WordTagger:
+    """Penn Treebank tags for words already split (a style rule's `pos:` reads words split
+    on white space, as Vale does: 'back-end' is one word). Its own copy of the model with
+    only the tagger and what it reads, loaded on the first call: a process whose guides
+    have no such rule, or whose texts never hold the words, never loads it. Tags per
+    sentence are kept: a re-check while the agent types asks again for the same words."""
+
+    def __init__(self, model: str, cache_size: int = 1024) -> None:
+        self.model = model
+        self._nlp: Language | None = None
+        self._lock = threading.Lock()
+        self._cache: Cache[tuple[str, ...], tuple[str, ...]] = Cache("style.pos_tags", cache_size)
+
+    def __call__(self, words: Sequence[str]) -> tuple[str, ...]:
+        key = tuple(words)
+        tags = self._cache.get(key)
+        if tags is None:
+            nlp = self._loaded()
+            tags = tuple(token.tag_ for token in nlp(Doc(nlp.vocab, words=list(key))))
+            self._cache.put(key, tags)
+        return tags
+
+    def _loaded(self) -> Language:
+        with self._lock:
+            if self._nlp is None:
+                nlp = spacy.load(self.model)  # the same package the pipeline loaded (or refused) at start-up
+                keep = with_dependencies(nlp, {"tagger"})
+                for name in nlp.pipe_names:
+                    if name not in keep:
+                        nlp.disable_pipe(name)
+                self._nlp = nlp
+            return self._nlp

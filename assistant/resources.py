@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .languagetool_client import LanguageToolClient
+from .nlp import WordTagger
 from .privacy.engine import PrivacyEngine
 from .settings import Settings
 
@@ -33,3 +34,8 @@ class Resources:
     def privacy(self) -> PrivacyEngine:
         """Presidio's analyzer (our GB-first recognizers) and anonymizer, offline."""
         return PrivacyEngine(model=self.settings.spacy_model, cache_size=self.settings.privacy_cache_size)
+
+    @cached_property
+    def tagger(self) -> WordTagger:
+        """Part-of-speech tags for style rules limited by `pos:`; loads its model on first use."""
+        return WordTagger(self.settings.spacy_model)

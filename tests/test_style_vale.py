@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from vale_compat import compare_package, line_spacing
 
+from assistant.nlp import WordTagger
+from assistant.settings import Settings
 from assistant.style.markup import markup_document
 
 # Copies of public packages in tests/data/vale-packages (licences: the README there).
@@ -30,7 +32,20 @@ KNOWN_EXTRA = {
 # Scenarios that do not run: no stored fixture, or no stored rule version that fits the
 # feature (the README says which and why).
 NOT_STORED = {
-    "Microsoft": {"Accessibility", "Backend", "Contractions", "Foreign"},
+    "Microsoft": {"Accessibility", "Contractions", "Foreign"},
+}
+# An alert that depends on the part-of-speech tagger, not on the rule: Backend's `pos:` is
+# read against Penn tags, Vale's from prose's tagger (jdkato/prose v1.2.1's perceptron, on
+# the words split at white space, as Vale 1's core.CheckPOS splits them), ours from the
+# spaCy model. Run on the fixture's words, prose tags the heading 'Backend' VB and 'back'
+# in 'on the back end.' NN, so neither fits the pattern and Vale prints nothing there;
+# spaCy tags them NNP and JJ, which `backend/(?:JJ|NN)` (unanchored: it takes 'NNP') and
+# `back/JJ end/\w+` take. The three alerts the feature expects are ours too.
+TAGGER = {
+    "Microsoft/Backend": [
+        "test.md:1:3:Microsoft.Backend:Use 'back end' or 'back-end' instead of 'Backend'",
+        "test.md:9:20:Microsoft.Backend:Use 'back-end' instead of 'back end'",
+    ],
 }
 # An alert that depends on Vale's version, not on the rule: the feature file (2019, Vale
 # 1.x) shows FirstPerson's `(?:^|\s)I\s` match trimmed in the message ('I'); current Vale
@@ -63,9 +78,14 @@ VALE_VERSION = {
 }
 
 
+@pytest.fixture(scope="module")
+def tagger():
+    return WordTagger(Settings().spacy_model)
+
+
 @pytest.mark.parametrize("package", ["write-good", "proselint", "Microsoft", "Google", "Joblint", "alex"])
-def test_package_reproduces_vale_alerts(package):
-    results = compare_package(PACKAGES / package)
+def test_package_reproduces_vale_alerts(package, tagger):
+    results = compare_package(PACKAGES / package, tagger)
     assert {c.package.split("/")[1] for c in results if not c.stored} == NOT_STORED.get(package, set())
     ran = [c for c in results if c.stored]
     expected = sum(len(c.expected) for c in ran)
@@ -73,10 +93,12 @@ def test_package_reproduces_vale_alerts(package):
     print(f"{package}: {matched}/{expected} = {matched / expected:.0%} in {len(ran)} of {len(results)} scenarios")
     for comparison in ran:
         missing, different = VALE_VERSION.get(comparison.package, ([], []))
+        tagged = TAGGER.get(comparison.package, [])
         assert comparison.missing == missing, comparison.package
-        assert comparison.extra == KNOWN_EXTRA.get(comparison.package, []) + different, comparison.package
+        assert comparison.extra == KNOWN_EXTRA.get(comparison.package, []) + different + tagged, comparison.package
         if not missing:  # Vale's block must appear as one run, in order, in what we print
-            assert "\n".join(comparison.expected) in "\n".join(comparison.produced), comparison.package
+            shown = [alert for alert in comparison.produced if alert not in tagged]
+            assert "\n".join(comparison.expected) in "\n".join(shown), comparison.package
 
 
 def test_link_and_image_destinations_are_not_prose():

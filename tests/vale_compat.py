@@ -14,6 +14,7 @@ from pathlib import Path
 from assistant.style.engine import run_rules
 from assistant.style.loading import read_package
 from assistant.style.markup import line_column, markup_document
+from assistant.style.pos import Tagger
 
 _SCENARIO = re.compile(r'When I test "([^"]+)"\s+Then the output should contain exactly:\s+"""\n(.*?)"""', re.S)
 
@@ -49,7 +50,7 @@ def expected_alerts(feature: Path) -> dict[str, list[str]]:
     }
 
 
-def run_fixture(folder: Path, rules: dict) -> list[str]:
+def run_fixture(folder: Path, rules: dict, tagger: Tagger | None = None) -> list[str]:
     ini = configparser.ConfigParser(strict=False, allow_no_value=True)
     ini.optionxform = str  # type: ignore[assignment,method-assign]
     ini.read_string("[core]\n" + (folder / ".vale.ini").read_text(encoding="utf-8"))
@@ -70,6 +71,7 @@ def run_fixture(folder: Path, rules: dict) -> list[str]:
                 continue
             original = path.read_text(encoding="utf-8")
             doc = markup_document(original)
+            doc.tagger = tagger
             hits = sorted(run_rules(chosen, doc), key=lambda h: (h.start, h.name))
             for hit in hits:
                 line, column = line_column(original, hit.start)
@@ -95,8 +97,8 @@ def _globs(section: str) -> list[str]:
     return [section]
 
 
-def compare_package(root: Path) -> list[Comparison]:
-    """One Comparison per scenario of root/features/*.feature."""
+def compare_package(root: Path, tagger: Tagger | None = None) -> list[Comparison]:
+    """One Comparison per scenario of root/features/*.feature; `tagger` for rules with `pos:`."""
     rules, errors = read_package(root / root.name)
     if errors:
         raise ValueError("\n".join(errors))
@@ -107,5 +109,5 @@ def compare_package(root: Path) -> list[Comparison]:
             if not folder.is_dir():  # not in the stored copy: the test names these
                 results.append(Comparison(f"{root.name}/{scenario}", alerts, stored=False))
                 continue
-            results.append(Comparison(f"{root.name}/{scenario}", alerts, run_fixture(folder, rules)))
+            results.append(Comparison(f"{root.name}/{scenario}", alerts, run_fixture(folder, rules, tagger)))
     return results

@@ -15,11 +15,13 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from ..guide import GuideError, Section
 from ..model import Channel, Context, Finding, Severity
+from ..resources import Resources
 from ..rules import Rule as DeclaredRule
 from ..rules import RuleSet, examples
 from ..style.engine import Document, Hit, run_rules
 from ..style.formats import format_alerts
 from ..style.loading import read_package, read_rules_folder
+from ..style.pos import Tagger
 from ..style.rules import AnyRule, Level, Rule, Substitution, Token
 from ..style.spelling import spelling_rule, variant_for
 from ..text import Draft
@@ -199,9 +201,16 @@ class StyleCheck(Check):
     Options = StyleOptions
     rules = RULES
 
+    def __init__(self, tagger: Tagger | None = None) -> None:
+        self.tagger = tagger  # None: a rule limited by `pos:` stays quiet
+
+    @classmethod
+    def build(cls, resources: Resources) -> StyleCheck:
+        return cls(resources.tagger)
+
     def run(self, draft: Draft, context: Context, options: StyleOptions) -> Outcome:
         rules = options.active(context.locale or "en-GB")
-        doc = self.document(draft)
+        doc = self.document(draft, self.tagger)
         findings = []
         for hit in run_rules(rules, doc):
             findings.append(self.finding(draft, hit, options))
@@ -236,7 +245,7 @@ class StyleCheck(Check):
         return Outcome(findings=_one_per_span(findings), metrics={"rules": len(rules)})
 
     @staticmethod
-    def document(draft: Draft) -> Document:
+    def document(draft: Draft, tagger: Tagger | None = None) -> Document:
         chars = list(draft.own_text)
         for start, end in draft.protected:
             chars[start:end] = MASK * (end - start)
@@ -251,6 +260,7 @@ class StyleCheck(Check):
                 "heading": [],
             },
             tokens=_tokens(draft),
+            tagger=tagger,
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .pos import Tagger, tagged
 from .rules import Alert, Memory, Rule, Token, text_words, word_starts
 
 Span = tuple[int, int]
@@ -17,11 +18,13 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 @dataclass
 class Document:
     """The text rules run on (anything out of scope already blanked, offsets kept) and
-    its blocks per scope. `tokens` gives a sentence's tagged words (for `sequence`)."""
+    its blocks per scope. `tokens` gives a sentence's tagged words (for `sequence`);
+    `tagger` tags words a `pos:` rule asks about, only when it asks."""
 
     text: str
     blocks: dict[str, list[Span]]
     tokens: Callable[[Span], list[Token]] | None = None
+    tagger: Tagger | None = None
 
 
 @dataclass
@@ -29,6 +32,7 @@ class BlockView:
     text: str
     sentences: int | None = None
     tokens: list[Token] = field(default_factory=list)
+    tagger: Tagger | None = None
 
     _words: tuple[frozenset[str], frozenset[str]] | None = None
     _starts: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
@@ -44,6 +48,9 @@ class BlockView:
         if self._words is None:
             self._words = text_words(self.text)
         return self._words[1] if ignorecase else self._words[0]
+
+    def tagged(self, start: int, end: int) -> str | None:
+        return tagged(self.text, start, end, self.tagger) if self.tagger is not None else None
 
     def sentence_count(self) -> int:
         if self.sentences is None:
@@ -86,9 +93,10 @@ def run_rules(rules: Mapping[str, Rule], doc: Document) -> Iterator[Hit]:
                 continue
             if rule.uses_tags:
                 tokens = doc.tokens((start, end)) if doc.tokens else []
-                view = BlockView(chunk, None, [Token(t.text, t.tag, t.start - start, t.end - start) for t in tokens])
+                tags = [Token(t.text, t.tag, t.start - start, t.end - start) for t in tokens]
+                view = BlockView(chunk, None, tags, doc.tagger)
             else:
-                view = views.get((start, end)) or views.setdefault((start, end), BlockView(chunk))
+                view = views.get((start, end)) or views.setdefault((start, end), BlockView(chunk, tagger=doc.tagger))
             for alert in rule.run(view, memory):
                 if left == 0:
                     break

@@ -46,6 +46,11 @@ class Block(Protocol):
 
     def word_index(self, ignorecase: bool) -> dict[str, list[int]]: ...
 
+    def tagged(self, start: int, end: int) -> str | None:
+        """The words [start, end) touches as `word/TAG ...` (Vale's `pos:`); None when no
+        tagger was given."""
+        ...
+
 
 @dataclass
 class Memory:

@@ -65,6 +65,8 @@ class Substitution(Rule):
     ignorecase: bool = False
     nonword: bool = False
     capitalize: bool = False  # Vale 3: a capitalised match gets capitalised replacements
+    # Vale's `pos`: a pattern searched in the matched words as `word/TAG ...` (Penn tags);
+    # a match it does not fit is no alert ('back end' the noun, not the adjective).
     pos: str = Field("", alias="POS")
 
     _pattern: re.Pattern[str] = PrivateAttr()
@@ -73,6 +75,7 @@ class Substitution(Rule):
     _patterns_only: re.Pattern[str] | None = PrivateAttr(default=None)
     _repl: list[str] = PrivateAttr(default_factory=list)
     _except: re.Pattern[str] | None = PrivateAttr(default=None)
+    _pos: re.Pattern[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _compile(self) -> Substitution:
@@ -105,6 +108,11 @@ class Substitution(Rule):
         if not self.nonword:
             self._needs = first_words(list(self.swap), self.ignorecase)
         self._except = exceptions_re(self.exceptions)
+        if self.pos:
+            try:
+                self._pos = re.compile(self.pos)  # case as written: Vale lower-cases the words
+            except re.error as exc:
+                raise ValueError(f"pos {self.pos!r}: {exc}") from None
         return self
 
     def _matched(self, m: re.Match[str], literals: bool) -> tuple[int, str] | None:
@@ -145,6 +153,8 @@ class Substitution(Rule):
                     expected = _cap_first(expected)
                 if _same_token(expected, observed, self.ignorecase) or excepted(own["_except"], observed):
                     continue
+                if own["_pos"] is not None and not _pos_fits(own["_pos"], block, m.start(index), m.end(index)):
+                    continue
                 message = self.message
                 options = expected.split("|")
                 if capitalise:
@@ -163,6 +173,13 @@ class Substitution(Rule):
                     )
                 )
         return alerts
+
+
+def _pos_fits(pos: re.Pattern[str], block: Block, start: int, end: int) -> bool:
+    """Whether the words matched read as the rule's parts of speech. Without a tagger
+    nothing can be told apart, and the rule stays quiet rather than flag every use."""
+    words = block.tagged(start, end)
+    return words is not None and pos.search(words) is not None
 
 
 def _cap_first(text: str) -> str:
