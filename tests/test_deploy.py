@@ -15,6 +15,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from assistant import languagetool_server
 from assistant.api.app import create_app
 from assistant.cli import _parser
 from assistant.settings import PROJECT_ROOT, Settings
@@ -92,6 +93,17 @@ def test_the_compose_file_follows_the_compose_specification():
     assert set(compose["services"]) == {"tactful", "languagetool", "postgres"}
     assert "/readyz" in " ".join(compose["services"]["tactful"]["healthcheck"]["test"])
     assert compose["services"]["tactful"]["environment"]["TACTFUL_STORE_URL"].startswith("postgresql+psycopg://")
+
+
+def test_languagetool_starts_with_the_java_flags_of_the_bundled_server(manifests):
+    """The tuning measured on the bundled server (one fork-join thread a check, exit on
+    out-of-memory) holds where LanguageTool is deployed too."""
+    flags = {"-XX:+ExitOnOutOfMemoryError", *languagetool_server.PARALLEL_CHECK}
+    assert flags <= set(languagetool_server.command(PROJECT_ROOT / "languagetool", 8081, "1g"))
+    compose = yaml.safe_load((PROJECT_ROOT / "deploy" / "compose.yaml").read_text())
+    assert flags <= set(compose["services"]["languagetool"]["command"])
+    languagetool = next(d for d in manifests if d["kind"] == "StatefulSet")
+    assert flags <= set(languagetool["spec"]["template"]["spec"]["containers"][0]["command"])
 
 
 def test_the_image_is_built_in_two_stages_by_the_readme_s_setup_and_runs_as_another_user():
