@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .database import Database
-from .reviews import _auto_row
+from .reviews import auto_review_row
 from .schema import ReviewRow, SendRow
-from .sends import NewSend, _dependent_rows, _send_row
+from .sends import NewSend, dependent_rows, send_row
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,11 @@ def _add_batch(session: Session, organisation: str, batch: list[NewImport]) -> i
 
 def _add_sends(session: Session, batch: list[NewImport]) -> dict[str, str]:
     """Add the sends with their findings and subjects; key -> the new send's id."""
-    rows = [_send_row(item.send) for item in batch]
+    rows = [send_row(item.send) for item in batch]
     session.add_all(rows)
     session.flush()  # the sends first: the rows below refer to them
     for item, row in zip(batch, rows, strict=True):
-        session.add_all(_dependent_rows(row.id, item.send))
+        session.add_all(dependent_rows(row.id, item.send))
     return {_key(item): row.id for item, row in zip(batch, rows, strict=True)}
 
 
@@ -79,7 +79,7 @@ def _add_reviews(session: Session, organisation: str, batch: list[NewImport], se
     for item in batch:
         send_id = sent[_key(item)]
         if (send_id, item.scorecard["digest"]) not in scored:
-            session.add(_auto_row(organisation, send_id, item.scorecard, item.scores, item.total))
+            session.add(auto_review_row(organisation, send_id, item.scorecard, item.scores, item.total))
 
 
 def _key(item: NewImport) -> str:

@@ -41,7 +41,7 @@ class Reviews:
     ) -> Review:
         """Keep the automatic scores of a send on this scorecard; the one already kept if
         another process got there first (one per send and scorecard content)."""
-        row = _auto_row(organisation, send_id, scorecard, scores, total)
+        row = auto_review_row(organisation, send_id, scorecard, scores, total)
         try:
             with self.db.transaction() as session:
                 session.add(row)
@@ -97,7 +97,7 @@ class Reviews:
         return sorted(reviews, key=lambda r: (r.created_at, r.id))
 
 
-def _auto_row(
+def auto_review_row(
     organisation: str, send_id: str, scorecard: dict[str, str], scores: dict[str, Any], total: float | None
 ) -> ReviewRow:
     row = _new_row(organisation, send_id, "auto", scorecard, scores, total)

@@ -133,12 +133,12 @@ class Sends:
         """Store `new` and commit; (the record, True). With an idempotency key already
         used by the organisation (a retry racing the first attempt), the stored record
         and False: one key, one record."""
-        row = _send_row(new)
+        row = send_row(new)
         try:
             with self.db.transaction() as session:
                 session.add(row)
                 session.flush()  # the send row first: the rows below refer to it
-                session.add_all(_dependent_rows(row.id, new))
+                session.add_all(dependent_rows(row.id, new))
                 session.flush()
                 record = _record(session, row)
         except IntegrityError:
@@ -284,7 +284,7 @@ class Sends:
             return len(rows)
 
 
-def _send_row(new: NewSend) -> SendRow:
+def send_row(new: NewSend) -> SendRow:
     created = new.created_at or datetime.now(UTC)
     return SendRow(
         id=new_send_id(created.timestamp()),
@@ -315,7 +315,7 @@ def _send_row(new: NewSend) -> SendRow:
     )
 
 
-def _dependent_rows(send_id: str, new: NewSend) -> list[SendFindingRow | SubjectRow]:
+def dependent_rows(send_id: str, new: NewSend) -> list[SendFindingRow | SubjectRow]:
     """The rows that refer to a send: its findings and its customer's subject hashes."""
     subjects = [
         SubjectRow(send_id=send_id, organisation_id=new.organisation, subject_hash=h) for h in sorted(set(new.subjects))
