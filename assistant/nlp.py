@@ -208,9 +208,7 @@ class WordTagger:
         with self._lock:
             if self._nlp is None:
                 nlp = spacy.load(self.model)  # the same package the pipeline loaded (or refused) at start-up
-                keep = with_dependencies(nlp, {"tagger"})
-                for name in nlp.pipe_names:
-                    if name not in keep:
-                        nlp.disable_pipe(name)
+                for name in disabled_for(nlp, {"tagger"}):
+                    nlp.disable_pipe(name)
                 self._nlp = nlp
             return self._nlp
