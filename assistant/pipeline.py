@@ -1,6 +1,12 @@
-"""Runs the checks on one draft: I/O-bound ones on worker threads, started first so
-they overlap the spaCy parse and the CPU-bound checks. Each check is timed and given a
-status; a failing check (or a failing parse) never fails the request. Then the verdict."""
+"""Runs the checks on one draft: the I/O-bound ones overlap the spaCy parse and the
+CPU-bound checks. Each check is timed and given a status; a failing check (or a failing
+parse) never fails the request. Then the verdict.
+
+The draft's wait is LanguageTool's answer, so the grammar check keeps the request's own
+thread: it sends at once, and its answer wakes the thread that finishes the report. The
+CPU checks start on a worker thread the moment its request is on the wire (a thread hop
+on either side of LanguageTool cost ~0.3-0.5 ms each on an idle core, measured); a
+re-check whose paragraphs are all cached sends nothing and runs them right here."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -77,13 +83,58 @@ class Pipeline:
         guide = self.guide_for(context)
         context = context.model_copy(update={"locale": context.locale or guide.locale, "guide": guide.id})
         chosen = self.selected(only)
+        here = next((check for check in chosen if check.waits_on_io and check.times_itself), None)
         pending = {
             check.name: self._submit(check, draft, context, guide.sections[check.name])
             for check in chosen
-            if check.waits_on_io
+            if check.waits_on_io and check is not here
         }
         for job in pending.values():  # see handoff.py: let them send before the parse takes the lock
             job.waiting.wait(HANDOFF_WAIT)
+
+        def cpu_checks() -> tuple[Draft, dict[str, Result]]:
+            return self._cpu_checks(draft, chosen, context, guide)
+
+        if here is None:
+            parsed, results = cpu_checks()
+        else:
+            (parsed, results), result = self._beside(here, draft, context, guide.sections[here.name], cpu_checks)
+            results[here.name] = result
+        for name, job in pending.items():
+            results[name] = self._collect(name, job)
+        return self._report(parsed, guide, results, began)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _beside(
+        self,
+        check: Check,
+        draft: Draft,
+        context: Context,
+        options: Any,
+        cpu_checks: Callable[[], tuple[Draft, dict[str, Result]]],
+    ) -> tuple[tuple[Draft, dict[str, Result]], Result]:
+        """`check` on this thread, and the CPU checks on a worker thread from the moment it
+        has sent its request (handoff.py); on this thread after it if it sent none, or if
+        no worker had picked them up by then (all busy)."""
+        started: Future[tuple[Draft, dict[str, Result]]] | None = None
+
+        def start() -> None:
+            nonlocal started
+            if started is None:  # a long draft sends several requests
+                started = self._executor.submit(cpu_checks)
+
+        with handoff.on_sent(start):
+            result = _timed(check, draft, context, options)
+        if started is None or started.cancel():
+            return cpu_checks(), result
+        return started.result(), result
+
+    def _cpu_checks(
+        self, draft: Draft, chosen: list[Check], context: Context, guide: Guide
+    ) -> tuple[Draft, dict[str, Result]]:
+        """The parsed draft and the results of the checks that do not wait on I/O."""
         parsed, parse_failed = self._analyse(draft, chosen)
         results: dict[str, Result] = {}
         for check in chosen:
@@ -93,12 +144,7 @@ class Pipeline:
                 results[check.name] = parse_failed, Outcome()
             else:
                 results[check.name] = _timed(check, parsed, context, guide.sections[check.name])
-        for name, job in pending.items():
-            results[name] = self._collect(name, job)
-        return self._report(parsed, guide, results, began)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        return parsed, results
 
     def _analyse(self, draft: Draft, chosen: list[Check]) -> tuple[Draft, CheckRun | None]:
         """The draft with one spaCy Doc of its whole text, running only the pipes the chosen

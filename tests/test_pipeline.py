@@ -9,6 +9,7 @@ import pytest
 from findings import make_finding
 from spacy.language import Language
 
+from assistant import handoff
 from assistant.checks import Check, Outcome
 from assistant.guide import load_guides
 from assistant.model import Context, Severity, verdict_for
@@ -260,6 +261,78 @@ def test_a_check_that_overruns_is_abandoned_as_unavailable(pipeline):
     assert "did not finish in time" in report.checks["sleeping"].detail
     assert report.checks["readability"].status == "ok"
     assert time.monotonic() - began < 2.9
+
+
+class Noting(Check):
+    """A CPU check that notes the thread it ran on."""
+
+    name = "noting"
+
+    def __init__(self):
+        self.ran, self.thread = threading.Event(), None
+
+    def run(self, draft, context, options):
+        self.thread = threading.current_thread()
+        self.ran.set()
+        return Outcome()
+
+
+class Answering(Check):
+    """An I/O check with deadlines of its own, as grammar: it sends its request
+    (`handoff.sent`), then waits up to `wait` s for its answer, which here comes once the
+    CPU check has run (None: it sends nothing, as a re-check served from the cache)."""
+
+    name = "answering"
+    waits_on_io = times_itself = True
+
+    def __init__(self, cpu_check, wait=5.0):
+        self.cpu_check, self.wait = cpu_check, wait
+        self.thread, self.overlapped = None, False
+
+    def run(self, draft, context, options):
+        self.thread = threading.current_thread()
+        if self.wait is not None:
+            handoff.sent()
+            self.overlapped = self.cpu_check.ran.wait(self.wait)
+        return Outcome()
+
+
+def test_the_cpu_checks_run_while_the_grammar_check_waits_for_its_answer(pipeline):
+    noting = Noting()
+    answering = Answering(noting)
+    report = pipeline(answering, noting).run(
+        prepare_draft("Thanks."), Context(channel="chat"), only=[answering.name, noting.name]
+    )
+    assert answering.overlapped  # the CPU check ran before the answer came, not after it
+    assert answering.thread is threading.current_thread()  # the request's own thread waits on the answer
+    assert noting.thread is not threading.current_thread()
+    assert report.checks["answering"].status == report.checks["noting"].status == "ok"
+
+
+def test_a_recheck_that_sends_nothing_runs_every_check_on_the_callers_thread(pipeline):
+    noting = Noting()
+    report = pipeline(Answering(noting, wait=None), noting).run(
+        prepare_draft("Thanks."), Context(channel="chat"), only=["answering", "noting"]
+    )
+    assert noting.thread is threading.current_thread()
+    assert report.checks["noting"].status == "ok"
+
+
+def test_with_every_worker_busy_the_cpu_checks_run_on_the_callers_thread_rather_than_wait(pipeline):
+    """One worker, taken by a slow I/O check: the CPU checks, queued behind it when the
+    request was sent, run here once the answer is in instead."""
+    noting = Noting()
+    answering = Answering(noting, wait=0.2)
+    report = pipeline(Sleeping(1.0), answering, noting, io_workers=1, io_timeout=3.0).run(
+        prepare_draft("Thanks."), Context(channel="chat"), only=["sleeping", "answering", "noting"]
+    )
+    assert not answering.overlapped
+    assert noting.thread is threading.current_thread()
+    assert {name: run.status for name, run in report.checks.items() if run.status != "skipped"} == {
+        "sleeping": "ok",
+        "answering": "ok",
+        "noting": "ok",
+    }
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

@@ -36,6 +36,9 @@ class Check(ABC):
 
     name: ClassVar[str]
     waits_on_io: ClassVar[bool] = False  # True: runs on a worker thread, overlapping the CPU checks
+    # True (with waits_on_io): its I/O has deadlines of its own, so the pipeline may run
+    # it on the request's own thread, with no backstop (see Pipeline.run).
+    times_itself: ClassVar[bool] = False
     spacy_pipes: ClassVar[frozenset[str]] = frozenset()  # spaCy components it reads from draft.doc
     Options: ClassVar[type[Section]] = Section
     rules: ClassVar[RuleSet]  # every rule the check can fire: the only way it builds a finding

@@ -114,6 +114,7 @@ class GrammarOptions(Section):
 class GrammarCheck(Check):
     name = "grammar"
     waits_on_io = True
+    times_itself = True  # LanguageToolClient: at most its time-out a draft
     Options = GrammarOptions
     rules = RULES
 
