@@ -73,11 +73,18 @@ class SharedDocNlpEngine(SpacyNlpEngine):
         raise RuntimeError("hand the analyzer the request's Doc (nlp_artifacts): no second parse")
 
     def artifacts(self, doc: Doc) -> NlpArtifacts:
-        result = self._doc_to_nlp_artifact(doc, "en")
-        if any(not lemma for lemma in result.lemmas):  # no lemmatizer ran: context words match lower-cased
-            result.lemmas = [token.lemma_ or token.lower_ for token in doc]
-            result.keywords = NlpArtifacts.set_keywords(self, result.lemmas, "en")
-        return result
+        """As Presidio's `_doc_to_nlp_artifact`, built once: where no lemmatizer ran, context
+        words match the lower-cased word."""
+        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lemma_ or token.lower_ for token in doc],
+            nlp_engine=self,
+            language="en",
+            scores=scores,
+        )
 
 
 def load_ner(model: str) -> Language:
@@ -345,11 +352,12 @@ class PrivacyEngine:
                 if hit is not None:
                     results[key] = hit
         missing = {key: span for key, span in zip(keys, spans, strict=True) if key not in results}
-        parsed = self._sentences(list(missing.values()), [list(names) for _, names in missing])
-        for key, sentence in zip(missing, parsed, strict=True):
-            text, names = key
-            entities = entities_to_look_for(text, bool(names))
-            results[key] = self.detect(text, sentence, entities) if entities else []
+        wanted = {key: entities_to_look_for(key[0], bool(key[1])) for key in missing}
+        results.update((key, []) for key, entities in wanted.items() if not entities)
+        to_analyse = {key: span for key, span in missing.items() if wanted[key]}  # most sentences: none
+        parsed = self._sentences(list(to_analyse.values()), [list(names) for _, names in to_analyse])
+        for key, sentence in zip(to_analyse, parsed, strict=True):
+            results[key] = self.detect(key[0], sentence, wanted[key])
         if self.cache_size:
             for key in missing:
                 self._cache.put(key, results[key])
