@@ -11,6 +11,7 @@ from assistant.languagetool_client import (
     LanguageToolClient,
     parse_matches,
     utf16_to_codepoints,
+    utf16_units,
 )
 from assistant.settings import PROJECT_ROOT
 
@@ -57,6 +58,9 @@ def test_utf16_offsets_convert_to_code_points():
     [converted] = parse_matches([match], text)
     assert text[converted.start : converted.end] == "Their"
     assert utf16_to_codepoints("a😀b") == [0, 1, 1, 2, 3]
+    assert list(utf16_to_codepoints("aé€b")) == [0, 1, 2, 3, 4]  # all in the BMP: one unit each
+    # Java counts a lone surrogate (hostile input) as one unit, an emoji as two
+    assert [utf16_units(t) for t in ("a\ud800b", "a😀b", "")] == [3, 4, 0]
 
 
 def test_quoted_history_and_links_are_not_checked(check):
