@@ -219,8 +219,8 @@ def measure_recheck(languagetool_url: str, items: list[dict], args) -> Timings:
 # -- LanguageTool's JIT: warm it up as a server in production is ---------------
 # Warmed up: over JIT_QUIET_ROUNDS rounds in a row, the JIT compiler threads took under
 # this share of the server's CPU, or under this many ms a check. One quiet round is not
-# enough: on a busy host the compiler was quiet at round 20 and took 4-5 ms a check
-# again at rounds 21-22 (it settles by ~30; bench/README.md).
+# enough: on this machine the compiler was quiet at round 20 and took 4-6 ms a check
+# again at rounds 21-22 (it settles after ~30; bench/README.md).
 JIT_QUIET_SHARE, JIT_QUIET_MS = 0.10, 1.5
 JIT_QUIET_ROUNDS = 3
 JIT_ROUND = 64  # texts a round
