@@ -59,7 +59,8 @@ class Imports:
 def _add_batch(session: Session, organisation: str, batch: list[NewImport]) -> int:
     sent = _stored_sends(session, organisation, [_key(item) for item in batch])
     new = _add_sends(session, [item for item in batch if _key(item) not in sent])
-    _add_reviews(session, organisation, batch, sent | new)
+    scored = _scored(session, list(sent.values()))  # a send added just now has no review yet
+    _add_reviews(session, organisation, batch, sent | new, scored)
     return len(new)
 
 
@@ -73,9 +74,10 @@ def _add_sends(session: Session, batch: list[NewImport]) -> dict[str, str]:
     return {_key(item): row.id for item, row in zip(batch, rows, strict=True)}
 
 
-def _add_reviews(session: Session, organisation: str, batch: list[NewImport], sent: dict[str, str]) -> None:
-    """Add each row's automatic review, unless its send already has it."""
-    scored = _scored(session, list(sent.values()))
+def _add_reviews(
+    session: Session, organisation: str, batch: list[NewImport], sent: dict[str, str], scored: set[tuple[str, str]]
+) -> None:
+    """Add each row's automatic review, unless its send already has it (`scored`)."""
     for item in batch:
         send_id = sent[_key(item)]
         if (send_id, item.scorecard["digest"]) not in scored:
