@@ -20,8 +20,12 @@ request. In one run it prints a markdown table on stdout (progress on stderr):
 Before measuring, each LanguageTool server is warmed up with real replies (not the
 corpus) until its JIT compiler is quiet, as a server in production long is: a server
 just started spends more CPU compiling its code than checking for its first ~500
-checks, on the cores the service needs too. The passes of (1) and (2) alternate so
-that drift (a busy machine) affects both alike.
+checks, on the cores the service needs too. The server of (1) and (2), which keeps no
+results, is then warmed on the corpus itself until its compiler is quiet again: texts
+unlike the replies make it compile anew, and what it compiles during (1) takes a core
+from the service's checks, while during (2) it has the second core to itself. The
+table gives the compiler's CPU during the measured passes. The passes of (1) and (2)
+alternate so that drift (a busy machine) affects both alike.
 
 Run it from the project root (takes 3-5 minutes on 2 cores):
 
@@ -137,6 +141,7 @@ class Timings:
     ms: list[float] = field(default_factory=list)
     took_ms: list[float] = field(default_factory=list)  # server side, when there is one
     grammar_not_ok: int = 0
+    jit_ms: float = 0.0  # CPU of LanguageTool's JIT compiler during these requests, in all
 
     def p(self, pct: int) -> float:
         return percentile(self.ms, pct)
@@ -185,7 +190,11 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
     server still speeding up (Java JIT) or a busy machine affects both alike."""
     forms = [languagetool_form(item) for item in items]
     cold, alone = Timings(), Timings()
-    args.jit_cold = warm_languagetool(cold_url)
+    # This server keeps no results, so it may be warmed on the corpus itself: its JIT
+    # compiles anew for texts unlike the real replies, and what it compiles during the
+    # measured passes takes a core from the service's checks, not from LanguageTool alone.
+    args.jit_cold = warm_languagetool(cold_url) + "; then " + warm_languagetool(cold_url, forms, "passes of the corpus")
+    pid = java_pid(cold_url)
     with serving(cold_url, TACTFUL_LANGUAGETOOL_CACHE_SIZE="0", TACTFUL_PRIVACY_CACHE_SIZE="0") as base:
         log(f"warm-up: {args.warmup} texts through the service and directly to LanguageTool")
         for item in items[: args.warmup]:
@@ -193,11 +202,21 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
         languagetool_pass(cold_url, forms[: args.warmup], Timings())
         for round_no in range(1, args.repeat + 1):
             log(f"LanguageTool alone: pass {round_no}/{args.repeat}")
-            languagetool_pass(cold_url, forms, alone)
+            with jit_watched(pid, alone):
+                languagetool_pass(cold_url, forms, alone)
             log(f"full check, cold: pass {round_no}/{args.repeat}")
-            for item in items:
-                timed_post(base, request_body(item), cold)
+            with jit_watched(pid, cold):
+                for item in items:
+                    timed_post(base, request_body(item), cold)
     return cold, alone
+
+
+@contextmanager
+def jit_watched(pid: int | None, timings: Timings):
+    """Adds the JIT compiler's CPU while the block runs to `timings.jit_ms`."""
+    before = jvm_cpu(pid)[0] if pid else 0.0
+    yield
+    timings.jit_ms += (jvm_cpu(pid)[0] - before) * 1000 if pid else 0.0
 
 
 def measure_recheck(languagetool_url: str, items: list[dict], args) -> Timings:
@@ -260,18 +279,20 @@ def jvm_cpu(pid: int) -> tuple[float, float]:
     return compiler, total
 
 
-def warm_languagetool(url: str) -> str:
-    """Check real replies on the server until its JIT compiler is quiet: a server just
-    started spends more CPU compiling than checking for its first ~500 checks, on the
-    cores the service needs too, which a server in production is long past (a busy
-    2-core machine: compiler 94, 40, 15, 6, 1 ms a check over rounds of 64, checking
-    ~25 ms). Returns what was done, for the table."""
+def warm_languagetool(url: str, forms: list[dict[str, str]] | None = None, what: str = "") -> str:
+    """Check real replies (or `forms`) on the server until its JIT compiler is quiet: a
+    server just started spends more CPU compiling than checking for its first ~500
+    checks, on the cores the service needs too, which a server in production is long
+    past (a busy 2-core machine: compiler 94, 40, 15, 6, 1 ms a check over rounds of 64,
+    checking ~25 ms). Returns what was done, for the table."""
     pid = java_pid(url)
-    forms = [languagetool_form({**reply, "format": "text"}) for reply in load_corpus(WARMUP_TEXTS)]
+    if forms is None:
+        forms = [languagetool_form({**reply, "format": "text"}) for reply in load_corpus(WARMUP_TEXTS)]
+    what = what or f"rounds of {JIT_ROUND} real replies"
     rounds = [forms[i : i + JIT_ROUND] for i in range(0, len(forms), JIT_ROUND)]
     if pid is None:
         languagetool_pass(url, rounds[0], Timings())
-        return f"one round of {JIT_ROUND} texts (server's JIT not visible from here)"
+        return f"one round of {len(rounds[0])} texts (server's JIT not visible from here)"
     quiet = 0
     for number, texts in enumerate(itertools.islice(itertools.cycle(rounds), JIT_MAX_ROUNDS), 1):
         compiled, worked = jvm_cpu(pid)
@@ -282,8 +303,8 @@ def warm_languagetool(url: str) -> str:
         log(f"LanguageTool warm-up round {number}: {said}")
         quiet = quiet + 1 if share < JIT_QUIET_SHARE or per_check < JIT_QUIET_MS else 0
         if quiet == JIT_QUIET_ROUNDS:
-            return f"{number} rounds of {JIT_ROUND} real replies, until {said} ({quiet} quiet rounds in a row)"
-    return f"{JIT_MAX_ROUNDS} rounds of {JIT_ROUND} real replies; {said} in the last"
+            return f"{number} {what}, until {said} ({quiet} quiet rounds in a row)"
+    return f"{JIT_MAX_ROUNDS} {what}; {said} in the last"
 
 
 # -- phase 2: LanguageTool alone -------------------------------------------------
@@ -446,6 +467,24 @@ def start_cold_languagetool() -> tuple[str, subprocess.Popen]:
     return f"http://127.0.0.1:{port}", process
 
 
+# With --separate-cores: CPU 0 for LanguageTool, the rest for the service and the client.
+LANGUAGETOOL_CPUS = {0}
+SERVICE_CPUS = set(range(1, os.cpu_count() or 2)) or {0}
+
+
+def pin_languagetool(url: str) -> None:
+    """Every thread of the LanguageTool server at `url` on LANGUAGETOOL_CPUS (the threads
+    it starts later inherit it)."""
+    pid = java_pid(url)
+    if pid is None:
+        raise SystemExit(f"--separate-cores: no LanguageTool server of this machine answers at {url}")
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            os.sched_setaffinity(int(task.name), LANGUAGETOOL_CPUS)
+        except (ProcessLookupError, FileNotFoundError):  # the thread ended
+            continue
+
+
 # -- report -------------------------------------------------------------------------
 def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_texts: int, args, load_avg) -> str:
     ratio = cold.p(50) / alone.p(50)
@@ -461,6 +500,11 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
         ("LanguageTool alone (`/v2/check`, en-GB), p50", f"{alone.p(50):.1f} ms", f"{len(alone.ms)} ({per_text})"),
         ("LanguageTool alone, p95", f"{alone.p(95):.1f} ms", f"{len(alone.ms)}"),
         ("Ratio full-check p50 / LanguageTool-alone p50", f"{ratio:.2f}×", ""),
+        (
+            "LanguageTool's JIT compiler during those passes, a request: full check / alone",
+            f"{cold.jit_ms / len(cold.ms):.2f} / {alone.jit_ms / len(alone.ms):.2f} ms",
+            "CPU ms",
+        ),
         ("Re-check after a one-word edit over HTTP, p95", f"{recheck.p(95):.1f} ms", f"{len(recheck.ms)} ({per_text})"),
         ("Re-check after a one-word edit over HTTP, p50", f"{recheck.p(50):.1f} ms", f"{len(recheck.ms)}"),
         (
@@ -487,7 +531,14 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
         f"then {args.warmup} texts through the service and to LanguageTool, and a few requests "
         "to each served instance. "
         f"Grammar not `ok`: {cold.grammar_not_ok} cold, {recheck.grammar_not_ok} re-check. "
-        f"{os.cpu_count()} CPUs; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
+        f"{os.cpu_count()} CPUs"
+        + (
+            f" (LanguageTool on CPU {', '.join(map(str, sorted(LANGUAGETOOL_CPUS)))}, the service and the client "
+            f"on {', '.join(map(str, sorted(SERVICE_CPUS)))}: --separate-cores)"
+            if args.separate_cores
+            else ""
+        )
+        + f"; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
     ]
     return "\n".join(lines)
 
@@ -509,6 +560,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=3, help="throughput passes over the corpus (default 3)")
     parser.add_argument("--throughput-seconds", type=float, default=90.0, help="time limit of the load (default 90)")
     parser.add_argument("--without", default="", help="comma-separated checks to leave out, e.g. confidentiality")
+    parser.add_argument(
+        "--separate-cores",
+        action="store_true",
+        help="LanguageTool's servers on CPU 0, the service and this client on the others, as where LanguageTool "
+        "runs on machines of its own (deploy/helm): the service's cost without its checks and LanguageTool "
+        "sharing cores",
+    )
     return parser.parse_args(argv)
 
 
@@ -526,8 +584,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.warmup is None:
         args.warmup = len(items)
     began, load_at_start = time.monotonic(), os.getloadavg()[0]
+    if args.separate_cores:
+        os.sched_setaffinity(0, SERVICE_CPUS)  # the services this run starts inherit it
     started_port = ensure_languagetool(args.languagetool_url)
     cold_url, cold_server = start_cold_languagetool()
+    if args.separate_cores:
+        pin_languagetool(args.languagetool_url)
+        pin_languagetool(cold_url)
     try:
         cold, alone = measure_cold(cold_url, items, args)
         recheck = measure_recheck(args.languagetool_url, items, args)

@@ -336,10 +336,10 @@ class PrivacyEngine:
         ("Sarah Jones", "Mr Jones"); nor where `skip_name(start, end)` of a word says the
         caller would drop any name there. Text with invisible characters, odd spaces or
         fullwidth forms is read normalised (normalise.py), the offsets mapped back."""
-        if needs_normalising(doc.text):
-            return self._detect_normalised(doc.text, lone_names, skip_name)
-        spans = sentence_spans(doc)
         whole = doc.text  # Doc.text and Span.text join their tokens on every call
+        if needs_normalising(whole):
+            return self._detect_normalised(whole, lone_names, skip_name)
+        spans = sentence_spans(doc)
         candidates = [_kept(span, name_candidates(span, lone_names), skip_name) for span in spans]
         keys = [
             (whole[span.start_char : span.end_char], tuple(names))
