@@ -193,7 +193,9 @@ def measure_cold(cold_url: str, items: list[dict], args) -> tuple[Timings, Timin
     # This server keeps no results, so it may be warmed on the corpus itself: its JIT
     # compiles anew for texts unlike the real replies, and what it compiles during the
     # measured passes takes a core from the service's checks, not from LanguageTool alone.
-    args.jit_cold = warm_languagetool(cold_url) + "; then " + warm_languagetool(cold_url, forms, "passes of the corpus")
+    replies = warm_languagetool(cold_url)
+    corpus = warm_languagetool(cold_url, forms, "passes of the corpus")
+    args.jit_cold = f"{replies}; then {corpus}"
     pid = java_pid(cold_url)
     with serving(cold_url, TACTFUL_LANGUAGETOOL_CACHE_SIZE="0", TACTFUL_PRIVACY_CACHE_SIZE="0") as base:
         log(f"warm-up: {args.warmup} texts through the service and directly to LanguageTool")
@@ -467,24 +469,6 @@ def start_cold_languagetool() -> tuple[str, subprocess.Popen]:
     return f"http://127.0.0.1:{port}", process
 
 
-# With --separate-cores: CPU 0 for LanguageTool, the rest for the service and the client.
-LANGUAGETOOL_CPUS = {0}
-SERVICE_CPUS = set(range(1, os.cpu_count() or 2)) or {0}
-
-
-def pin_languagetool(url: str) -> None:
-    """Every thread of the LanguageTool server at `url` on LANGUAGETOOL_CPUS (the threads
-    it starts later inherit it)."""
-    pid = java_pid(url)
-    if pid is None:
-        raise SystemExit(f"--separate-cores: no LanguageTool server of this machine answers at {url}")
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            os.sched_setaffinity(int(task.name), LANGUAGETOOL_CPUS)
-        except (ProcessLookupError, FileNotFoundError):  # the thread ended
-            continue
-
-
 # -- report -------------------------------------------------------------------------
 def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_texts: int, args, load_avg) -> str:
     ratio = cold.p(50) / alone.p(50)
@@ -531,14 +515,7 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
         f"then {args.warmup} texts through the service and to LanguageTool, and a few requests "
         "to each served instance. "
         f"Grammar not `ok`: {cold.grammar_not_ok} cold, {recheck.grammar_not_ok} re-check. "
-        f"{os.cpu_count()} CPUs"
-        + (
-            f" (LanguageTool on CPU {', '.join(map(str, sorted(LANGUAGETOOL_CPUS)))}, the service and the client "
-            f"on {', '.join(map(str, sorted(SERVICE_CPUS)))}: --separate-cores)"
-            if args.separate_cores
-            else ""
-        )
-        + f"; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
+        f"{os.cpu_count()} CPUs; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
     ]
     return "\n".join(lines)
 
@@ -560,13 +537,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=3, help="throughput passes over the corpus (default 3)")
     parser.add_argument("--throughput-seconds", type=float, default=90.0, help="time limit of the load (default 90)")
     parser.add_argument("--without", default="", help="comma-separated checks to leave out, e.g. confidentiality")
-    parser.add_argument(
-        "--separate-cores",
-        action="store_true",
-        help="LanguageTool's servers on CPU 0, the service and this client on the others, as where LanguageTool "
-        "runs on machines of its own (deploy/helm): the service's cost without its checks and LanguageTool "
-        "sharing cores",
-    )
     return parser.parse_args(argv)
 
 
@@ -584,13 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.warmup is None:
         args.warmup = len(items)
     began, load_at_start = time.monotonic(), os.getloadavg()[0]
-    if args.separate_cores:
-        os.sched_setaffinity(0, SERVICE_CPUS)  # the services this run starts inherit it
     started_port = ensure_languagetool(args.languagetool_url)
     cold_url, cold_server = start_cold_languagetool()
-    if args.separate_cores:
-        pin_languagetool(args.languagetool_url)
-        pin_languagetool(cold_url)
     try:
         cold, alone = measure_cold(cold_url, items, args)
         recheck = measure_recheck(args.languagetool_url, items, args)
