@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+from interrupts import interruptible
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
@@ -70,11 +71,13 @@ def audit(tmp_path, languagetool_url, stop=None):
         "TACTFUL_STORE_URL": f"sqlite:///{results}",
         "TACTFUL_STORE_SECRET": "test-secret",
     }
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    with interruptible():
+        process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     if stop is not None:
         before = recorded(results)
         while recorded(results) < before + 3 and process.poll() is None:
-            time.sleep(0.2)
+            time.sleep(0.02)  # a run's last rows can follow its first within a few tenths of a second
+        assert process.poll() is None, "the run ended before the signal"
         os.killpg(process.pid, stop)
     _, stderr = process.communicate(timeout=600)
     return process.returncode, stderr, recorded(results)
