@@ -114,6 +114,7 @@ def measure(
 
 
 def paired(quiet: list[float], busy: list[float]) -> str:
+    """The median of the per-text differences, with its bootstrap 95 % interval."""
     differences = [b - q for q, b in zip(quiet, busy, strict=True)]
     medians = sorted(statistics.median(random.choices(differences, k=len(differences))) for _ in range(2000))
     return f"{statistics.median(differences):+.2f} ms ({medians[50]:+.2f}..{medians[1949]:+.2f})"
