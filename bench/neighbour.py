@@ -80,11 +80,11 @@ def start(neighbour: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-c", code_for(neighbour)], cwd=run.PROJECT, stdout=subprocess.PIPE, text=True
     )
-    pin(process.pid, {1})
+    pin(process.pid, {1})  # before it starts threads, which inherit the mask
     assert process.stdout is not None
     if process.stdout.readline().strip() != "ready":
         raise RuntimeError(f"neighbour {neighbour!r} did not start (exit code {process.wait()})")
-    pin(process.pid, {1})
+    pin(process.pid, {1})  # and any thread it started before the first call reached it
     os.kill(process.pid, signal.SIGSTOP)
     return process
 
