@@ -7,12 +7,13 @@ mid-run affects all alike):
 - `languagetool`: `/v2/check` directly, with the fields the grammar check sends
   (bench/run.py's "LanguageTool alone");
 - `forward`: a bare ASGI app under uvicorn with uvloop and httptools, as `tactful
-  serve` runs, that makes the same fields from the request and forwards them to
-  LanguageTool with http.client on a worker thread, as the grammar check does: the
-  least a Python service in front of LanguageTool adds;
+  serve` runs, that makes the same fields from the request (the draft prepared as the
+  grammar check prepares it) and forwards them to LanguageTool with http.client on a
+  worker thread, as the grammar check does: the least a Python service in front of
+  LanguageTool adds;
 - `grammar`: the same bare app running Tactful's `check_draft` with the grammar check
   alone, its caches off, on a worker thread, and answering with the report: Tactful's
-  own path to LanguageTool and back (the draft prepared, the findings, the report);
+  own path to LanguageTool and back (the pipeline, the findings, the report);
 - `pipeline`: the same with every check: what the other checks, running while
   LanguageTool works, add to it;
 - `tactful`: `tactful serve` with its caches off (bench/run.py's cold full check).
