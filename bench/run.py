@@ -472,8 +472,8 @@ def start_cold_languagetool() -> tuple[str, subprocess.Popen]:
 # -- report -------------------------------------------------------------------------
 def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_texts: int, args, load_avg) -> str:
     ratio = cold.p(50) / alone.p(50)
-    # Paired by text (both lists run the corpus in order, pass by pass): steadier than the
-    # ratio of two p50s, each of which moves with whichever texts land in the middle.
+    # Paired by text (both lists run the corpus in order, pass by pass): each text against
+    # itself, where the ratio of two p50s compares whichever texts land in the middle.
     pairs = list(zip(cold.ms, alone.ms, strict=True))
     added, ratios = [c - a for c, a in pairs], [c / a for c, a in pairs]
     per_text = f"{n_texts} texts × {args.repeat}"
