@@ -487,7 +487,7 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
         ),
         ("LanguageTool alone (`/v2/check`, en-GB), p50", f"{alone.p(50):.1f} ms", f"{len(alone.ms)} ({per_text})"),
         ("LanguageTool alone, p95", f"{alone.p(95):.1f} ms", f"{len(alone.ms)}"),
-        ("Ratio full-check p50 / LanguageTool-alone p50", f"{ratio:.2f}×", ""),
+        ("Ratio full-check p50 / LanguageTool-alone p50", f"{ratio:.3f}×", ""),
         (
             "What a full check adds to LanguageTool alone, median over texts: ms / ratio",
             f"{statistics.median(added):+.1f} ms / {statistics.median(ratios):.2f}×",
