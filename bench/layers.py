@@ -133,11 +133,20 @@ def start_bare(layer: str, languagetool_url: str) -> tuple[str, subprocess.Popen
     raise RuntimeError(f"the bare {layer} app did not start (exit code {process.poll()})")
 
 
-def timed(send: Callable[[], requests.Response]) -> float:
+def timed(layer: str, send: Callable[[], requests.Response]) -> float:
+    """Milliseconds to the answer; an error, or grammar not checked, stops the run (a
+    layer whose LanguageTool request failed would look fast)."""
     began = time.perf_counter()
     response = send()
     ms = (time.perf_counter() - began) * 1000
     response.raise_for_status()
+    answer = response.json()
+    if layer in ("languagetool", "forward"):
+        checked = "matches" in answer
+    else:
+        checked = answer["checks"]["grammar"]["status"] == "ok"
+    if not checked:
+        raise RuntimeError(f"{layer}: grammar was not checked: {answer.get('checks', {}).get('grammar')}")
     return ms
 
 
@@ -157,15 +166,15 @@ def measure(items: list[dict], urls: dict[str, str], repeat: int) -> dict[str, l
     forms = [run.languagetool_form(item) for item in items]
     times: dict[str, list[float]] = {layer: [] for layer in LAYERS}
     for item, form in zip(items, forms, strict=True):  # a warm-up pass through every layer
-        for send in senders(item, form, urls).values():
-            timed(send)
+        for layer, send in senders(item, form, urls).items():
+            timed(layer, send)
     for round_no in range(repeat):
         run.log(f"pass {round_no + 1}/{repeat}: each text through the five layers")
         for number, (item, form) in enumerate(zip(items, forms, strict=True)):
             send = senders(item, form, urls)
             shift = (number + round_no) % len(LAYERS)
             for layer in LAYERS[shift:] + LAYERS[:shift]:
-                times[layer].append(timed(send[layer]))
+                times[layer].append(timed(layer, send[layer]))
     return times
 
 
