@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import statistics
@@ -55,8 +56,6 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # -- the bare app (run in a process of its own: --serve) ------------------------------
 def forwarder(languagetool_url: str) -> Callable[[dict], bytes]:
     """The request's text, as the grammar check's fields, to LanguageTool; its answer back."""
-    import http.client
-
     parts = urllib.parse.urlsplit(languagetool_url)
 
     def forward(body: dict) -> bytes:
@@ -120,17 +119,24 @@ def start_bare(layer: str, languagetool_url: str) -> tuple[str, subprocess.Popen
     port = run.free_port()
     env = {**os.environ, **COLD, "TACTFUL_LANGUAGETOOL_URL": languagetool_url, "TACTFUL_LOG_LEVEL": "warning"}
     command = [sys.executable, __file__, "--serve", layer, "--port", str(port), "--languagetool-url", languagetool_url]
-    process = subprocess.Popen(command, cwd=run.PROJECT, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    log_path = run.RUN_DIR / f"layers-{layer}-{port}.log"
+    with open(log_path, "ab") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=run.PROJECT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            requests.get(base, timeout=2).raise_for_status()
-            return base, process
-        except requests.RequestException:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError(f"the bare {layer} app did not start (exit code {process.poll()})")
+    try:
+        run.wait_ready(base, process, log_path, name=f"the bare {layer} app")  # it answers any GET
+    except RuntimeError:
+        process.kill()
+        raise
+    return base, process
 
 
 def timed(layer: str, send: Callable[[], requests.Response]) -> float:

@@ -360,18 +360,20 @@ def start_service(
         )
 
 
-def wait_ready(base: str, process: subprocess.Popen, log_path: Path, wait: float = 120.0) -> None:
+def wait_ready(
+    base: str, process: subprocess.Popen, log_path: Path, wait: float = 120.0, name: str = "tactful serve"
+) -> None:
     deadline = time.monotonic() + wait
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"tactful serve exited with code {process.returncode}; see {log_path}")
+            raise RuntimeError(f"{name} exited with code {process.returncode}; see {log_path}")
         try:
             if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
                 return
         except requests.RequestException:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"tactful serve was not ready within {wait:.0f} s; see {log_path}")
+            raise RuntimeError(f"{name} was not ready within {wait:.0f} s; see {log_path}")
         time.sleep(0.5)
 
 
