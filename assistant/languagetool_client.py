@@ -3,14 +3,19 @@ paragraph, cached, in bounded pieces.
 
 A live check re-sends a draft on every pause in typing; most paragraphs have not
 changed since the last call, so results are cached per paragraph and only the changed
-ones go to the server, joined into as few requests as fit its limits.
+ones go to the server, joined into as few requests as fit its limits. A first check of
+a whole draft, while the server has nothing else of this process to do, goes as up to
+`parallel` requests at once instead, cut between paragraphs or at sentence ends: the
+server checks each request on one core, so the agent waits for the longest part, not
+for the whole (MIN_PART_UNITS).
 
 Shared state is a contract (STYLE.md). Two things are shared by every request: the
 paragraph cache and the fail-fast window. So:
 
 - A paragraph's matches are what LanguageTool says about that paragraph on its own,
   whatever it was sent with: the rules that look across paragraphs are turned off
-  (CROSS_PARAGRAPH_RULES), so a cached result equals a fresh one.
+  (CROSS_PARAGRAPH_RULES), so a cached result equals a fresh one, and a draft sent in
+  parts gets the matches it gets in one request (_SENTENCE_CUT says where that holds).
 - Only a server that does not answer (refused connection, time-out) opens the window
   in which every check fails fast (LanguageToolDown) for `retry_after` seconds; a
   restarted server is picked up by itself. A server that answers "no" to one draft
@@ -35,15 +40,17 @@ holds the contract test of the fields read here.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import http.client
+import itertools
 import json
 import re
 import ssl
 import threading
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -68,6 +75,12 @@ REQUEST_UNITS = 8_000
 # queue between them, and one long draft at a time per process talks to the server,
 # so that long drafts cannot take all of its check threads (maxCheckThreads).
 LONG_DRAFT_REQUEST_UNITS = 2_000
+# A draft that fits one request, while no other is being checked, may go as several
+# requests sent at once (`parallel`): LanguageTool checks a request on about one core
+# (CPU 1.0-1.1x its wall time over bench/corpus, measured), so two halves of a
+# multi-paragraph draft come back in ~2/3 of the time, for the same CPU. No part is
+# made smaller than this: a greeting or a sign-off on its own is not worth a request.
+MIN_PART_UNITS = 100
 PROBE_WAIT = 60.0  # seconds a down server's probe waits for its answer: a cold start takes 15-40 s
 
 # LanguageTool's text-level rules that look beyond one paragraph (found by listing the
@@ -255,6 +268,74 @@ def _batches(pieces: list[_Piece], limit: int) -> list[list[_Piece]]:
     return batches
 
 
+def _parts(pieces: list[_Piece], count: int) -> list[list[_Piece]]:
+    """The pieces in at most `count` parts of about equal length, none under
+    MIN_PART_UNITS, cut between pieces or at a sentence end inside one (_sentence_cuts):
+    one part when no cut makes two."""
+    before = [0, *itertools.accumulate(utf16_units(piece.text) for piece in pieces)]  # units before piece i
+    total = before[-1]
+    places = [(before[i], i, 0) for i in range(1, len(pieces))]  # (units before it, piece, offset in the piece)
+    places += [
+        (before[i] + utf16_units(piece.text[:at]), i, at)
+        for i, piece in enumerate(pieces)
+        for at in _sentence_cuts(piece.text)
+    ]
+    chosen: list[tuple[int, int, int]] = []
+    for share in range(1, count if places else 1):
+        place = min(places, key=lambda p: abs(p[0] - total * share / count))
+        if place[0] - (chosen[-1][0] if chosen else 0) >= MIN_PART_UNITS and total - place[0] >= MIN_PART_UNITS:
+            chosen.append(place)
+    parts: list[list[_Piece]] = [[]]
+    for index, piece in enumerate(pieces):
+        done = 0  # characters of the piece already in earlier parts
+        for _, _, at in sorted(p for p in chosen if p[1] == index):
+            if at:
+                parts[-1].append(_cut(piece, done, at))
+                done = at + 1  # the space at the cut goes to neither side
+            parts.append([])
+        parts[-1].append(_cut(piece, done, len(piece.text)) if done else piece)
+    return [part for part in parts if part]
+
+
+# Where a paragraph may be cut without changing what LanguageTool finds in it: after a
+# word of two letters or more and a full stop, question or exclamation mark, one space,
+# and a capitalised word; not after an abbreviation, nor inside brackets or quotes.
+# Checked over bench/corpus and the 623 real replies (../shared/real-replies), each
+# paragraph cut at up to three such places: 1,017 cuts, the same matches as uncut.
+_SENTENCE_CUT = re.compile(r"(?<=[^\W\d_]{2}[.!?]) (?=[A-Z][a-z' ])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr etc vs approx incl no ref tel eg ie inc ltd co corp dept est fig min max hrs mins "
+    "mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec ave rd pp vol acc".split()
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)[.!?]$")
+
+
+def _sentence_cuts(text: str) -> list[int]:
+    """Offsets of the spaces `text` may be cut at (_SENTENCE_CUT)."""
+    cuts = []
+    for match in _SENTENCE_CUT.finditer(text):
+        head = text[: match.start()]
+        word = _LAST_WORD.search(head[-12:])
+        if word and word.group(1).lower() in _ABBREVIATIONS:
+            continue
+        if head.count("(") != head.count(")") or head.count('"') % 2 or head.count("“") != head.count("”"):
+            continue
+        cuts.append(match.start())
+    return cuts
+
+
+def _cut(piece: _Piece, start: int, end: int) -> _Piece:
+    """Characters [start, end) of a piece, as a piece: a cut there is at a sentence end."""
+    text = piece.text[start:end]
+    return _Piece(
+        piece.paragraph,
+        piece.offset + start,
+        text,
+        piece.cut_before and not start,
+        piece.cut_after and end == len(piece.text),
+    )
+
+
 def _is_cross_paragraph(rule_id: str) -> bool:
     return any(rule_id.startswith(r) if r.endswith("_") else rule_id == r for r in CROSS_PARAGRAPH_RULES)
 
@@ -278,9 +359,11 @@ class LanguageToolClient:
         cache_size: int = 4096,
         username: str | None = None,
         api_key: str | None = None,
+        parallel: int = 1,
     ) -> None:
         self.urls = [url] if isinstance(url, str) else list(url)
         self.timeout = timeout
+        self.parallel = parallel  # requests a draft may go as while the pool is idle (MIN_PART_UNITS)
         self.retry_after = retry_after
         self.pool = ServerPool(self.urls, retry_after, self._probe)
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
@@ -330,10 +413,15 @@ class LanguageToolClient:
                 raise LanguageToolUnavailable(
                     "LanguageTool is busy with another long draft; try again, or check a shorter part."
                 )
+        elif pieces and self.parallel > 1 and self.pool.idle():
+            batches = _parts(pieces, self.parallel)
+        texts = [PARAGRAPH_JOINER.join(piece.text for piece in batch) for batch in batches]
         try:
-            for number, batch in enumerate(batches):
-                text = PARAGRAPH_JOINER.join(piece.text for piece in batch)
-                raw = self._send(text, options, deadline, first=number == 0)
+            if len(texts) > 1 and not long_draft:
+                answers: Iterable[list[dict[str, Any]]] = self._send_at_once(texts, options, deadline)
+            else:  # one after another: a long draft waits its turn between other drafts' requests
+                answers = (self._send(text, options, deadline, first=number == 0) for number, text in enumerate(texts))
+            for batch, text, raw in zip(batches, texts, answers, strict=True):
                 for index, match in _map_back(parse_matches(raw, text), batch):
                     found[index].append(match)
         finally:
@@ -341,12 +429,15 @@ class LanguageToolClient:
                 self._long_draft.release()
         return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found, strict=True)}
 
-    def _send(self, text: str, options: CheckOptions, deadline: float, first: bool) -> list[dict[str, Any]]:
-        """One request, to the least busy server up; to another if that one does not
-        answer or is overloaded. The draft's first request may take the full time-out,
-        so a time-out there means the server is not answering; any other gets what is
-        left of the draft's time, and running out of it is the draft's own matter."""
-        tried: list[Server] = []
+    def _send(
+        self, text: str, options: CheckOptions, deadline: float, first: bool, tried: Sequence[Server] = ()
+    ) -> list[dict[str, Any]]:
+        """One request, to the least busy server up (not one `tried` already); to another
+        if that one does not answer or is overloaded. The draft's first request may take
+        the full time-out, so a time-out there means the server is not answering; any
+        other gets what is left of the draft's time, and running out of it is the draft's
+        own matter."""
+        tried = list(tried)
         failure: LanguageToolUnavailable | None = None
         while (server := self.pool.choose(avoid=tried)) is not None:
             tried.append(server)
@@ -361,64 +452,133 @@ class LanguageToolClient:
                 self.pool.done(server)
         raise failure or LanguageToolDown(self.last_error or "LanguageTool is down")
 
+    def _send_at_once(self, texts: list[str], options: CheckOptions, deadline: float) -> list[list[dict[str, Any]]]:
+        """Each text in a request of its own, every one on the wire before any answer is
+        read, so the server checks them side by side; the pipeline hears they are sent
+        once the last is. A part whose server did not take it, or did not answer, goes
+        to another server as `_send` sends it."""
+        sent: list[tuple[Server, http.client.HTTPConnection] | None] = []
+        for text in texts:
+            server = self.pool.choose()
+            try:
+                sent.append(None if server is None else (server, self._open(server, text, options, self.timeout, True)))
+            except LanguageToolUnavailable:
+                self.pool.done(server)  # type: ignore[arg-type]
+                sent.append(None)
+        handoff.sent()
+        pending, answers = list(zip(texts, sent, strict=True)), []
+        try:
+            while pending:
+                text, request = pending.pop(0)
+                answers.append(self._collect(text, request, options, deadline))
+        finally:  # a part that failed the draft (rejected, out of time) leaves the rest unread
+            for _, request in pending:
+                if request is not None:
+                    request[1].close()
+                    self.pool.done(request[0])
+        return answers
+
+    def _collect(
+        self,
+        text: str,
+        request: tuple[Server, http.client.HTTPConnection] | None,
+        options: CheckOptions,
+        deadline: float,
+    ) -> list[dict[str, Any]]:
+        """The answer to one part sent at once, or to the same part sent again."""
+        if request is None:
+            return self._send(text, options, deadline, first=True)
+        server, connection = request
+        try:
+            return self._answer(server, connection, deadline - time.monotonic(), full=True)
+        except (LanguageToolDown, _Overloaded):
+            if time.monotonic() >= deadline:
+                raise
+        finally:
+            self.pool.done(server)
+        return self._send(text, options, deadline, first=False, tried=[server])
+
     def _send_to(
         self, server: Server, text: str, options: CheckOptions, timeout: float, full: bool
     ) -> list[dict[str, Any]]:
+        connection = self._open(server, text, options, timeout, full)
+        handoff.sent()
+        return self._answer(server, connection, timeout, full)
+
+    def _open(
+        self, server: Server, text: str, options: CheckOptions, timeout: float, full: bool
+    ) -> http.client.HTTPConnection:
+        """A new connection to `server` with the request for `text` written to it. A new
+        connection per request, closed by us after the answer: kept-alive connections to
+        LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle vs delayed ACK:
+        48 ms vs 7 ms for the same check), and `Connection: close` makes it reset some
+        connections. The standard library's client, not requests: a third of the CPU per
+        call (0.3 against 1.1 ms, measured), CPU the parse running beside it wants;
+        `timeout` bounds each blocking step, as in requests. It connects directly:
+        HTTP(S)_PROXY is not read (requests honoured it); the hosted API over HTTPS is
+        verified against certifi's CA bundle."""
         if timeout <= 0:
             raise LanguageToolUnavailable(
                 f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
             )
         with self._lock:
             self.stats["requests"] += 1
-        try:
-            response = self._post(server, self.form(text, options), min(timeout, self.timeout))
-        except TimeoutError as exc:
-            if not full:  # cut short by this draft's own deadline
-                raise LanguageToolUnavailable(
-                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
-                ) from exc
-            raise self._down(server, exc) from exc
-        except (OSError, http.client.HTTPException) as exc:  # refused, reset: the server is not there
-            raise self._down(server, exc) from exc
-        if response.status == 429 or response.status >= 500:
-            raise _Overloaded(f"LanguageTool at {server.url} could not check this draft now (HTTP {response.status}).")
-        if response.status >= 400:
-            raise LanguageToolRejected(f"LanguageTool refused this draft (HTTP {response.status}): {response.reason()}")
-        try:
-            matches = json.loads(response.body)["matches"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise _Overloaded(f"LanguageTool at {server.url} answered without matches.") from exc
-        if not server.up:  # answered while down (a lone server retried): it is back
-            self.pool.mark_up(server)
-        return matches
-
-    def _down(self, server: Server, exc: Exception) -> LanguageToolDown:
-        error = f"LanguageTool at {server.url} did not answer: {type(exc).__name__}"
-        self.pool.mark_down(server, error)
-        return LanguageToolDown(error)
-
-    def _post(self, server: Server, params: dict[str, str], timeout: float) -> _Answer:
-        """A new connection per request, closed by us after the answer. Kept-alive
-        connections to LanguageTool's HTTP server (the JDK's) answer ~40 ms late (Nagle
-        vs delayed ACK: 48 ms vs 7 ms for the same check), and `Connection: close`
-        makes it reset some connections. The standard library's client, not requests:
-        a third of the CPU per call (0.3 against 1.1 ms, measured), CPU the parse running
-        beside it wants; `timeout` bounds each blocking step, as in requests. It connects
-        directly: HTTP(S)_PROXY is not read (requests honoured it); the hosted API over
-        HTTPS is verified against certifi's CA bundle."""
+        timeout = min(timeout, self.timeout)
         if server.https:
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 server.host, server.port, timeout=timeout, context=_tls_context()
             )
         else:
             connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
-        try:
-            connection.request("POST", server.path, urllib.parse.urlencode(params), _FORM)
-            handoff.sent()
+        with self._failures(server, full, connection):
+            connection.request("POST", server.path, urllib.parse.urlencode(self.form(text, options)), _FORM)
+        return connection
+
+    def _answer(
+        self, server: Server, connection: http.client.HTTPConnection, timeout: float, full: bool
+    ) -> list[dict[str, Any]]:
+        """The matches the server answers on `connection`, waited for at most `timeout`."""
+        with self._failures(server, full, connection):
+            if connection.sock is not None:  # what is left of the draft's time; an answer already here is read
+                connection.sock.settimeout(max(0.001, min(timeout, self.timeout)))
             response = connection.getresponse()
-            return _Answer(response.status, response.reason, response.read())
-        finally:
+            answer = _Answer(response.status, response.reason, response.read())
+        connection.close()
+        if answer.status == 429 or answer.status >= 500:
+            raise _Overloaded(f"LanguageTool at {server.url} could not check this draft now (HTTP {answer.status}).")
+        if answer.status >= 400:
+            raise LanguageToolRejected(f"LanguageTool refused this draft (HTTP {answer.status}): {answer.reason()}")
+        try:
+            matches = json.loads(answer.body)["matches"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _Overloaded(f"LanguageTool at {server.url} answered without matches.") from exc
+        if not server.up:  # answered while down (a lone server retried): it is back
+            self.pool.mark_up(server)
+        return matches
+
+    @contextlib.contextmanager
+    def _failures(self, server: Server, full: bool, connection: http.client.HTTPConnection) -> Iterator[None]:
+        """Talking to `server`: a connection that fails is closed, and the failure said as
+        the client's own exception. A time-out of the draft's first request, or a refused
+        or reset connection, marks the server down; a later request's time-out was cut
+        short by the draft's own deadline."""
+        try:
+            yield
+        except TimeoutError as exc:
             connection.close()
+            if not full:
+                raise LanguageToolUnavailable(
+                    f"This draft needs more than {self.timeout:g} s of LanguageTool; check a shorter part."
+                ) from exc
+            raise self._down(server, exc) from exc
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset: the server is not there
+            connection.close()
+            raise self._down(server, exc) from exc
+
+    def _down(self, server: Server, exc: Exception) -> LanguageToolDown:
+        error = f"LanguageTool at {server.url} did not answer: {type(exc).__name__}"
+        self.pool.mark_down(server, error)
+        return LanguageToolDown(error)
 
     def form(self, text: str, options: CheckOptions) -> dict[str, str]:
         """The fields of one /v2/check request for `text` (bench/run.py sends the same)."""

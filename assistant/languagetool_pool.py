@@ -86,6 +86,11 @@ class ServerPool:
             threading.Thread(target=self._run_probe, args=(server,), name="tactful-lt-probe", daemon=True).start()
         return chosen
 
+    def idle(self) -> bool:
+        """No request of this process is waiting on any server."""
+        with self._lock:
+            return not any(server.in_flight for server in self.servers)
+
     def done(self, server: Server) -> None:
         with self._lock:
             server.in_flight -= 1

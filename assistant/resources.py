@@ -28,6 +28,7 @@ class Resources:
             cache_size=settings.languagetool_cache_size,
             username=settings.languagetool_username,
             api_key=api_key.get_secret_value() if api_key else None,
+            parallel=settings.languagetool_parallel,
         )
 
     @cached_property

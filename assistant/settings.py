@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     languagetool_api_key: SecretStr | None = Field(None, description="With the username, for the hosted API.")
     languagetool_timeout: float = Field(5.0, description="Seconds before grammar says unavailable.")
     languagetool_retry_after: float = Field(2.0, description="Seconds to wait before trying a down server again.")
+    languagetool_parallel: int = Field(
+        2,
+        ge=1,
+        le=8,
+        description="Requests a multi-paragraph draft may be sent as, at once, while no other draft is checked.",
+    )
     languagetool_cache_size: int = Field(
         4096, description="Paragraph results kept for re-checks; 0 turns the cache off."
     )

@@ -117,7 +117,13 @@ def serve(layer: str, port: int, languagetool_url: str) -> None:
 # -- the measurement ---------------------------------------------------------------------
 def start_bare(layer: str, languagetool_url: str) -> tuple[str, subprocess.Popen]:
     port = run.free_port()
-    env = {**os.environ, **COLD, "TACTFUL_LANGUAGETOOL_URL": languagetool_url, "TACTFUL_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        **run.SETTINGS,
+        **COLD,
+        "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
+        "TACTFUL_LOG_LEVEL": "warning",
+    }
     command = [sys.executable, __file__, "--serve", layer, "--port", str(port), "--languagetool-url", languagetool_url]
     log_path = run.RUN_DIR / f"layers-{layer}-{port}.log"
     with open(log_path, "ab") as out:
@@ -205,7 +211,9 @@ def main() -> int:
     parser.add_argument("--serve", choices=BARE, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--languagetool-url", help=argparse.SUPPRESS)
+    run.add_setting_option(parser)
     args = parser.parse_args()
+    settings = run.use_settings(args.setting)
     if args.serve:
         serve(args.serve, args.port, args.languagetool_url)
         return 0
@@ -228,6 +236,7 @@ def main() -> int:
             process.terminate()
         server.terminate()
     print(table(times, len(items), args.repeat))
+    print(f"Service settings (the bare apps and `tactful serve`): {settings}.")
     return 0
 
 

@@ -66,6 +66,7 @@ RUN_DIR = PROJECT / "var" / "bench"
 TACTFUL = PROJECT / ".venv" / "bin" / "tactful"
 LOOPBACK = {"127.0.0.1", "localhost"}
 AUTH: dict[str, str] = {}  # the Authorization header of the service now running (its first start's agent key)
+SETTINGS: dict[str, str] = {}  # --setting: environment of every `tactful serve` this run starts
 WARMUP_REQUEST = {
     "text": "Hello Dana, their is a problem with you're account. We has fixed it now. Kind regards, Sam",
     "channel": "email",
@@ -345,6 +346,7 @@ def start_service(
         **os.environ,
         "TACTFUL_LANGUAGETOOL_URL": languagetool_url,
         "TACTFUL_LOG_LEVEL": "warning",
+        **SETTINGS,
         **(extra_env or {}),
     }
     command = [str(TACTFUL), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
@@ -526,6 +528,7 @@ def table(cold: Timings, alone: Timings, recheck: Timings, load: Throughput, n_t
         f"then {args.warmup} texts through the service and to LanguageTool, and a few requests "
         "to each served instance. "
         f"Grammar not `ok`: {cold.grammar_not_ok} cold, {recheck.grammar_not_ok} re-check. "
+        f"Service settings: {args.settings}. "
         f"{os.cpu_count()} CPUs; 1-minute load average {load_avg[0]:.2f} at the start, {load_avg[1]:.2f} at the end.",
     ]
     return "\n".join(lines)
@@ -548,12 +551,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=3, help="throughput passes over the corpus (default 3)")
     parser.add_argument("--throughput-seconds", type=float, default=90.0, help="time limit of the load (default 90)")
     parser.add_argument("--without", default="", help="comma-separated checks to leave out, e.g. confidentiality")
+    add_setting_option(parser)
     return parser.parse_args(argv)
+
+
+def add_setting_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="TACTFUL_NAME=VALUE",
+        help="a setting of every service the run starts (repeatable), e.g. TACTFUL_LANGUAGETOOL_PARALLEL=1",
+    )
+
+
+def use_settings(pairs: list[str]) -> str:
+    """--setting's pairs into SETTINGS; what the table says of them."""
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if not name.startswith("TACTFUL_") or not _:
+            raise SystemExit(f"--setting takes TACTFUL_NAME=VALUE, not {pair!r}")
+        SETTINGS[name] = value
+    return " ".join(f"`{name}={value}`" for name, value in SETTINGS.items()) or "defaults"
 
 
 def main(argv: list[str] | None = None) -> int:
     global CHECK_NAMES
     args = parse_args(argv)
+    args.settings = use_settings(args.setting)
     sys.path.insert(0, str(PROJECT))
     if args.without:
         from assistant.checks import CHECKS

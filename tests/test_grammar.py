@@ -228,6 +228,62 @@ def test_long_drafts_reach_languagetool_in_pieces_within_its_limit(languagetool_
             assert languagetool_client.utf16_units(paragraph[start:end]) <= languagetool_client.PIECE_UNITS
 
 
+PARTED = (
+    "Hi Mrs. Okafor,\n\n"
+    "Thank you for your patience while we looked into this. We have checked the order and it left our "
+    "warehouse on Monday (it was held back by the weather. Sorry for that). The courier has it now. "
+    "You should see it by Friday, e.g. Friday morning. If it does not arrive by then, reply here and I "
+    "will send a replacement the same day.\n\n"
+    "Kind regards,\nSam"
+)
+
+
+def test_a_draft_is_cut_for_parts_at_sentence_ends_only():
+    from assistant.languagetool_client import MIN_PART_UNITS, _parts, _pieces, _sentence_cuts
+
+    body = PARTED.split("\n\n")[1]
+    cut_after = [body[:at].rsplit(" ", 1)[-1] for at in _sentence_cuts(body)]
+    # not inside the brackets, not after "e.g.", not before a lower-case word
+    assert cut_after == ["this.", "now.", "morning."]
+    pieces = [piece for index, paragraph in enumerate(PARTED.split("\n\n")) for piece in _pieces(index, paragraph)]
+    two = _parts(pieces, 2)
+    assert len(two) == 2 and all(sum(len(piece.text) for piece in part) >= MIN_PART_UNITS for part in two)
+    assert two[0][-1].text.endswith("The courier has it now.")  # the sentence end nearest the middle
+    assert two[1][0].text.startswith("You should see it") and two[1][0].paragraph == 1
+    short = pieces[:1] + pieces[2:]  # "Hi Mrs. Okafor," and "Kind regards,\nSam"
+    assert _parts(short, 2) == [short]  # no part would be long enough: one request
+    assert _parts(pieces, 1) == [pieces]
+
+
+def test_a_draft_goes_in_parts_at_once_only_while_no_other_is_checked(languagetool_url):
+    paragraphs = PARTED.replace("patience", "patiance").split("\n\n")
+    whole = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, CheckOptions())
+    client = LanguageToolClient(languagetool_url, timeout=30, cache_size=0, parallel=2)
+    assert client.check_paragraphs(paragraphs, CheckOptions()) == whole
+    assert client.stats["requests"] == 2
+    assert "patiance" in {paragraphs[1][m.start : m.end] for m in whole[1]}
+    busy = client.pool.choose()  # another draft's request in flight
+    assert busy is not None
+    try:
+        assert client.check_paragraphs(paragraphs, CheckOptions()) == whole
+    finally:
+        client.pool.done(busy)
+    assert client.stats["requests"] == 3  # one request: the pool was not idle
+
+
+def test_a_part_whose_server_is_gone_is_sent_to_another(languagetool_url):
+    from pgserver import free_port
+
+    gone = f"http://127.0.0.1:{free_port()}"  # nothing listens there: refused
+    paragraphs = PARTED.split("\n\n")
+    whole = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, CheckOptions())
+    client = LanguageToolClient([gone, languagetool_url], timeout=30, cache_size=0, parallel=2, retry_after=60)
+    assert client.check_paragraphs(paragraphs, CheckOptions()) == whole
+    assert client.stats["requests"] == 3  # two parts, one of them again
+    [down] = [server for server in client.pool.servers if not server.up]
+    assert down.url == gone and all(server.in_flight == 0 for server in client.pool.servers)
+
+
 def max_text_length() -> int:
     """maxTextLength of languagetool/server.properties: UTF-16 units, as Java counts."""
     from assistant.settings import PROJECT_ROOT
@@ -259,8 +315,10 @@ def corpus_paragraphs():
 
 @pytest.mark.parametrize("picky", [False, True], ids=["default", "picky"])
 def test_the_paragraph_cache_never_changes_results(languagetool_url, picky):
-    """Cold, warm, and warmed by other combinations of the same paragraphs: one answer."""
+    """Cold, warm, warmed by other combinations of the same paragraphs, and sent in parts
+    at once (cut between paragraphs and at sentence ends): one answer."""
     options = CheckOptions(picky=picky, disabled_rules=("WHITESPACE_RULE", "EN_QUOTES"))
+    in_two, in_three = (LanguageToolClient(languagetool_url, timeout=30, cache_size=0, parallel=n) for n in (2, 3))
     differences = []
     for paragraphs in corpus_paragraphs():
         cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, options)
@@ -272,10 +330,19 @@ def test_the_paragraph_cache_never_changes_results(languagetool_url, picky):
         reversed_cold = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(
             paragraphs[::-1], options
         )[::-1]
-        for name, result in (("partly warm", partly_warm), ("warm", warm), ("reversed", reversed_cold)):
+        in_parts = [parted.check_paragraphs(paragraphs, options) for parted in (in_two, in_three)]
+        for name, result in (
+            ("partly warm", partly_warm),
+            ("warm", warm),
+            ("reversed", reversed_cold),
+            ("in two parts at once", in_parts[0]),
+            ("in three parts at once", in_parts[1]),
+        ):
             if result != cold:
                 differences.append((name, paragraphs[0][:30]))
     assert differences == []
+    drafts = len(corpus_paragraphs())
+    assert in_two.stats["requests"] > drafts + 20 and in_three.stats["requests"] > in_two.stats["requests"]
 
 
 def test_a_burst_with_monster_drafts_degrades_no_one_else(services, keys, languagetool_url):
