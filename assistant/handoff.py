@@ -6,7 +6,11 @@ handing it over only every few milliseconds: measured over bench/corpus, the req
 left 2.7 ms late (median) when both started together. So the grammar check, on the
 request's own thread, starts the CPU checks on a worker only once its request is on the
 wire (`sent()`); an I/O check on a worker thread is waited for, briefly, until it has
-sent or finished."""
+sent or finished.
+
+It also tells the client whether its draft is the only one the pipeline is checking
+(`alone()`): only then may LanguageTool's spare cores be spent on it (a draft sent in
+parts, languagetool_client.py); under load each part only costs the server more."""
 
 from __future__ import annotations
 
@@ -24,11 +28,18 @@ def sent() -> None:
         callback()
 
 
+def alone() -> bool:
+    """False while the pipeline is checking other drafts besides this thread's; True
+    outside the pipeline."""
+    return getattr(_local, "alone", True)
+
+
 @contextmanager
-def on_sent(callback: Callable[[], None]) -> Iterator[None]:
-    """Run `callback` when code in this thread, within the block, calls `sent()`."""
-    _local.callback = callback
+def on_sent(callback: Callable[[], None], alone: bool = True) -> Iterator[None]:
+    """Run `callback` when code in this thread, within the block, calls `sent()`;
+    `alone()` says `alone` there."""
+    _local.callback, _local.alone = callback, alone
     try:
         yield
     finally:
-        _local.callback = None
+        _local.callback, _local.alone = None, True

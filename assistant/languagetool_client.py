@@ -4,7 +4,7 @@ paragraph, cached, in bounded pieces.
 A live check re-sends a draft on every pause in typing; most paragraphs have not
 changed since the last call, so results are cached per paragraph and only the changed
 ones go to the server, joined into as few requests as fit its limits. A first check of
-a whole draft, while the server has nothing else of this process to do, goes as up to
+a whole draft, while it is the only one this process is checking, goes as up to
 `parallel` requests at once instead, cut between paragraphs or at sentence ends: the
 server checks each request on one core, so the agent waits for the longest part, not
 for the whole (MIN_PART_UNITS).
@@ -365,7 +365,7 @@ class LanguageToolClient:
     ) -> None:
         self.urls = [url] if isinstance(url, str) else list(url)
         self.timeout = timeout
-        self.parallel = parallel  # requests a draft may go as while the pool is idle (MIN_PART_UNITS)
+        self.parallel = parallel  # requests a draft may go as, when it is alone (handoff.alone) and the pool idle
         self.retry_after = retry_after
         self.pool = ServerPool(self.urls, retry_after, self._probe)
         self._credentials = {"username": username, "apiKey": api_key} if username and api_key else {}
@@ -415,7 +415,7 @@ class LanguageToolClient:
                 raise LanguageToolUnavailable(
                     "LanguageTool is busy with another long draft; try again, or check a shorter part."
                 )
-        elif pieces and self.parallel > 1 and self.pool.idle():
+        elif pieces and self.parallel > 1 and handoff.alone() and self.pool.idle():
             batches = _parts(pieces, self.parallel)
         texts = [PARAGRAPH_JOINER.join(piece.text for piece in batch) for batch in batches]
         try:

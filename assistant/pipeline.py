@@ -59,6 +59,8 @@ class Pipeline:
         self.io_timeout = io_timeout
         self._executor = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="tactful-io")
         self._skip: dict[frozenset[str], list[str]] = {}
+        self._running = 0  # drafts being checked now (handoff.alone)
+        self._running_lock = threading.Lock()
 
     @property
     def check_names(self) -> list[str]:
@@ -80,13 +82,23 @@ class Pipeline:
         return [check for check in self.checks if check.name in only]
 
     def run(self, draft: Draft, context: Context, only: Sequence[str] | None = None) -> Report:
+        with self._running_lock:
+            self._running += 1
+            alone = self._running == 1
+        try:
+            return self._run(draft, context, only, alone)
+        finally:
+            with self._running_lock:
+                self._running -= 1
+
+    def _run(self, draft: Draft, context: Context, only: Sequence[str] | None, alone: bool) -> Report:
         began = time.perf_counter()
         guide = self.guide_for(context)
         context = context.model_copy(update={"locale": context.locale or guide.locale, "guide": guide.id})
         chosen = self.selected(only)
         here = next((check for check in chosen if check.waits_on_io and check.times_itself), None)
         pending = {
-            check.name: self._submit(check, draft, context, guide.sections[check.name])
+            check.name: self._submit(check, draft, context, guide.sections[check.name], alone)
             for check in chosen
             if check.waits_on_io and check is not here
         }
@@ -99,7 +111,7 @@ class Pipeline:
         if here is None:
             parsed, results = cpu_checks()
         else:
-            (parsed, results), result = self._beside(here, draft, context, guide.sections[here.name], cpu_checks)
+            (parsed, results), result = self._beside(here, draft, context, guide.sections[here.name], cpu_checks, alone)
             results[here.name] = result
         for name, job in pending.items():
             results[name] = self._collect(name, job)
@@ -115,6 +127,7 @@ class Pipeline:
         context: Context,
         options: Any,
         cpu_checks: Callable[[], tuple[Draft, dict[str, Result]]],
+        alone: bool,
     ) -> tuple[tuple[Draft, dict[str, Result]], Result]:
         """`check` on this thread, and the CPU checks on a worker thread from the moment it
         has sent its request (handoff.py); on this thread after it if it sent none, or if
@@ -126,7 +139,7 @@ class Pipeline:
             if started is None:  # a long draft sends several requests
                 started = self._executor.submit(cpu_checks)
 
-        with handoff.on_sent(start):
+        with handoff.on_sent(start, alone):
             result = _timed(check, draft, context, options)
         if started is None or started.cancel():
             return cpu_checks(), result
@@ -169,13 +182,13 @@ class Pipeline:
             self._skip[pipes] = disabled_for(self.nlp, pipes)
         return self._skip[pipes]
 
-    def _submit(self, check: Check, draft: Draft, context: Context, options: Any) -> _Job:
+    def _submit(self, check: Check, draft: Draft, context: Context, options: Any, alone: bool) -> _Job:
         job = _Job()
 
         def work() -> Result:
             job.started = time.monotonic()
             try:
-                with handoff.on_sent(job.waiting.set):
+                with handoff.on_sent(job.waiting.set, alone):
                     return _timed(check, draft, context, options)
             finally:
                 job.waiting.set()

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         2,
         ge=1,
         le=8,
-        description="Requests a multi-paragraph draft may be sent as, at once, while no other draft is checked.",
+        description="Requests a draft may be sent to LanguageTool as, at once, while it is the only one being checked.",
     )
     languagetool_cache_size: int = Field(
         4096, description="Paragraph results kept for re-checks; 0 turns the cache off."

@@ -256,6 +256,8 @@ def test_a_draft_is_cut_for_parts_at_sentence_ends_only():
 
 
 def test_a_draft_goes_in_parts_at_once_only_while_no_other_is_checked(languagetool_url):
+    from assistant import handoff
+
     paragraphs = PARTED.replace("patience", "patiance").split("\n\n")
     whole = LanguageToolClient(languagetool_url, timeout=30, cache_size=0).check_paragraphs(paragraphs, CheckOptions())
     client = LanguageToolClient(languagetool_url, timeout=30, cache_size=0, parallel=2)
@@ -269,6 +271,9 @@ def test_a_draft_goes_in_parts_at_once_only_while_no_other_is_checked(languageto
     finally:
         client.pool.done(busy)
     assert client.stats["requests"] == 3  # one request: the pool was not idle
+    with handoff.on_sent(lambda: None, alone=False):  # the pipeline is checking another draft
+        assert client.check_paragraphs(paragraphs, CheckOptions()) == whole
+    assert client.stats["requests"] == 4
 
 
 def test_a_part_whose_server_is_gone_is_sent_to_another(languagetool_url):

@@ -335,6 +335,54 @@ def test_with_every_worker_busy_the_cpu_checks_run_on_the_callers_thread_rather_
     }
 
 
+class SeesAlone(Check):
+    """An I/O check like grammar, noting whether the pipeline says its draft is alone."""
+
+    name = "sees_alone"
+    waits_on_io = times_itself = True
+
+    def __init__(self):
+        self.seen = []
+
+    def run(self, draft, context, options):
+        self.seen.append(handoff.alone())
+        return Outcome()
+
+
+class Holding(Check):
+    """A CPU check that holds its draft until released."""
+
+    name = "holding"
+
+    def __init__(self):
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def run(self, draft, context, options):
+        self.entered.set()
+        self.release.wait(10)
+        return Outcome()
+
+
+def test_a_draft_is_alone_only_while_no_other_is_being_checked(pipeline):
+    """What lets the grammar check send a draft in parts (languagetool_client.py): not
+    while another draft is being checked in the process."""
+    seer, holding = SeesAlone(), Holding()
+    checks = pipeline(seer, holding)
+    first = threading.Thread(
+        target=checks.run, args=(prepare_draft("Thanks."), Context(channel="chat"), [seer.name, holding.name])
+    )
+    first.start()
+    try:
+        assert holding.entered.wait(10)  # the first draft is still being checked
+        checks.run(prepare_draft("Thanks again."), Context(channel="chat"), only=[seer.name])
+    finally:
+        holding.release.set()
+        first.join(10)
+    checks.run(prepare_draft("Thanks once more."), Context(channel="chat"), only=[seer.name])
+    assert seer.seen == [True, False, True]
+    assert handoff.alone()  # outside the pipeline
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_every_kind_of_line_break_ends_a_sentence(pipeline, newline):
     seen = Sees()
