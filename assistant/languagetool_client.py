@@ -75,12 +75,12 @@ REQUEST_UNITS = 8_000
 # queue between them, and one long draft at a time per process talks to the server,
 # so that long drafts cannot take all of its check threads (maxCheckThreads).
 LONG_DRAFT_REQUEST_UNITS = 2_000
-# A draft that fits one request, while no other is being checked, may go as several
-# requests sent at once (`parallel`): LanguageTool checks a request on about one core
-# (CPU 1.0-1.1x its wall time over bench/corpus, measured), so two halves of a
-# multi-paragraph draft came back in 21 ms instead of 33, for the same CPU. Each
-# request costs the server ~1.3 ms whatever its length (10 characters: 1.35 ms, 50:
-# 2.8, 100: 5.1), so no part is made shorter than this.
+# A draft that fits one request, while it is the only one this process is checking,
+# may go as several requests sent at once (`parallel`): LanguageTool checks a request on
+# about one core, so the agent waits for the longest part. Over bench/corpus in two
+# parts: 13.8 ms instead of 19.8 at p50, for 9 % more of the server's CPU (27.6 ms a text
+# against 25.2; bench/parts.py): each request costs it a little whatever its length.
+# So no part is made shorter than this, and under load none is made (handoff.alone).
 MIN_PART_UNITS = 50
 PROBE_WAIT = 60.0  # seconds a down server's probe waits for its answer: a cold start takes 15-40 s
 
@@ -302,8 +302,8 @@ def _parts(pieces: list[_Piece], count: int) -> list[list[_Piece]]:
 # Where a paragraph may be cut without changing what LanguageTool finds in it: after a
 # word of two letters or more and a full stop, question or exclamation mark, one space,
 # and a capitalised word; not after an abbreviation, nor inside brackets or quotes.
-# Checked over bench/corpus and the 623 real replies (../shared/real-replies), each
-# paragraph cut at up to three such places: 1,017 cuts, the same matches as uncut.
+# bench/parts.py: the same matches in parts as in one request over bench/corpus, the
+# real replies and the tone pairs (851 texts, 454 of them sent in parts).
 _SENTENCE_CUT = re.compile(r"(?<=[^\W\d_]{2}[.!?]) (?=[A-Z][a-z' ])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr etc vs approx incl no ref tel eg ie inc ltd co corp dept est fig min max hrs mins "
