@@ -3,11 +3,11 @@ paragraph, cached, in bounded pieces.
 
 A live check re-sends a draft on every pause in typing; most paragraphs have not
 changed since the last call, so results are cached per paragraph and only the changed
-ones go to the server, joined into as few requests as fit its limits. A first check of
-a whole draft, while it is the only one this process is checking, goes as up to
-`parallel` requests at once instead, cut between paragraphs or at sentence ends: the
-server checks each request on one core, so the agent waits for the longest part, not
-for the whole (MIN_PART_UNITS).
+ones go to the server, joined into as few requests as fit its limits. While its draft
+is the only one this process is checking, that text goes as up to `parallel` requests
+at once instead, cut between paragraphs or at sentence ends: the server checks each
+request on one core, so the agent waits for the longest part, not for the whole
+(MIN_PART_UNITS).
 
 Shared state is a contract (STYLE.md). Two things are shared by every request: the
 paragraph cache and the fail-fast window. So:
@@ -432,15 +432,20 @@ class LanguageToolClient:
         return {p: tuple(sorted(ms, key=lambda m: (m.start, m.end))) for p, ms in zip(paragraphs, found, strict=True)}
 
     def _send(
-        self, text: str, options: CheckOptions, deadline: float, first: bool, tried: Sequence[Server] = ()
+        self,
+        text: str,
+        options: CheckOptions,
+        deadline: float,
+        first: bool,
+        tried: Sequence[Server] = (),
+        failure: LanguageToolUnavailable | None = None,
     ) -> list[dict[str, Any]]:
-        """One request, to the least busy server up (not one `tried` already); to another
-        if that one does not answer or is overloaded. The draft's first request may take
-        the full time-out, so a time-out there means the server is not answering; any
-        other gets what is left of the draft's time, and running out of it is the draft's
-        own matter."""
+        """One request, to the least busy server up (not one `tried` already, whose
+        `failure` is raised if no other answers); to another if that one does not answer
+        or is overloaded. The draft's first request may take the full time-out, so a
+        time-out there means the server is not answering; any other gets what is left of
+        the draft's time, and running out of it is the draft's own matter."""
         tried = list(tried)
-        failure: LanguageToolUnavailable | None = None
         while (server := self.pool.choose(avoid=tried)) is not None:
             tried.append(server)
             full = first and len(tried) == 1
@@ -493,12 +498,13 @@ class LanguageToolClient:
         server, connection = request
         try:
             return self._answer(server, connection, deadline - time.monotonic(), full=True)
-        except (LanguageToolDown, _Overloaded):
+        except (LanguageToolDown, _Overloaded) as exc:
             if time.monotonic() >= deadline:
                 raise
+            failure = exc
         finally:
             self.pool.done(server)
-        return self._send(text, options, deadline, first=False, tried=[server])
+        return self._send(text, options, deadline, first=False, tried=[server], failure=failure)
 
     def _send_to(
         self, server: Server, text: str, options: CheckOptions, timeout: float, full: bool

@@ -289,6 +289,37 @@ def test_a_part_whose_server_is_gone_is_sent_to_another(languagetool_url):
     assert down.url == gone and all(server.in_flight == 0 for server in client.pool.servers)
 
 
+def test_parts_a_lone_busy_server_turns_away_say_so_and_open_no_window():
+    """LanguageTool answers 503 when its queue is full (maxWorkQueueSize): with no other
+    server to try, the draft's grammar is unavailable with that reason, and the server
+    is not marked down (it answered)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from assistant.languagetool_client import LanguageToolUnavailable
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = LanguageToolClient(f"http://127.0.0.1:{server.server_port}", timeout=5, cache_size=0, parallel=2)
+        with pytest.raises(LanguageToolUnavailable, match="HTTP 503"):
+            client.check_paragraphs(PARTED.split("\n\n"), CheckOptions())
+        assert client.stats["requests"] == 2 and all(s.up and s.in_flight == 0 for s in client.pool.servers)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def max_text_length() -> int:
     """maxTextLength of languagetool/server.properties: UTF-16 units, as Java counts."""
     from assistant.settings import PROJECT_ROOT
