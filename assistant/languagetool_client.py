@@ -467,10 +467,13 @@ class LanguageToolClient:
         sent: list[tuple[Server, http.client.HTTPConnection] | None] = []
         for text in texts:
             server = self.pool.choose()
+            if server is None:  # none up: sent again below, as `_send` would
+                sent.append(None)
+                continue
             try:
-                sent.append(None if server is None else (server, self._open(server, text, options, self.timeout, True)))
+                sent.append((server, self._open(server, text, options, self.timeout, True)))
             except LanguageToolUnavailable:
-                self.pool.done(server)  # type: ignore[arg-type]
+                self.pool.done(server)
                 sent.append(None)
         handoff.sent()
         pending, answers = list(zip(texts, sent, strict=True)), []
@@ -546,12 +549,14 @@ class LanguageToolClient:
         self, server: Server, connection: http.client.HTTPConnection, timeout: float, full: bool
     ) -> list[dict[str, Any]]:
         """The matches the server answers on `connection`, waited for at most `timeout`."""
-        with self._failures(server, full, connection):
-            if connection.sock is not None:  # what is left of the draft's time; an answer already here is read
-                connection.sock.settimeout(max(0.001, min(timeout, self.timeout)))
-            response = connection.getresponse()
-            answer = _Answer(response.status, response.reason, response.read())
-        connection.close()
+        try:
+            with self._failures(server, full, connection):
+                if connection.sock is not None:  # what is left of the draft's time; an answer already here is read
+                    connection.sock.settimeout(max(0.001, min(timeout, self.timeout)))
+                response = connection.getresponse()
+                answer = _Answer(response.status, response.reason, response.read())
+        finally:
+            connection.close()
         if answer.status == 429 or answer.status >= 500:
             raise _Overloaded(f"LanguageTool at {server.url} could not check this draft now (HTTP {answer.status}).")
         if answer.status >= 400:
@@ -566,10 +571,11 @@ class LanguageToolClient:
 
     @contextlib.contextmanager
     def _failures(self, server: Server, full: bool, connection: http.client.HTTPConnection) -> Iterator[None]:
-        """Talking to `server`: a connection that fails is closed, and the failure said as
-        the client's own exception. A time-out of the draft's first request, or a refused
-        or reset connection, marks the server down; a later request's time-out was cut
-        short by the draft's own deadline."""
+        """Talking to `server`: a connection that fails is closed (one being opened has no
+        one else to close it), and the failure said as the client's own exception. A
+        time-out of the draft's first request, or a refused or reset connection, marks
+        the server down; a later request's time-out was cut short by the draft's own
+        deadline."""
         try:
             yield
         except TimeoutError as exc:
