@@ -568,8 +568,8 @@ def add_setting_option(parser: argparse.ArgumentParser) -> None:
 def use_settings(pairs: list[str]) -> str:
     """--setting's pairs into SETTINGS; what the table says of them."""
     for pair in pairs:
-        name, _, value = pair.partition("=")
-        if not name.startswith("TACTFUL_") or not _:
+        name, equals, value = pair.partition("=")
+        if not name.startswith("TACTFUL_") or not equals:
             raise SystemExit(f"--setting takes TACTFUL_NAME=VALUE, not {pair!r}")
         SETTINGS[name] = value
     return " ".join(f"`{name}={value}`" for name, value in SETTINGS.items()) or "defaults"
